@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Encore.Domain.PostPurchase;
+
+/// <summary>What a buyer must be told before a saved card is charged for a one-click offer.</summary>
+public sealed record OfferTerms(
+    string SellerName,
+    string SupportEmail,
+    string ProductName,
+    Price Price,
+    string CardBrand,
+    string CardLast4,
+    DateOnly Today);
+
+/// <summary>
+/// The exact words a buyer agrees to with one click: what, how much, how often and which card.
+/// The same terms always give the same text, so the hash a client sends back proves which text it showed.
+/// </summary>
+public sealed record OfferDisclosure(string Text, string Sha256, string AcceptLabel)
+{
+    public static OfferDisclosure For(OfferTerms terms)
+    {
+        var label = AcceptLabelFor(terms.Price);
+        var card = $"{CardBrands.DisplayName(terms.CardBrand)} ending in {terms.CardLast4}";
+        var amount = terms.Price.Amount.FormatWithCode();
+        var text = new StringBuilder()
+            .Append($"You are adding \"{terms.ProductName}\" to your order from {terms.SellerName}. ")
+            .Append($"By clicking \"{label}\" you authorize {terms.SellerName} to charge your {card}, the card you just used, ");
+        if (terms.Price.Recurrence is not { } recurrence)
+        {
+            text.Append($"{amount} once. This is a one-time charge; nothing else will be charged.");
+        }
+        else
+        {
+            var firstCharge = terms.Today.AddDays(recurrence.TrialDays);
+            text.Append(recurrence.TrialDays > 0
+                ? $"{amount} {recurrence.Describe()} after a free trial of {recurrence.TrialDays} days, first on {firstCharge:yyyy-MM-dd}, "
+                : $"{amount} today ({firstCharge:yyyy-MM-dd}) and then {amount} {recurrence.Describe()}, ");
+            text.Append($"until you cancel. You can cancel at any time by writing to {terms.SupportEmail}; ")
+                .Append("cancelling stops future charges.");
+        }
+        var value = text.ToString();
+        return new OfferDisclosure(value, HashOf(value), label);
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the UTF-8 text.</summary>
+    public static string HashOf(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>"Yes, add it for $97.00" or "Yes, add it for $29.00 every month": the button states the charge.</summary>
+    public static string AcceptLabelFor(Price price) => $"Yes, add it for {price.Describe()}";
+
+    /// <summary>Compares a client's hash with this one in constant time.</summary>
+    public bool Matches(string? sha256) =>
+        sha256 is not null &&
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sha256), Encoding.ASCII.GetBytes(sha256.ToLowerInvariant()));
+}

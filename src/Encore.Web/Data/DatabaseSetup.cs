@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// Chooses the store: SQLite in a file under the app's data folder by default, PostgreSQL when
+/// <c>ENCORE_DATABASE</c> (or <c>Encore:Database</c>) holds an Npgsql connection string.
+/// </summary>
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    public static DatabaseSettings From(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var configured = configuration["ENCORE_DATABASE"] ?? configuration["Encore:Database"];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            var folder = Path.Combine(environment.ContentRootPath, "data");
+            Directory.CreateDirectory(folder);
+            return new DatabaseSettings(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(folder, "encore.db")}");
+        }
+        var isSqlite = configured.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase) ||
+                       configured.StartsWith("Filename=", StringComparison.OrdinalIgnoreCase);
+        return new DatabaseSettings(isSqlite ? DatabaseProvider.Sqlite : DatabaseProvider.Postgres, configured);
+    }
+}
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddEncoreDatabase(this IServiceCollection services, DatabaseSettings settings)
+    {
+        services.AddSingleton(settings);
+        if (settings.Provider == DatabaseProvider.Sqlite)
+        {
+            services.AddPooledDbContextFactory<SqliteEncoreDbContext>(options => options.UseSqlite(settings.ConnectionString));
+            services.AddSingleton<IDbContextFactory<EncoreDbContext>, EncoreDbContextFactory<SqliteEncoreDbContext>>();
+        }
+        else
+        {
+            services.AddPooledDbContextFactory<PostgresEncoreDbContext>(options => options.UseNpgsql(settings.ConnectionString));
+            services.AddSingleton<IDbContextFactory<EncoreDbContext>, EncoreDbContextFactory<PostgresEncoreDbContext>>();
+        }
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>().CreateDbContext());
+        return services;
+    }
+
+    /// <summary>Creates or upgrades the schema (EF Core takes a lock, so instances starting together are safe).</summary>
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<EncoreDbContext>>().CreateDbContextAsync(cancellationToken);
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.IsSqlite)
+        {
+            // WAL lets readers run beside the one writer; the busy timeout makes writers queue instead of failing.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}
+
+/// <summary>Hands out the provider's context as the one <see cref="EncoreDbContext"/> type the code uses.</summary>
+public sealed class EncoreDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<EncoreDbContext>
+    where TContext : EncoreDbContext
+{
+    public EncoreDbContext CreateDbContext() => inner.CreateDbContext();
+
+    public async Task<EncoreDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default) =>
+        await inner.CreateDbContextAsync(cancellationToken);
+}

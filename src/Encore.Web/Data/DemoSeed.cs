@@ -1,0 +1,109 @@
+using Encore.Domain;
+using Encore.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Data;
+
+/// <summary>
+/// The demo seller and the demo funnel <c>calm-your-anxiety</c>, from the seed text: a $47 mini-course, a $17
+/// worksheet bump, a $97 four-week audio program as the one-time offer and a $37 seven-day starter as the
+/// downsell. Stored data like any seller's; fixed ids make seeding safe to run on every start and instance.
+/// </summary>
+public static class DemoSeed
+{
+    public const string FunnelSlug = "calm-your-anxiety";
+    public static readonly Guid SellerId = new("0b1e8a52-5d0c-4f0e-9a51-000000000001");
+    public static readonly Guid FunnelId = new("0b1e8a52-5d0c-4f0e-9a51-000000000010");
+    public static readonly Guid VersionId = new("0b1e8a52-5d0c-4f0e-9a51-000000000011");
+    public static readonly Guid BumpId = new("0b1e8a52-5d0c-4f0e-9a51-000000000021");
+    public static readonly Guid OfferStepId = new("0b1e8a52-5d0c-4f0e-9a51-000000000031");
+    public static readonly Guid DownsellStepId = new("0b1e8a52-5d0c-4f0e-9a51-000000000032");
+    private static readonly Guid CourseId = new("0b1e8a52-5d0c-4f0e-9a51-000000000101");
+    private static readonly Guid WorksheetsId = new("0b1e8a52-5d0c-4f0e-9a51-000000000102");
+    private static readonly Guid ProgramId = new("0b1e8a52-5d0c-4f0e-9a51-000000000103");
+    private static readonly Guid StarterId = new("0b1e8a52-5d0c-4f0e-9a51-000000000104");
+
+    public static async Task EnsureAsync(EncoreDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.Funnels.AnyAsync(f => f.Id == FunnelId, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        const string sellerName = "Calm Mind Coaching";
+        const string supportEmail = "support@calmmind.example";
+        db.Sellers.Add(new Seller { Id = SellerId, Name = sellerName, SupportEmail = supportEmail, CreatedAt = now });
+        db.Products.AddRange(
+            Product(CourseId, "Calm Your Anxiety", "A short self-paced mini-course: five lessons to calm anxious moments.", ["anxiety", "calm", "course"], now),
+            Product(WorksheetsId, "Printable calm-down worksheets", "Twelve printable worksheets to practise each lesson.", ["anxiety", "calm", "worksheets"], now),
+            Product(ProgramId, "4-week guided audio program", "Four weeks of daily guided audio sessions that go deeper.", ["anxiety", "calm", "audio"], now),
+            Product(StarterId, "7-day guided audio starter", "The first seven days of the guided audio program.", ["anxiety", "calm", "audio"], now));
+
+        db.Funnels.Add(new Funnel
+        {
+            Id = FunnelId,
+            SellerId = SellerId,
+            Slug = FunnelSlug,
+            Name = "Calm Your Anxiety",
+            PublishedVersionId = VersionId,
+            CreatedAt = now,
+        });
+        db.FunnelVersions.Add(new FunnelVersion
+        {
+            Id = VersionId,
+            FunnelId = FunnelId,
+            SellerId = SellerId,
+            SellerName = sellerName,
+            SupportEmail = supportEmail,
+            Number = 1,
+            Status = FunnelVersionStatus.Published,
+            PublishedAt = now,
+            Currency = "USD",
+            MainProductId = CourseId,
+            MainName = "Calm Your Anxiety",
+            MainDescription = "A short self-paced mini-course with five lessons to calm anxious moments, yours to keep.",
+            MainPrice = Usd(4700),
+            WindowMinutes = 30,
+            EntryStepId = OfferStepId,
+            Bumps =
+            [
+                new OrderBump
+                {
+                    Id = BumpId, Position = 0, ProductId = WorksheetsId, Name = "Printable calm-down worksheets",
+                    Description = "Add twelve printable worksheets to practise each lesson.", Price = Usd(1700),
+                },
+            ],
+            Steps =
+            [
+                new OfferStep
+                {
+                    Id = OfferStepId, Position = 0, Kind = OfferStepKind.Offer, ProductId = ProgramId,
+                    ProductName = "4-week guided audio program",
+                    Headline = "Add the 4-week guided audio program to your order",
+                    Body = "Go deeper than the mini-course: four weeks of short daily guided audio sessions that build on each lesson. "
+                         + "It is added to the order you just placed and charged to the same card; there is no second checkout.",
+                    Price = Usd(9700), OnAcceptStepId = null, OnDeclineStepId = DownsellStepId,
+                },
+                new OfferStep
+                {
+                    Id = DownsellStepId, Position = 1, Kind = OfferStepKind.Downsell, ProductId = StarterId,
+                    ProductName = "7-day guided audio starter",
+                    Headline = "Prefer a lighter start? Try the 7-day guided audio starter",
+                    Body = "The first seven days of the guided audio program: one short session a day to make calm a habit.",
+                    Price = Usd(3700), OnAcceptStepId = null, OnDeclineStepId = null,
+                },
+            ],
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance seeded it at the same moment: its rows are the same rows.
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static Product Product(Guid id, string name, string description, List<string> topics, DateTimeOffset now) =>
+        new() { Id = id, SellerId = SellerId, Name = name, Description = description, Topics = topics, CreatedAt = now };
+
+    private static PriceTerms Usd(long cents) => PriceTerms.From(new Price(new Money(cents, "USD")));
+}

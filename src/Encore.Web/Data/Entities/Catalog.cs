@@ -1,0 +1,44 @@
+namespace Encore.Web.Data.Entities;
+
+/// <summary>A seller: a coach or creator who owns products, funnels and orders.</summary>
+public sealed class Seller
+{
+    public Guid Id { get; set; }
+    public required string Name { get; set; }
+    public required string SupportEmail { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>Something a seller sells. Topics say what it is about, to judge whether two offers are related.</summary>
+public sealed class Product
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = "";
+    public List<string> Topics { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A price as stored: minor units, currency, and recurrence when recurring. Frozen into published versions.</summary>
+public sealed class PriceTerms
+{
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public Encore.Domain.BillingInterval? Interval { get; set; }
+    public int IntervalCount { get; set; } = 1;
+    public int TrialDays { get; set; }
+
+    public Encore.Domain.Price ToPrice() => new(
+        new Encore.Domain.Money(Amount, Currency),
+        Interval is { } interval ? new Encore.Domain.Recurrence(interval, IntervalCount, TrialDays) : null);
+
+    public static PriceTerms From(Encore.Domain.Price price) => new()
+    {
+        Amount = price.Amount.Amount,
+        Currency = price.Amount.Currency,
+        Interval = price.Recurrence?.Interval,
+        IntervalCount = price.Recurrence?.IntervalCount ?? 1,
+        TrialDays = price.Recurrence?.TrialDays ?? 0,
+    };
+}

@@ -1,0 +1,109 @@
+namespace Encore.Web.Data.Entities;
+
+public enum OrderStatus
+{
+    /// <summary>Created; the checkout charge has not settled yet.</summary>
+    Pending = 0,
+
+    /// <summary>The checkout charge waits for the buyer to authenticate with the bank.</summary>
+    RequiresAction = 1,
+
+    Paid = 2,
+
+    /// <summary>The checkout charge was declined: nothing was charged.</summary>
+    PaymentFailed = 3,
+}
+
+/// <summary>One buyer, one funnel version, several lines and charges, one receipt.</summary>
+public sealed class Order
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public Guid FunnelId { get; set; }
+    public Guid FunnelVersionId { get; set; }
+    public required string Email { get; set; }
+    public required string BuyerName { get; set; }
+    public required string Currency { get; set; }
+    public OrderStatus Status { get; set; }
+
+    /// <summary>SHA-256 of the receipt link's token; the token itself is never stored.</summary>
+    public required string ReceiptTokenHash { get; set; }
+
+    public string? GatewayCustomerId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? PaidAt { get; set; }
+    public List<OrderLine> Lines { get; set; } = [];
+    public List<Charge> Charges { get; set; } = [];
+}
+
+public enum OrderLineKind
+{
+    Main = 0,
+    Bump = 1,
+    Offer = 2,
+    Downsell = 3,
+}
+
+/// <summary>What was bought, at the price of the funnel version it was sold under. Inserted, never changed.</summary>
+public sealed class OrderLine
+{
+    public Guid Id { get; set; }
+    public Guid OrderId { get; set; }
+    public OrderLineKind Kind { get; set; }
+    public Guid ProductId { get; set; }
+    public required string Name { get; set; }
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public Encore.Domain.BillingInterval? Interval { get; set; }
+    public int IntervalCount { get; set; } = 1;
+    public Guid? BumpId { get; set; }
+    public Guid? StepId { get; set; }
+    public Guid ChargeId { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum ChargeKind
+{
+    Checkout = 0,
+    Offer = 1,
+}
+
+public enum ChargeStatus
+{
+    /// <summary>Recorded before the gateway is called; the gateway may or may not have it yet.</summary>
+    Pending = 0,
+
+    RequiresAction = 1,
+    Succeeded = 2,
+    Failed = 3,
+
+    /// <summary>The gateway's answer never came back. Never "failed": the reconciler settles it by key.</summary>
+    Unknown = 4,
+}
+
+/// <summary>
+/// One attempt to move money, shaped like a PaymentIntent. Its status only moves forward
+/// (pending → requires action → succeeded or failed; unknown → succeeded or failed), each move a
+/// conditional update; the row is never deleted, and its gateway idempotency key never changes.
+/// </summary>
+public sealed class Charge
+{
+    public Guid Id { get; set; }
+    public Guid OrderId { get; set; }
+    public ChargeKind Kind { get; set; }
+    public Guid? SessionId { get; set; }
+    public Guid? StepId { get; set; }
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public required string IdempotencyKey { get; set; }
+    public string? GatewayPaymentId { get; set; }
+    public ChargeStatus Status { get; set; }
+    public string? DeclineCode { get; set; }
+    public string? FailureMessage { get; set; }
+    public string? ActionUrl { get; set; }
+    public Guid? ConsentRecordId { get; set; }
+    public string? CardBrand { get; set; }
+    public string? CardLast4 { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SettledAt { get; set; }
+}

@@ -1,0 +1,197 @@
+using Encore.Web.Data.Entities;
+using Encore.Web.Payments.Sandbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Encore.Web.Data;
+
+internal sealed class SellerConfiguration : IEntityTypeConfiguration<Seller>
+{
+    public void Configure(EntityTypeBuilder<Seller> builder) => builder.ToTable("sellers");
+}
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
+{
+    public void Configure(EntityTypeBuilder<Product> builder)
+    {
+        builder.ToTable("products");
+        builder.Property(p => p.Description).HasMaxLength(4000);
+        builder.HasIndex(p => p.SellerId);
+    }
+}
+
+internal sealed class FunnelConfiguration : IEntityTypeConfiguration<Funnel>
+{
+    public void Configure(EntityTypeBuilder<Funnel> builder)
+    {
+        builder.ToTable("funnels");
+        builder.Property(f => f.Slug).HasMaxLength(80);
+        builder.HasIndex(f => f.Slug).IsUnique();
+        builder.HasIndex(f => f.SellerId);
+    }
+}
+
+internal sealed class FunnelVersionConfiguration : IEntityTypeConfiguration<FunnelVersion>
+{
+    public void Configure(EntityTypeBuilder<FunnelVersion> builder)
+    {
+        builder.ToTable("funnel_versions");
+        builder.Property(v => v.MainDescription).HasMaxLength(4000);
+        builder.Property(v => v.Currency).HasMaxLength(3);
+        builder.ComplexProperty(v => v.MainPrice, PriceTermsMapping.Configure);
+        builder.HasIndex(v => new { v.FunnelId, v.Number }).IsUnique();
+        builder.HasMany(v => v.Bumps).WithOne().HasForeignKey(b => b.FunnelVersionId);
+        builder.HasMany(v => v.Steps).WithOne().HasForeignKey(s => s.FunnelVersionId);
+    }
+}
+
+internal sealed class OrderBumpConfiguration : IEntityTypeConfiguration<OrderBump>
+{
+    public void Configure(EntityTypeBuilder<OrderBump> builder)
+    {
+        builder.ToTable("order_bumps");
+        builder.Property(b => b.Description).HasMaxLength(4000);
+        builder.ComplexProperty(b => b.Price, PriceTermsMapping.Configure);
+    }
+}
+
+internal sealed class OfferStepConfiguration : IEntityTypeConfiguration<OfferStep>
+{
+    public void Configure(EntityTypeBuilder<OfferStep> builder)
+    {
+        builder.ToTable("offer_steps");
+        builder.Property(s => s.Body).HasMaxLength(8000);
+        builder.ComplexProperty(s => s.Price, PriceTermsMapping.Configure);
+    }
+}
+
+internal static class PriceTermsMapping
+{
+    public static void Configure(ComplexPropertyBuilder<PriceTerms> price) =>
+        price.Property(p => p.Currency).HasMaxLength(3);
+}
+
+internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> builder)
+    {
+        builder.ToTable("orders");
+        builder.Property(o => o.Currency).HasMaxLength(3);
+        builder.Property(o => o.ReceiptTokenHash).HasMaxLength(64);
+        builder.HasIndex(o => o.ReceiptTokenHash).IsUnique();
+        builder.HasIndex(o => new { o.SellerId, o.CreatedAt });
+        builder.HasIndex(o => new { o.FunnelVersionId, o.CreatedAt });
+        builder.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
+        builder.HasMany(o => o.Charges).WithOne().HasForeignKey(c => c.OrderId);
+    }
+}
+
+internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLine>
+{
+    public void Configure(EntityTypeBuilder<OrderLine> builder)
+    {
+        builder.ToTable("order_lines");
+        builder.Property(l => l.Currency).HasMaxLength(3);
+        // An order gets at most one line per post-purchase step: the database itself refuses a second.
+        builder.HasIndex(l => new { l.OrderId, l.StepId }).IsUnique();
+        builder.HasIndex(l => l.ChargeId);
+    }
+}
+
+internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
+{
+    public void Configure(EntityTypeBuilder<Charge> builder)
+    {
+        builder.ToTable("charges");
+        builder.Property(c => c.Currency).HasMaxLength(3);
+        builder.Property(c => c.IdempotencyKey).HasMaxLength(200);
+        builder.Property(c => c.ActionUrl).HasMaxLength(2000);
+        builder.HasIndex(c => c.IdempotencyKey).IsUnique();
+        // One charge attempt per step of a session, ever: a step is never charged again under a new key.
+        builder.HasIndex(c => new { c.SessionId, c.StepId }).IsUnique();
+        builder.HasIndex(c => new { c.Status, c.CreatedAt });
+        builder.HasIndex(c => c.OrderId);
+    }
+}
+
+internal sealed class PostPurchaseSessionConfiguration : IEntityTypeConfiguration<PostPurchaseSession>
+{
+    public void Configure(EntityTypeBuilder<PostPurchaseSession> builder)
+    {
+        builder.ToTable("post_purchase_sessions");
+        builder.Property(s => s.TokenHash).HasMaxLength(64);
+        builder.Property(s => s.BrowserBindingHash).HasMaxLength(64);
+        builder.HasIndex(s => s.TokenHash).IsUnique();
+        builder.HasIndex(s => s.OrderId).IsUnique();
+    }
+}
+
+internal sealed class StepVisitConfiguration : IEntityTypeConfiguration<StepVisit>
+{
+    public void Configure(EntityTypeBuilder<StepVisit> builder)
+    {
+        builder.ToTable("step_visits");
+        builder.HasIndex(v => new { v.SessionId, v.StepId }).IsUnique();
+        builder.HasIndex(v => new { v.StepId, v.State });
+    }
+}
+
+internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<ConsentRecord>
+{
+    public void Configure(EntityTypeBuilder<ConsentRecord> builder)
+    {
+        builder.ToTable("consent_records");
+        builder.Property(c => c.DisclosureText).HasMaxLength(4000);
+        builder.Property(c => c.DisclosureSha256).HasMaxLength(64);
+        builder.Property(c => c.Currency).HasMaxLength(3);
+        builder.Property(c => c.UserAgent).HasMaxLength(1000);
+        builder.HasIndex(c => new { c.SessionId, c.StepId }).IsUnique();
+        builder.HasIndex(c => c.OrderId);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)
+    {
+        builder.ToTable("idempotency_records");
+        builder.Property(r => r.Key).HasMaxLength(255);
+        builder.Property(r => r.Scope).HasMaxLength(200);
+        builder.Property(r => r.RequestHash).HasMaxLength(64);
+        builder.Property(r => r.ResponseBody).HasMaxLength(65536);
+        builder.HasIndex(r => new { r.Scope, r.Key }).IsUnique();
+        builder.HasIndex(r => r.CreatedAt);
+    }
+}
+
+internal sealed class SandboxConfiguration :
+    IEntityTypeConfiguration<SandboxCustomer>,
+    IEntityTypeConfiguration<SandboxPaymentMethod>,
+    IEntityTypeConfiguration<SandboxPaymentIntent>,
+    IEntityTypeConfiguration<SandboxRefund>
+{
+    public void Configure(EntityTypeBuilder<SandboxCustomer> builder)
+    {
+        builder.ToTable("sandbox_customers");
+        builder.HasIndex(c => c.IdempotencyKey).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<SandboxPaymentMethod> builder)
+    {
+        builder.ToTable("sandbox_payment_methods");
+        builder.HasIndex(m => m.CustomerId);
+    }
+
+    public void Configure(EntityTypeBuilder<SandboxPaymentIntent> builder)
+    {
+        builder.ToTable("sandbox_payment_intents");
+        builder.Property(i => i.ReturnUrl).HasMaxLength(2000);
+        builder.HasIndex(i => i.IdempotencyKey).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<SandboxRefund> builder)
+    {
+        builder.ToTable("sandbox_refunds");
+        builder.HasIndex(r => r.IdempotencyKey).IsUnique();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Encore.Web.Features.Shared;
+using Encore.Web.Infrastructure.Idempotency;
+
+namespace Encore.Web.Features.Checkout;
+
+/// <summary>A checkout from a custom storefront. Prices are never sent: they come from the published funnel.</summary>
+public sealed record CheckoutRequest(
+    string? Funnel,
+    string? Email,
+    string? Name,
+    string? PaymentMethod,
+    IReadOnlyList<Guid>? Bumps,
+    bool SavePaymentMethodForOffers);
+
+public sealed record CheckoutResponse(Guid OrderId, string? SessionToken, NextDto Next, MoneyDto Total, string ReceiptUrl);
+
+public static class CheckoutApi
+{
+    public static IEndpointRouteBuilder MapCheckoutApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/checkouts", PlaceOrder)
+            .WithTags("Checkout")
+            .WithName("CreateCheckout")
+            .WithSummary("Pays for the main product and the chosen bumps in one charge; optionally saves the card for the post-purchase offers.")
+            .WithDescription("Send an Idempotency-Key header to make retries safe: the first response is replayed. " +
+                             "A declined card answers 402 with a declineCode and leaves no paid order.")
+            .Produces<CheckoutResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        return app;
+    }
+
+    private static async Task<IResult> PlaceOrder(CheckoutRequest? request, HttpContext http, CheckoutService checkout)
+    {
+        if (request is null) return ApiProblems.Invalid("body", "A JSON body is required.");
+        if (string.IsNullOrWhiteSpace(request.Funnel)) return ApiProblems.Invalid("funnel", "The funnel's slug is required.");
+        var (key, keyProblem) = IdempotentEndpoint.ReadKey(http, required: false);
+        if (keyProblem is not null) return keyProblem;
+
+        async Task<ApiResponse> Run()
+        {
+            var result = await checkout.PlaceOrderAsync(new CheckoutCommand(
+                request.Funnel, request.Email, request.Name, request.PaymentMethod, request.Bumps, request.SavePaymentMethodForOffers, null),
+                http.RequestAborted);
+            return ToResponse(result);
+        }
+
+        if (key is null)
+        {
+            var response = await Run();
+            return IdempotentEndpoint.Write(response, http.RequestServices
+                .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions);
+        }
+        return await IdempotentEndpoint.RunAsync(http, "checkout", key, JsonSerializer.Serialize(request), Run);
+    }
+
+    internal static ApiResponse ToResponse(CheckoutResult result) => result.Outcome switch
+    {
+        CheckoutOutcome.Invalid => new ApiResponse(400, new Microsoft.AspNetCore.Http.HttpValidationProblemDetails(result.Errors.ToDictionary()) { Status = 400, Title = "One or more fields are invalid." }),
+        CheckoutOutcome.FunnelNotFound => ApiResponse.Problem(404, "funnel_not_found", "Funnel not found", "No published funnel has this slug."),
+        CheckoutOutcome.Declined => ApiResponse.Problem(402, "card_declined", "Payment declined", result.Message ?? "The card was declined. Nothing was charged.",
+            new Dictionary<string, object?> { ["declineCode"] = result.DeclineCode, ["orderId"] = result.OrderId }),
+        CheckoutOutcome.GatewayUnavailable => ApiResponse.Problem(503, "gateway_unavailable", "Payment service unavailable", result.Message ?? "Nothing was charged; try again."),
+        _ => new ApiResponse(201, new CheckoutResponse(
+            result.OrderId,
+            result.SessionToken,
+            result.Next switch
+            {
+                CheckoutNext.Offer => NextDto.Offer(result.NextStepId!.Value),
+                CheckoutNext.RequiresAction => new NextDto("requires_action", ActionUrl: result.ActionUrl),
+                CheckoutNext.Processing => new NextDto("processing"),
+                _ => NextDto.ThankYou,
+            },
+            MoneyDto.From(result.Total),
+            $"/r/{result.ReceiptToken}")),
+    };
+}

@@ -1,0 +1,248 @@
+using System.Net.Mail;
+using Encore.Domain;
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Funnels;
+using Encore.Web.Infrastructure;
+using Encore.Web.Payments;
+
+namespace Encore.Web.Features.Checkout;
+
+/// <summary>What a buyer sends to pay for a funnel's main product and the bumps they ticked. Never a price.</summary>
+public sealed record CheckoutCommand(
+    string FunnelSlug,
+    string? Email,
+    string? Name,
+    string? PaymentMethod,
+    IReadOnlyList<Guid>? BumpIds,
+    bool SavePaymentMethodForOffers,
+    string? BrowserBindingHash);
+
+public enum CheckoutOutcome
+{
+    Placed,
+    Invalid,
+    FunnelNotFound,
+    Declined,
+    GatewayUnavailable,
+}
+
+/// <summary>Where the buyer goes after a checkout that placed an order.</summary>
+public enum CheckoutNext
+{
+    Offer,
+    ThankYou,
+    RequiresAction,
+    Processing,
+}
+
+public sealed record CheckoutResult
+{
+    public required CheckoutOutcome Outcome { get; init; }
+    public IReadOnlyDictionary<string, string[]> Errors { get; init; } = new Dictionary<string, string[]>();
+    public Guid OrderId { get; init; }
+    public string? SessionToken { get; init; }
+    public string? ReceiptToken { get; init; }
+    public CheckoutNext Next { get; init; }
+    public Guid? NextStepId { get; init; }
+    public string? ActionUrl { get; init; }
+    public string? DeclineCode { get; init; }
+    public string? Message { get; init; }
+    public Money Total { get; init; }
+
+    public static CheckoutResult Invalid(string field, string message) => new()
+    {
+        Outcome = CheckoutOutcome.Invalid,
+        Errors = new Dictionary<string, string[]> { [field] = [message] },
+    };
+}
+
+/// <summary>
+/// Places an order: prices come from the published funnel version only; the order, its lines and the
+/// charge attempt are recorded before the gateway is called; the gateway's answer is recorded after.
+/// </summary>
+public sealed class CheckoutService(
+    EncoreDbContext db,
+    PublishedFunnels funnels,
+    IPaymentGateway gateway,
+    CheckoutSettlement settlement,
+    TimeProvider clock,
+    ILogger<CheckoutService> logger)
+{
+    public async Task<CheckoutResult> PlaceOrderAsync(CheckoutCommand command, CancellationToken cancellationToken)
+    {
+        var funnel = await funnels.FindBySlugAsync(command.FunnelSlug, cancellationToken);
+        if (funnel is null) return new CheckoutResult { Outcome = CheckoutOutcome.FunnelNotFound };
+
+        var errors = Validate(command, funnel, out var email, out var name, out var bumps);
+        if (errors.Count > 0) return new CheckoutResult { Outcome = CheckoutOutcome.Invalid, Errors = errors };
+
+        var method = await gateway.DescribePaymentMethodAsync(command.PaymentMethod!, cancellationToken);
+        if (method is null)
+            return CheckoutResult.Invalid("paymentMethod", "This payment method is not known to the payment gateway.");
+
+        var orderId = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        // Keep the card only if the buyer agreed to and there is something to offer afterwards.
+        var saveCard = command.SavePaymentMethodForOffers && funnel.EntryStepId is not null;
+        string? customerId = null;
+        if (saveCard)
+        {
+            try
+            {
+                customerId = (await gateway.CreateCustomerAsync(
+                    new CreateCustomerRequest(email, name, $"encore:customer:{orderId:N}"), cancellationToken)).Id;
+            }
+            catch (GatewayUnavailableException exception)
+            {
+                logger.LogWarning(exception, "Gateway unavailable while creating a customer; nothing was recorded");
+                return new CheckoutResult { Outcome = CheckoutOutcome.GatewayUnavailable, Message = "The payment service is not answering. Nothing was charged; please try again." };
+            }
+        }
+
+        var total = funnel.Main.Price.Amount + Money.Sum(bumps.Select(b => b.Price.Amount), funnel.Currency);
+        var receiptToken = SecretTokens.New();
+        var sessionToken = saveCard ? SecretTokens.New() : null;
+        var charge = new Charge
+        {
+            Id = Guid.CreateVersion7(),
+            OrderId = orderId,
+            Kind = ChargeKind.Checkout,
+            Amount = total.Amount,
+            Currency = total.Currency,
+            IdempotencyKey = $"encore:checkout:{orderId:N}",
+            Status = ChargeStatus.Pending,
+            CardBrand = method.Brand,
+            CardLast4 = method.Last4,
+            CreatedAt = now,
+        };
+        var order = new Order
+        {
+            Id = orderId,
+            SellerId = funnel.SellerId,
+            FunnelId = funnel.FunnelId,
+            FunnelVersionId = funnel.VersionId,
+            Email = email,
+            BuyerName = name,
+            Currency = funnel.Currency,
+            Status = OrderStatus.Pending,
+            ReceiptTokenHash = SecretTokens.Hash(receiptToken),
+            GatewayCustomerId = customerId,
+            CreatedAt = now,
+        };
+        order.Lines.Add(Line(order, OrderLineKind.Main, funnel.Main.ProductId, funnel.Main.Name, funnel.Main.Price, charge.Id, now));
+        foreach (var bump in bumps)
+        {
+            var line = Line(order, OrderLineKind.Bump, bump.ProductId, bump.Name, bump.Price, charge.Id, now);
+            line.BumpId = bump.Id;
+            order.Lines.Add(line);
+        }
+        order.Charges.Add(charge);
+        db.Orders.Add(order);
+        if (sessionToken is not null)
+        {
+            db.PostPurchaseSessions.Add(new PostPurchaseSession
+            {
+                Id = Guid.CreateVersion7(),
+                OrderId = orderId,
+                FunnelVersionId = funnel.VersionId,
+                TokenHash = SecretTokens.Hash(sessionToken),
+                BrowserBindingHash = command.BrowserBindingHash ?? "",
+                Status = SessionStatus.AwaitingPayment,
+                ExpiresAt = now + funnel.Window,
+                GatewayCustomerId = customerId!,
+                CreatedAt = now,
+            });
+        }
+        // Transaction 1: the attempt exists, with its key, before any money can move.
+        await db.SaveChangesAsync(cancellationToken);
+
+        var answer = await GatewayCalls.ChargeAsync(gateway, new ChargeRequest
+        {
+            Amount = total.Amount,
+            Currency = total.Currency,
+            CustomerId = customerId,
+            PaymentMethodId = command.PaymentMethod!,
+            IdempotencyKey = charge.IdempotencyKey,
+            SaveForOffSession = saveCard,
+            Description = $"{funnel.SellerName}: {funnel.Main.Name}",
+            ReturnUrl = sessionToken is not null ? $"/o/{sessionToken}" : $"/r/{receiptToken}",
+            Metadata = new Dictionary<string, string> { ["encore_order"] = orderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
+        }, logger);
+
+        // Transaction 2: what the gateway said. Not cancellable: the money may have moved.
+        if (answer.Result is { } result) await settlement.ApplyAsync(charge, result, CancellationToken.None);
+        else if (answer.Refusal is { } refusal) await settlement.ApplyRefusalAsync(charge, refusal, CancellationToken.None);
+        else await settlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
+
+        var placed = new CheckoutResult
+        {
+            Outcome = CheckoutOutcome.Placed,
+            OrderId = orderId,
+            ReceiptToken = receiptToken,
+            SessionToken = sessionToken,
+            Total = total,
+        };
+        return answer switch
+        {
+            { Result.Status: PaymentStatus.Succeeded } when sessionToken is not null && funnel.EntryStepId is { } entry =>
+                placed with { Next = CheckoutNext.Offer, NextStepId = entry },
+            { Result.Status: PaymentStatus.Succeeded } => placed with { Next = CheckoutNext.ThankYou },
+            { Result.Status: PaymentStatus.RequiresAction } => placed with { Next = CheckoutNext.RequiresAction, ActionUrl = answer.Result.ActionUrl },
+            { Result.Status: PaymentStatus.Failed } or { Refusal: not null } => new CheckoutResult
+            {
+                Outcome = CheckoutOutcome.Declined,
+                OrderId = orderId,
+                DeclineCode = answer.Result?.DeclineCode ?? answer.Refusal!.Code,
+                Message = answer.Result?.FailureMessage ?? DeclineMessages.For(null),
+                Total = total,
+            },
+            _ => placed with { Next = CheckoutNext.Processing },
+        };
+    }
+
+    private static OrderLine Line(Order order, OrderLineKind kind, Guid productId, string name, Price price, Guid chargeId, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(),
+        OrderId = order.Id,
+        Kind = kind,
+        ProductId = productId,
+        Name = name,
+        Amount = price.Amount.Amount,
+        Currency = price.Amount.Currency,
+        Interval = price.Recurrence?.Interval,
+        IntervalCount = price.Recurrence?.IntervalCount ?? 1,
+        ChargeId = chargeId,
+        CreatedAt = now,
+    };
+
+    private static Dictionary<string, string[]> Validate(
+        CheckoutCommand command, PublishedFunnel funnel, out string email, out string name, out List<BumpItem> bumps)
+    {
+        var errors = new Dictionary<string, string[]>();
+        email = (command.Email ?? "").Trim();
+        name = (command.Name ?? "").Trim();
+        bumps = [];
+        if (!IsEmail(email)) errors["email"] = ["Enter the e-mail address your receipt should go to, like name@example.com."];
+        if (name.Length == 0) errors["name"] = ["Enter your name."];
+        else if (name.Length > 200) errors["name"] = ["Your name can be at most 200 characters."];
+        if (string.IsNullOrWhiteSpace(command.PaymentMethod) || command.PaymentMethod.Length > 200)
+            errors["paymentMethod"] = ["A payment method is required."];
+        foreach (var id in (command.BumpIds ?? []).Distinct())
+        {
+            var bump = funnel.Bumps.FirstOrDefault(b => b.Id == id);
+            if (bump is null)
+            {
+                errors["bumps"] = [$"'{id}' is not an order bump of this funnel."];
+                break;
+            }
+            bumps.Add(bump);
+        }
+        return errors;
+    }
+
+    internal static bool IsEmail(string email) =>
+        email.Length is > 2 and <= 254 &&
+        email.IndexOf('@') is > 0 and var at && at < email.Length - 1 &&
+        MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
+}

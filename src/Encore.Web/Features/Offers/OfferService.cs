@@ -1,0 +1,326 @@
+using Encore.Domain.PostPurchase;
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Funnels;
+using Encore.Web.Infrastructure;
+using Encore.Web.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Features.Offers;
+
+/// <summary>
+/// The post-purchase path: show the current offer, accept it with one click on the saved card, or
+/// decline it. Every decision is a conditional update in the database, so back buttons, second tabs,
+/// replays and other instances can never decide a step twice or charge it twice.
+/// </summary>
+public sealed class OfferService(
+    EncoreDbContext db,
+    PublishedFunnels funnels,
+    IPaymentGateway gateway,
+    CheckoutSettlement checkoutSettlement,
+    OfferSettlement offerSettlement,
+    TimeProvider clock,
+    ILogger<OfferService> logger)
+{
+    /// <summary>How long a charge may stay unanswered before a page view asks the gateway itself.</summary>
+    public static readonly TimeSpan AskGatewayAfter = TimeSpan.FromSeconds(5);
+
+    public async Task<OfferSessionRow?> FindAsync(string? token, CancellationToken cancellationToken) =>
+        SecretTokens.LooksValid(token)
+            ? await OfferSessionRow.FindAsync(db, SecretTokens.Hash(token!), cancellationToken)
+            : null;
+
+    /// <summary>
+    /// The session as it stands now, after settling what can be settled: a checkout or offer charge the bank
+    /// has since confirmed, or a window that has closed. Marks the current step as viewed.
+    /// </summary>
+    public async Task<OfferView?> ShowAsync(string? token, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(token, cancellationToken);
+        if (row is null) return null;
+        row = await SettleWhatCanBeSettledAsync(token!, row, cancellationToken);
+        var funnel = await RequireFunnelAsync(row);
+        var view = ToView(row, funnel);
+        if (view.State == OfferSessionState.Offer && row.ViewedAt is null)
+        {
+            var now = clock.GetUtcNow();
+            await db.StepVisits
+                .Where(v => v.SessionId == row.SessionId && v.StepId == row.CurrentStepId && v.ViewedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.ViewedAt, now), cancellationToken);
+        }
+        return view;
+    }
+
+    public async Task<AcceptResult> AcceptAsync(
+        string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(token, cancellationToken);
+        if (row is null) return Rejected(OfferRejection.NotFound);
+        row = await ExpireIfDueAsync(row, cancellationToken);
+        var funnel = await RequireFunnelAsync(row);
+        if (await CheckDecidableAsync(row, stepId, cancellationToken) is { } rejection) return Rejected(rejection);
+
+        var step = funnel.Steps[stepId];
+        var disclosure = Disclose(funnel, step, row);
+        if (!disclosure.Matches(disclosureSha256)) return Rejected(OfferRejection.DisclosureMismatch);
+
+        var now = clock.GetUtcNow();
+        var charge = new Charge
+        {
+            Id = Guid.CreateVersion7(),
+            OrderId = row.OrderId,
+            Kind = ChargeKind.Offer,
+            SessionId = row.SessionId,
+            StepId = stepId,
+            Amount = step.Price.Amount.Amount,
+            Currency = step.Price.Amount.Currency,
+            // Derived from the session and the step, so it can never be re-issued under another key.
+            IdempotencyKey = $"encore:offer:{row.SessionId:N}:{stepId:N}",
+            Status = ChargeStatus.Pending,
+            CardBrand = row.CardBrand,
+            CardLast4 = row.CardLast4,
+            CreatedAt = now,
+        };
+        var record = new ConsentRecord
+        {
+            Id = Guid.CreateVersion7(),
+            SellerId = row.SellerId,
+            OrderId = row.OrderId,
+            SessionId = row.SessionId,
+            StepId = stepId,
+            DisclosureText = disclosure.Text,
+            DisclosureSha256 = disclosure.Sha256,
+            AcceptLabel = disclosure.AcceptLabel,
+            Amount = charge.Amount,
+            Currency = charge.Currency,
+            Recurrence = step.Price.Recurrence?.Describe(),
+            CardBrand = row.CardBrand!,
+            CardLast4 = row.CardLast4!,
+            Channel = consent.Channel,
+            IpAddress = consent.IpAddress,
+            UserAgent = consent.UserAgent is { Length: > 1000 } ua ? ua[..1000] : consent.UserAgent,
+            AgreedAt = now,
+        };
+        charge.ConsentRecordId = record.Id;
+
+        // Transaction 1: claim the step (offered → processing) and record consent and the charge attempt.
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            var sessionId = row.SessionId;
+            var claimed = await db.StepVisits
+                .Where(v => v.SessionId == sessionId && v.StepId == stepId && v.State == StepState.Offered &&
+                            db.PostPurchaseSessions.Any(s => s.Id == sessionId && s.Status == SessionStatus.Active &&
+                                                             s.CurrentStepId == stepId && s.ExpiresAt > now))
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Processing).SetProperty(v => v.ChargeId, charge.Id), cancellationToken);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return Rejected(await ExplainLostClaimAsync(token!, stepId, cancellationToken));
+            }
+            db.ConsentRecords.Add(record);
+            db.Charges.Add(charge);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var answer = await GatewayCalls.ChargeAsync(gateway, new ChargeRequest
+        {
+            Amount = charge.Amount,
+            Currency = charge.Currency,
+            CustomerId = row.GatewayCustomerId,
+            PaymentMethodId = row.PaymentMethodId!,
+            IdempotencyKey = charge.IdempotencyKey,
+            OffSession = true,
+            Description = $"{funnel.SellerName}: {step.Name}",
+            ReturnUrl = $"/o/{token}",
+            Metadata = new Dictionary<string, string> { ["encore_order"] = row.OrderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
+        }, logger);
+
+        // Transaction 2: the gateway's answer. Not cancellable: the money may have moved.
+        if (answer.Result is { } result) await offerSettlement.ApplyAsync(charge, result, CancellationToken.None);
+        else if (answer.Refusal is { } refusal) await offerSettlement.ApplyAsync(charge, RefusalAsFailure(charge, refusal), CancellationToken.None);
+        else await checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
+
+        var settled = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == charge.Id, CancellationToken.None);
+        return settled.Status switch
+        {
+            ChargeStatus.Succeeded => new AcceptResult(AcceptOutcome.Accepted, Charge: settled),
+            ChargeStatus.Failed => new AcceptResult(AcceptOutcome.PaymentFailed, Charge: settled, Message: settled.FailureMessage ?? DeclineMessages.For(settled.DeclineCode)),
+            ChargeStatus.RequiresAction => new AcceptResult(AcceptOutcome.RequiresAction, Charge: settled, ActionUrl: settled.ActionUrl),
+            _ => new AcceptResult(AcceptOutcome.Processing, Charge: settled,
+                Message: "We are confirming your payment with the bank. This page will show the result; you will not be charged twice."),
+        };
+    }
+
+    public async Task<OfferRejection?> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken)
+    {
+        var row = await FindAsync(token, cancellationToken);
+        if (row is null) return OfferRejection.NotFound;
+        row = await ExpireIfDueAsync(row, cancellationToken);
+        var funnel = await RequireFunnelAsync(row);
+        if (await CheckDecidableAsync(row, stepId, cancellationToken) is { } rejection) return rejection;
+
+        var now = clock.GetUtcNow();
+        var sessionId = row.SessionId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var declined = await db.StepVisits
+            .Where(v => v.SessionId == sessionId && v.StepId == stepId && v.State == StepState.Offered &&
+                        db.PostPurchaseSessions.Any(s => s.Id == sessionId && s.Status == SessionStatus.Active &&
+                                                         s.CurrentStepId == stepId && s.ExpiresAt > now))
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Declined).SetProperty(v => v.DecidedAt, now), cancellationToken);
+        if (declined == 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await ExplainLostClaimAsync(token!, stepId, cancellationToken);
+        }
+        var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
+        await OfferSettlement.AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return null;
+    }
+
+    /// <summary>The disclosure for a step as this buyer sees it: same terms, same text, same hash.</summary>
+    public OfferDisclosure Disclose(PublishedFunnel funnel, StepItem step, OfferSessionRow row) =>
+        OfferDisclosure.For(new OfferTerms(
+            funnel.SellerName, funnel.SupportEmail, step.Name, step.Price,
+            row.CardBrand ?? "card", row.CardLast4 ?? "????", DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+
+    private OfferView ToView(OfferSessionRow row, PublishedFunnel funnel)
+    {
+        var state = row.Status switch
+        {
+            SessionStatus.AwaitingPayment => OfferSessionState.AwaitingPayment,
+            SessionStatus.Completed => OfferSessionState.Completed,
+            SessionStatus.Expired => OfferSessionState.Expired,
+            SessionStatus.Void => OfferSessionState.Void,
+            _ => row.VisitState switch
+            {
+                StepState.Offered => OfferSessionState.Offer,
+                StepState.AwaitingAuthentication => OfferSessionState.AwaitingAuthentication,
+                _ => OfferSessionState.Processing,
+            },
+        };
+        var step = row.CurrentStepId is { } id && state is OfferSessionState.Offer or OfferSessionState.AwaitingAuthentication or OfferSessionState.Processing
+            ? funnel.Steps[id]
+            : null;
+        return new OfferView(row, state, funnel, step, step is null ? null : Disclose(funnel, step, row), null);
+    }
+
+    private async Task<OfferSessionRow> SettleWhatCanBeSettledAsync(string token, OfferSessionRow row, CancellationToken cancellationToken)
+    {
+        if (row.Status == SessionStatus.AwaitingPayment)
+        {
+            var charge = await db.Charges.AsNoTracking()
+                .SingleAsync(c => c.OrderId == row.OrderId && c.Kind == ChargeKind.Checkout, cancellationToken);
+            if (await AskGatewayAsync(charge, cancellationToken) is { } result)
+            {
+                await checkoutSettlement.ApplyAsync(charge, result, CancellationToken.None);
+                row = (await FindAsync(token, cancellationToken))!;
+            }
+        }
+        else if (row.Status == SessionStatus.Active && row.VisitState is { } state && state.IsInFlight() && row.VisitChargeId is { } chargeId)
+        {
+            var charge = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == chargeId, cancellationToken);
+            if (await AskGatewayAsync(charge, cancellationToken) is { } result)
+            {
+                await offerSettlement.ApplyAsync(charge, result, CancellationToken.None);
+                row = (await FindAsync(token, cancellationToken))!;
+            }
+        }
+        return await ExpireIfDueAsync(row, cancellationToken);
+    }
+
+    /// <summary>Asks the gateway about a charge still open here; null when there is nothing new to record.</summary>
+    private async Task<PaymentResult?> AskGatewayAsync(Charge charge, CancellationToken cancellationToken)
+    {
+        var due = charge.Status switch
+        {
+            ChargeStatus.RequiresAction => true,
+            ChargeStatus.Pending or ChargeStatus.Unknown => clock.GetUtcNow() - charge.CreatedAt >= AskGatewayAfter,
+            _ => false,
+        };
+        if (!due) return null;
+        try
+        {
+            var result = charge.GatewayPaymentId is { } paymentId
+                ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
+                : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+            if (result is null) return null; // The reconciler decides when "never seen" means "never charged".
+            return result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction ? null : result;
+        }
+        catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException)
+        {
+            logger.LogWarning(exception, "Could not ask the gateway about charge {ChargeId}", charge.Id);
+            return null;
+        }
+    }
+
+    private async Task<OfferSessionRow> ExpireIfDueAsync(OfferSessionRow row, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (row.Status != SessionStatus.Active || now < row.ExpiresAt) return row;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var expired = await db.PostPurchaseSessions
+            .Where(s => s.Id == row.SessionId && s.Status == SessionStatus.Active && s.ExpiresAt <= now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SessionStatus.Expired).SetProperty(x => x.EndedAt, now), cancellationToken);
+        if (expired == 1)
+        {
+            // A step still offered is gone for good. A charge in flight is left to settle: money that moved is never dropped.
+            await db.StepVisits
+                .Where(v => v.SessionId == row.SessionId && v.State == StepState.Offered)
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Expired).SetProperty(v => v.DecidedAt, now), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return row with { Status = SessionStatus.Expired };
+    }
+
+    private async Task<OfferRejection?> CheckDecidableAsync(OfferSessionRow row, Guid stepId, CancellationToken cancellationToken)
+    {
+        switch (row.Status)
+        {
+            case SessionStatus.AwaitingPayment:
+                return OfferRejection.NotReady;
+            case SessionStatus.Expired:
+                return OfferRejection.Expired;
+            case SessionStatus.Completed or SessionStatus.Void:
+                return await IsDecidedAsync(row.SessionId, stepId, cancellationToken) ? OfferRejection.Decided : OfferRejection.Completed;
+        }
+        if (row.CurrentStepId != stepId)
+            return await IsDecidedAsync(row.SessionId, stepId, cancellationToken) ? OfferRejection.Decided : OfferRejection.NotCurrent;
+        return row.VisitState switch
+        {
+            StepState.Offered => null,
+            { } state when state.IsInFlight() => OfferRejection.InProgress,
+            _ => OfferRejection.Decided,
+        };
+    }
+
+    private Task<bool> IsDecidedAsync(Guid sessionId, Guid stepId, CancellationToken cancellationToken) =>
+        db.StepVisits.AnyAsync(v => v.SessionId == sessionId && v.StepId == stepId && v.State != StepState.Offered, cancellationToken);
+
+    /// <summary>Another request changed the step between our read and our update: say what it did.</summary>
+    private async Task<OfferRejection> ExplainLostClaimAsync(string token, Guid stepId, CancellationToken cancellationToken)
+    {
+        var fresh = await FindAsync(token, cancellationToken);
+        if (fresh is null) return OfferRejection.NotFound;
+        fresh = await ExpireIfDueAsync(fresh, cancellationToken);
+        return await CheckDecidableAsync(fresh, stepId, cancellationToken) ?? OfferRejection.InProgress;
+    }
+
+    private async Task<PublishedFunnel> RequireFunnelAsync(OfferSessionRow row) =>
+        await funnels.GetVersionAsync(row.FunnelVersionId, CancellationToken.None)
+        ?? throw new InvalidOperationException($"Funnel version {row.FunnelVersionId} of session {row.SessionId} is missing.");
+
+    private static PaymentResult RefusalAsFailure(Charge charge, GatewayRequestException refusal) => new()
+    {
+        PaymentId = "",
+        Status = PaymentStatus.Failed,
+        Amount = charge.Amount,
+        Currency = charge.Currency,
+        DeclineCode = refusal.Code,
+        FailureMessage = "The payment could not be made. Nothing was charged.",
+    };
+
+    private static AcceptResult Rejected(OfferRejection rejection) => new(AcceptOutcome.Rejected, rejection);
+}

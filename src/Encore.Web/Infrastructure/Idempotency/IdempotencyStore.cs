@@ -1,0 +1,112 @@
+using System.Security.Cryptography;
+using System.Text;
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Infrastructure.Idempotency;
+
+public enum IdempotencyOutcome
+{
+    /// <summary>First time this key is seen: run the request, then <see cref="IdempotencyStore.CompleteAsync"/>.</summary>
+    Started,
+
+    /// <summary>A finished request had this key: replay its response.</summary>
+    Replay,
+
+    /// <summary>A request with this key is still running: 409.</summary>
+    InProgress,
+
+    /// <summary>This key was used with another request body: 422.</summary>
+    Mismatch,
+}
+
+public sealed record IdempotencyBegin(IdempotencyOutcome Outcome, Guid RecordId, int? Status = null, string? Body = null);
+
+/// <summary>
+/// Stripe-style idempotent requests, kept in the database so that every instance sees the same keys:
+/// the first response to a key is stored and replayed; another body with the same key is refused; a
+/// request still running holds a lease, and a retry after the lease ran out (its request died) takes over.
+/// </summary>
+public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+
+    public const int MaxKeyLength = 255;
+
+    public static string HashRequest(string canonicalRequest) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)));
+
+    public async Task<IdempotencyBegin> BeginAsync(string scope, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var record = new IdempotencyRecord
+        {
+            Id = Guid.CreateVersion7(),
+            Scope = scope,
+            Key = key,
+            RequestHash = requestHash,
+            CreatedAt = now,
+            LeaseExpiresAt = now + Lease,
+        };
+        db.IdempotencyRecords.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return new IdempotencyBegin(IdempotencyOutcome.Started, record.Id);
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(record).State = EntityState.Detached;
+        }
+
+        var existing = await db.IdempotencyRecords.AsNoTracking()
+            .SingleAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
+        if (existing.RequestHash != requestHash)
+            return new IdempotencyBegin(IdempotencyOutcome.Mismatch, existing.Id);
+        if (existing.Completed)
+            return new IdempotencyBegin(IdempotencyOutcome.Replay, existing.Id, existing.ResponseStatus, existing.ResponseBody);
+        if (existing.LeaseExpiresAt > now)
+            return new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
+
+        // The request that held this key died without answering. Take the key over, once.
+        var taken = await db.IdempotencyRecords
+            .Where(r => r.Id == existing.Id && !r.Completed && r.LeaseExpiresAt == existing.LeaseExpiresAt)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseExpiresAt, now + Lease), cancellationToken);
+        return taken == 1
+            ? new IdempotencyBegin(IdempotencyOutcome.Started, existing.Id)
+            : new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
+    }
+
+    public Task CompleteAsync(Guid recordId, int status, string body, CancellationToken cancellationToken) =>
+        db.IdempotencyRecords
+            .Where(r => r.Id == recordId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.Completed, true)
+                .SetProperty(r => r.ResponseStatus, status)
+                .SetProperty(r => r.ResponseBody, body), cancellationToken);
+
+    /// <summary>Gives the key back when the request failed before it changed anything, so a retry runs again.</summary>
+    public Task ReleaseAsync(Guid recordId, CancellationToken cancellationToken) =>
+        db.IdempotencyRecords
+            .Where(r => r.Id == recordId && !r.Completed)
+            .ExecuteDeleteAsync(cancellationToken);
+
+    /// <summary>Waits for a request that holds the key to finish, for callers (pages) that would rather wait than answer 409.</summary>
+    public async Task<IdempotencyBegin?> WaitForCompletionAsync(Guid recordId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        while (clock.GetUtcNow() < deadline)
+        {
+            var record = await db.IdempotencyRecords.AsNoTracking()
+                .Where(r => r.Id == recordId)
+                .Select(r => new { r.Completed, r.ResponseStatus, r.ResponseBody })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (record is null) return null;
+            if (record.Completed)
+                return new IdempotencyBegin(IdempotencyOutcome.Replay, recordId, record.ResponseStatus, record.ResponseBody);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+        }
+        return null;
+    }
+}

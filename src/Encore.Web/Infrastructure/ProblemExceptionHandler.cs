@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Encore.Web.Infrastructure;
+
+/// <summary>
+/// Turns a request the framework could not read (malformed JSON, wrong types, an oversized body) into a
+/// 400 problem details naming the body, never a 500. Everything else is left to the default handler.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException bad) return false;
+        httpContext.Response.StatusCode = bad.StatusCode;
+        var details = new ValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            ["body"] = [bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? "The request body is too large."
+                : "The request body is not valid JSON of the expected shape."],
+        })
+        {
+            Status = bad.StatusCode,
+            Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Malformed request",
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+    }
+}

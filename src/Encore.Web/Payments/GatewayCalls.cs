@@ -1,0 +1,38 @@
+namespace Encore.Web.Payments;
+
+/// <summary>What came back from a gateway call that moves money: a result, a refusal, or nothing we can trust.</summary>
+public sealed record GatewayAnswer(PaymentResult? Result, GatewayRequestException? Refusal)
+{
+    /// <summary>No answer (time-out, lost connection, crash of the gateway): the money may or may not have moved.</summary>
+    public bool IsUnknown => Result is null && Refusal is null;
+}
+
+public static class GatewayCalls
+{
+    /// <summary>How long a money-moving call may take before its outcome counts as unknown.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Calls the gateway with its own time-out and deliberately not the buyer's request token: once a
+    /// charge is recorded, a buyer closing the tab must not abandon it half-way.
+    /// </summary>
+    public static async Task<GatewayAnswer> ChargeAsync(IPaymentGateway gateway, ChargeRequest request, ILogger logger)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            return new GatewayAnswer(await gateway.ChargeAsync(request, timeout.Token), null);
+        }
+        catch (GatewayRequestException refusal)
+        {
+            logger.LogWarning("Gateway {Gateway} refused charge {Key}: {Code}", gateway.Name, request.IdempotencyKey, refusal.Code);
+            return new GatewayAnswer(null, refusal);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Rule 4: unknown is a state. The reconciler asks the gateway by key later.
+            logger.LogWarning(exception, "Gateway {Gateway} gave no answer for charge {Key}; outcome unknown", gateway.Name, request.IdempotencyKey);
+            return new GatewayAnswer(null, null);
+        }
+    }
+}

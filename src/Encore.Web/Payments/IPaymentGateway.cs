@@ -1,0 +1,102 @@
+namespace Encore.Web.Payments;
+
+/// <summary>
+/// The one port every payment gateway sits behind, shaped after Stripe's PaymentIntents. Every call
+/// that moves money carries an idempotency key; calling again with the same key returns the first
+/// result and moves nothing. A call whose outcome is unknown throws <see cref="GatewayUnavailableException"/>.
+/// </summary>
+public interface IPaymentGateway
+{
+    /// <summary>Short name for logs and the UI, e.g. "sandbox" or "stripe".</summary>
+    string Name { get; }
+
+    /// <summary>Describes a payment method the buyer's client sent; null when the gateway has no such method.</summary>
+    Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken);
+
+    /// <summary>Creates a customer for the buyer (idempotent by key).</summary>
+    Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Charges a payment method. On-session with <see cref="ChargeRequest.SaveForOffSession"/> attaches it
+    /// to the customer for later off-session charges; off-session charges the already saved method.
+    /// </summary>
+    Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Reads a payment by the idempotency key it was created with; null when the gateway never saw that key.</summary>
+    Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Reads a payment by its gateway id.</summary>
+    Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken);
+
+    /// <summary>Refunds all or part of a succeeded payment (idempotent by key).</summary>
+    Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+}
+
+public sealed record CreateCustomerRequest(string Email, string Name, string IdempotencyKey);
+
+public sealed record GatewayCustomer(string Id);
+
+public sealed record ChargeRequest
+{
+    public required long Amount { get; init; }
+    public required string Currency { get; init; }
+    public string? CustomerId { get; init; }
+
+    /// <summary>A gateway payment method token (pm_…); never a card number.</summary>
+    public required string PaymentMethodId { get; init; }
+
+    public required string IdempotencyKey { get; init; }
+
+    /// <summary>True for a merchant-initiated charge on a saved method (the one-click offer).</summary>
+    public bool OffSession { get; init; }
+
+    /// <summary>Keep the method for later off-session charges (the buyer consented at checkout).</summary>
+    public bool SaveForOffSession { get; init; }
+
+    public string Description { get; init; } = "";
+
+    /// <summary>Where the bank's authentication page sends the buyer back to; a path on this site.</summary>
+    public string? ReturnUrl { get; init; }
+
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}
+
+public enum PaymentStatus
+{
+    Succeeded,
+    RequiresAction,
+    Failed,
+    Processing,
+}
+
+/// <summary>Where a payment stands at the gateway, with the card it used.</summary>
+public sealed record PaymentResult
+{
+    public required string PaymentId { get; init; }
+    public required PaymentStatus Status { get; init; }
+    public required long Amount { get; init; }
+    public required string Currency { get; init; }
+    public string? DeclineCode { get; init; }
+    public string? FailureMessage { get; init; }
+
+    /// <summary>Where to send the buyer to authenticate, when <see cref="Status"/> is RequiresAction.</summary>
+    public string? ActionUrl { get; init; }
+
+    public SavedCard? Card { get; init; }
+}
+
+/// <summary>A payment method as the gateway describes it: a token, a brand and the last four digits.</summary>
+public sealed record SavedCard(string PaymentMethodId, string Brand, string Last4);
+
+public sealed record RefundRequest(string PaymentId, long Amount, string IdempotencyKey);
+
+public sealed record RefundResult(string RefundId, long Amount, bool Succeeded, string? FailureMessage);
+
+/// <summary>The gateway could not be reached or did not answer: the outcome is unknown, not failed.</summary>
+public sealed class GatewayUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The gateway refused the request itself (bad parameters, reused key with other parameters).</summary>
+public sealed class GatewayRequestException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

@@ -1,0 +1,88 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Offers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Payments;
+
+/// <summary>
+/// Settles charges whose outcome this side never learned (a time-out, a lost answer, a process that died
+/// between the gateway call and the second transaction). It asks the gateway by the charge's own
+/// idempotency key and records what the gateway says; it never charges again. Safe to run in every
+/// instance at once: each settlement is a conditional update.
+/// </summary>
+public sealed class Reconciler(
+    EncoreDbContext db,
+    IPaymentGateway gateway,
+    CheckoutSettlement checkoutSettlement,
+    OfferSettlement offerSettlement,
+    TimeProvider clock,
+    ILogger<Reconciler> logger)
+{
+    /// <summary>Charges younger than this may still have their own request running; leave them to it.</summary>
+    public static readonly TimeSpan Grace = GatewayCalls.Timeout + TimeSpan.FromSeconds(10);
+
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - Grace;
+        var open = await db.Charges.AsNoTracking()
+            .Where(c => (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown) && c.CreatedAt < cutoff)
+            .OrderBy(c => c.CreatedAt)
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        var settled = 0;
+        foreach (var charge in open)
+        {
+            PaymentResult? result;
+            try
+            {
+                result = await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+            }
+            catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException or TaskCanceledException)
+            {
+                logger.LogWarning(exception, "Reconciler could not reach the gateway for charge {ChargeId}; will try again", charge.Id);
+                continue;
+            }
+            // The gateway never saw the key, and the request that would have sent it is long over: nothing was charged.
+            result ??= new PaymentResult
+            {
+                PaymentId = "",
+                Status = PaymentStatus.Failed,
+                Amount = charge.Amount,
+                Currency = charge.Currency,
+                DeclineCode = "not_received",
+                FailureMessage = "The payment never reached the bank. Nothing was charged.",
+            };
+            if (result.Status == PaymentStatus.Processing) continue;
+            if (charge.Kind == ChargeKind.Checkout) await checkoutSettlement.ApplyAsync(charge, result, cancellationToken);
+            else await offerSettlement.ApplyAsync(charge, result, cancellationToken);
+            logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
+            settled++;
+        }
+        return settled;
+    }
+}
+
+/// <summary>Runs the reconciler every few seconds in the background.</summary>
+public sealed class ReconcilerService(IServiceScopeFactory scopes, ILogger<ReconcilerService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(exception, "Reconciler run failed; the next run tries again");
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using System.Security.Cryptography;
+using Encore.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Payments.Sandbox;
+
+/// <summary>
+/// The built-in test gateway: real code with its own ledger in the database (it survives restarts and is
+/// shared by every instance), Stripe's test payment methods, idempotency keys and an authentication step.
+/// It never sees a card number: the checkout page maps a typed test number to its payment method first.
+/// </summary>
+public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases, TimeProvider clock) : IPaymentGateway
+{
+    public const string AuthenticationPath = "/sandbox/authenticate/";
+
+    public string Name => "sandbox";
+
+    public Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken) =>
+        Task.FromResult(SandboxTestCards.ByPaymentMethod(paymentMethodId) is { } card
+            ? new SavedCard(card.PaymentMethod, card.Brand, card.Last4)
+            : null);
+
+    public async Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var existing = await db.SandboxCustomers.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+        if (existing is not null) return new GatewayCustomer(existing.Id);
+
+        var customer = new SandboxCustomer
+        {
+            Id = NewId("cus"),
+            IdempotencyKey = request.IdempotencyKey,
+            Email = request.Email,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.SandboxCustomers.Add(customer);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return new GatewayCustomer(customer.Id);
+        }
+        catch (DbUpdateException)
+        {
+            await using var again = await databases.CreateDbContextAsync(cancellationToken);
+            var winner = await again.SandboxCustomers.AsNoTracking()
+                .SingleAsync(c => c.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+            return new GatewayCustomer(winner.Id);
+        }
+    }
+
+    public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var fingerprint = Fingerprint(request);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var existing = await db.SandboxPaymentIntents.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+        if (existing is not null) return await ReplayAsync(db, existing, fingerprint, cancellationToken);
+
+        var (method, newMethod) = await ResolveMethodAsync(db, request, cancellationToken);
+        var card = SandboxTestCards.ByPaymentMethod(method.TestMethod)!;
+        var now = clock.GetUtcNow();
+        var intent = new SandboxPaymentIntent
+        {
+            Id = NewId("pi"),
+            IdempotencyKey = request.IdempotencyKey,
+            RequestFingerprint = fingerprint,
+            Amount = request.Amount,
+            Currency = request.Currency,
+            CustomerId = request.CustomerId ?? "",
+            PaymentMethodId = method.Id,
+            OffSession = request.OffSession,
+            ReturnUrl = request.ReturnUrl,
+            CreatedAt = now,
+        };
+        (intent.Status, intent.DeclineCode) = Decide(card.PaymentMethod, request.OffSession);
+        if (intent.Status == SandboxIntentStatus.Succeeded) intent.SucceededAt = now;
+
+        if (newMethod) db.SandboxPaymentMethods.Add(method);
+        db.SandboxPaymentIntents.Add(intent);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent call with the same key got there first: answer what it answered.
+            await using var again = await databases.CreateDbContextAsync(cancellationToken);
+            var winner = await again.SandboxPaymentIntents.AsNoTracking()
+                .SingleAsync(i => i.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+            return await ReplayAsync(again, winner, fingerprint, cancellationToken);
+        }
+        return ToResult(intent, method);
+    }
+
+    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var intent = await db.SandboxPaymentIntents.AsNoTracking()
+            .FirstOrDefaultAsync(i => i.IdempotencyKey == idempotencyKey, cancellationToken);
+        return intent is null ? null : await ResultWithMethodAsync(db, intent, cancellationToken);
+    }
+
+    public async Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var intent = await db.SandboxPaymentIntents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == paymentId, cancellationToken)
+            ?? throw new GatewayRequestException("resource_missing", $"No such payment: '{paymentId}'.");
+        return await ResultWithMethodAsync(db, intent, cancellationToken);
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var existing = await db.SandboxRefunds.AsNoTracking()
+            .FirstOrDefaultAsync(r => r.IdempotencyKey == request.IdempotencyKey, cancellationToken);
+        if (existing is not null) return new RefundResult(existing.Id, existing.Amount, true, null);
+        if (request.Amount <= 0) throw new GatewayRequestException("parameter_invalid_integer", "A refund must be larger than zero.");
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var refunded = await db.SandboxPaymentIntents
+            .Where(i => i.Id == request.PaymentId && i.Status == SandboxIntentStatus.Succeeded && i.Amount - i.AmountRefunded >= request.Amount)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.AmountRefunded, i => i.AmountRefunded + request.Amount), cancellationToken);
+        if (refunded == 0)
+            return new RefundResult("", 0, false, "The payment has not succeeded or has less left to refund than asked.");
+        var refund = new SandboxRefund
+        {
+            Id = NewId("re"),
+            IdempotencyKey = request.IdempotencyKey,
+            PaymentIntentId = request.PaymentId,
+            Amount = request.Amount,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.SandboxRefunds.Add(refund);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RefundResult(refund.Id, refund.Amount, true, null);
+    }
+
+    /// <summary>
+    /// The Sandbox bank's answer to an authentication: completes or fails a payment that requires action,
+    /// exactly once, and says where to send the buyer back to.
+    /// </summary>
+    public async Task<SandboxAuthentication?> CompleteAuthenticationAsync(string paymentId, bool approve, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        await db.SandboxPaymentIntents
+            .Where(i => i.Id == paymentId && i.Status == SandboxIntentStatus.RequiresAction)
+            .ExecuteUpdateAsync(s =>
+            {
+                if (approve)
+                    s.SetProperty(i => i.Status, SandboxIntentStatus.Succeeded).SetProperty(i => i.SucceededAt, now).SetProperty(i => i.DeclineCode, (string?)null);
+                else
+                    s.SetProperty(i => i.Status, SandboxIntentStatus.RequiresPaymentMethod).SetProperty(i => i.DeclineCode, "authentication_failed");
+            }, cancellationToken);
+        return await FindAuthenticationAsync(paymentId, cancellationToken);
+    }
+
+    /// <summary>What the bank page shows about a payment; null when there is no such payment.</summary>
+    public async Task<SandboxAuthentication?> FindAuthenticationAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var intent = await db.SandboxPaymentIntents.AsNoTracking().FirstOrDefaultAsync(i => i.Id == paymentId, cancellationToken);
+        if (intent is null) return null;
+        return new SandboxAuthentication(intent.Id, intent.Amount, intent.Currency, intent.Status, SafeReturnUrl(intent.ReturnUrl));
+    }
+
+    private static (SandboxIntentStatus, string?) Decide(string testMethod, bool offSession) => testMethod switch
+    {
+        SandboxTestCards.ChargeDeclined => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
+        SandboxTestCards.InsufficientFunds => (SandboxIntentStatus.RequiresPaymentMethod, "insufficient_funds"),
+        SandboxTestCards.CustomerFail when offSession => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
+        SandboxTestCards.AuthenticationRequired => (SandboxIntentStatus.RequiresAction, "authentication_required"),
+        _ => (SandboxIntentStatus.Succeeded, null),
+    };
+
+    private async Task<(SandboxPaymentMethod Method, bool IsNew)> ResolveMethodAsync(
+        EncoreDbContext db, ChargeRequest request, CancellationToken cancellationToken)
+    {
+        if (SandboxTestCards.ByPaymentMethod(request.PaymentMethodId) is { } card)
+        {
+            if (request.OffSession)
+                throw new GatewayRequestException("payment_method_not_attached", "An off-session charge needs a saved payment method.");
+            return (new SandboxPaymentMethod
+            {
+                Id = NewId("pm"),
+                CustomerId = request.SaveForOffSession ? request.CustomerId ?? "" : "",
+                TestMethod = card.PaymentMethod,
+                Brand = card.Brand,
+                Last4 = card.Last4,
+                CreatedAt = clock.GetUtcNow(),
+            }, true);
+        }
+
+        var saved = await db.SandboxPaymentMethods.AsNoTracking()
+            .FirstOrDefaultAsync(m => m.Id == request.PaymentMethodId, cancellationToken)
+            ?? throw new GatewayRequestException("resource_missing", $"No such payment method: '{request.PaymentMethodId}'.");
+        if (saved.CustomerId.Length == 0 || saved.CustomerId != request.CustomerId)
+            throw new GatewayRequestException("payment_method_not_attached", "The payment method is not saved to this customer.");
+        return (saved, false);
+    }
+
+    private async Task<PaymentResult> ReplayAsync(EncoreDbContext db, SandboxPaymentIntent intent, string fingerprint, CancellationToken cancellationToken)
+    {
+        if (intent.RequestFingerprint != fingerprint)
+            throw new GatewayRequestException("idempotency_key_in_use", "This idempotency key was used with other parameters.");
+        return await ResultWithMethodAsync(db, intent, cancellationToken);
+    }
+
+    private static async Task<PaymentResult> ResultWithMethodAsync(EncoreDbContext db, SandboxPaymentIntent intent, CancellationToken cancellationToken)
+    {
+        var method = await db.SandboxPaymentMethods.AsNoTracking().SingleAsync(m => m.Id == intent.PaymentMethodId, cancellationToken);
+        return ToResult(intent, method);
+    }
+
+    private static PaymentResult ToResult(SandboxPaymentIntent intent, SandboxPaymentMethod method) => new()
+    {
+        PaymentId = intent.Id,
+        Status = intent.Status switch
+        {
+            SandboxIntentStatus.Succeeded => PaymentStatus.Succeeded,
+            SandboxIntentStatus.RequiresAction => PaymentStatus.RequiresAction,
+            _ => PaymentStatus.Failed,
+        },
+        Amount = intent.Amount,
+        Currency = intent.Currency,
+        DeclineCode = intent.Status is SandboxIntentStatus.RequiresPaymentMethod or SandboxIntentStatus.Canceled ? intent.DeclineCode : null,
+        FailureMessage = intent.Status is SandboxIntentStatus.RequiresPaymentMethod ? DeclineMessages.For(intent.DeclineCode) : null,
+        ActionUrl = intent.Status == SandboxIntentStatus.RequiresAction ? AuthenticationPath + intent.Id : null,
+        Card = new SavedCard(method.Id, method.Brand, method.Last4),
+    };
+
+    private static string Fingerprint(ChargeRequest request) =>
+        $"{request.Amount}|{request.Currency}|{request.CustomerId}|{request.PaymentMethodId}|{request.OffSession}|{request.SaveForOffSession}";
+
+    /// <summary>Only a path on this site: the bank page must never become an open redirect.</summary>
+    internal static string SafeReturnUrl(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\')
+            ? url
+            : "/";
+
+    private static string NewId(string prefix) =>
+        $"{prefix}_sbx_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
+}
+
+public sealed record SandboxAuthentication(string PaymentId, long Amount, string Currency, SandboxIntentStatus Status, string ReturnUrl);

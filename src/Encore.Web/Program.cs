@@ -1,0 +1,90 @@
+using Encore.Web.Data;
+using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Funnels;
+using Encore.Web.Features.Offers;
+using Encore.Web.Features.Orders;
+using Encore.Web.Infrastructure;
+using Encore.Web.Infrastructure.Idempotency;
+using Encore.Web.Payments;
+using Encore.Web.Payments.Sandbox;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
+builder.Services.AddEncoreDatabase(database);
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<PublishedFunnels>();
+builder.Services.AddSingleton<SandboxGateway>();
+builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxGateway>());
+builder.Services.AddScoped<IdempotencyStore>();
+builder.Services.AddScoped<CheckoutSettlement>();
+builder.Services.AddScoped<CheckoutService>();
+builder.Services.AddScoped<OfferSettlement>();
+builder.Services.AddScoped<OfferService>();
+builder.Services.AddScoped<ReceiptQuery>();
+builder.Services.AddScoped<Reconciler>();
+if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
+
+builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Encore API";
+    document.Info.Description = "Checkout and one-click post-purchase offers for custom storefronts. Money is {amount, currency} in minor units.";
+    return Task.CompletedTask;
+}));
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+
+var app = builder.Build();
+
+if (args.Contains("reconcile"))
+{
+    await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
+    await using var scope = app.Services.CreateAsyncScope();
+    var settled = await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
+    Console.WriteLine($"Reconciled {settled} charge(s).");
+    return;
+}
+
+await DatabaseSetup.MigrateAsync(app.Services, CancellationToken.None);
+if (app.Configuration.GetValue("Encore:SeedDemo", true))
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    await DemoSeed.EnsureAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
+}
+
+app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+if (!app.Environment.IsDevelopment()) app.UseHsts();
+app.UseEncoreSecurityHeaders();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAntiforgery();
+
+app.MapOpenApi();
+app.MapFunnelsApi();
+app.MapCheckoutApi();
+app.MapOffersApi();
+app.MapRazorPages();
+app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    foreach (var address in addresses)
+        app.Logger.LogInformation("Encore is running ({Provider}). Open {Url}/f/{Slug}", database.Provider, address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost"), DemoSeed.FunnelSlug);
+});
+
+app.Run();
+
+/// <summary>The app's entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
