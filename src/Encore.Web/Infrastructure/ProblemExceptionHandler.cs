@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,17 +14,25 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
     {
         if (exception is not BadHttpRequestException bad) return false;
         httpContext.Response.StatusCode = bad.StatusCode;
-        var details = new ValidationProblemDetails(new Dictionary<string, string[]>
-        {
-            ["body"] = [bad.StatusCode == StatusCodes.Status413PayloadTooLarge
-                ? "The request body is too large."
-                : "The request body is not valid JSON of the expected shape."],
-        })
+        var (field, message) = Describe(bad);
+        var details = new ValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
         {
             Status = bad.StatusCode,
             Title = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request too large" : "Malformed request",
             Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         };
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
+    }
+
+    /// <summary>Names the JSON member that could not be read (e.g. <c>bumps[0]</c>), so a client knows what to fix.</summary>
+    private static (string Field, string Message) Describe(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge) return ("body", "The request body is too large.");
+        if (bad.InnerException is JsonException { Path: { Length: > 1 } path })
+        {
+            var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+            return (field, $"The value of '{field}' is not of the expected type.");
+        }
+        return ("body", "The request body is not valid JSON of the expected shape.");
     }
 }
