@@ -22,6 +22,7 @@ builder.Services.AddSingleton<PublishedFunnels>();
 builder.Services.AddSingleton<SandboxGateway>();
 builder.Services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxGateway>());
 builder.Services.AddScoped<IdempotencyStore>();
+builder.Services.AddScoped<ChargeStatusCheck>();
 builder.Services.AddScoped<CheckoutSettlement>();
 builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddScoped<OfferSettlement>();

@@ -12,7 +12,7 @@ namespace Encore.Web.Features.Checkout;
 /// conditional update, so the same answer applied twice (a refresh, the reconciler, a second instance)
 /// changes things once.
 /// </summary>
-public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funnels, TimeProvider clock)
+public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funnels, ChargeStatusCheck statusCheck, TimeProvider clock)
 {
     private static readonly ChargeStatus[] Open = [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction];
 
@@ -44,6 +44,19 @@ public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funn
                 return; // Processing: nothing is settled yet.
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// For a page showing an order whose checkout charge is still open (the buyer is back from the bank,
+    /// or the answer was lost): asks the gateway and records its answer. True when something changed.
+    /// </summary>
+    public async Task<bool> RefreshFromGatewayAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        var charge = await db.Charges.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.OrderId == orderId && c.Kind == ChargeKind.Checkout, cancellationToken);
+        if (charge is null || await statusCheck.AskAsync(charge, cancellationToken) is not { } result) return false;
+        await ApplyAsync(charge, result, CancellationToken.None);
+        return true;
     }
 
     /// <summary>The gateway did not answer: the charge is unknown until the reconciler settles it.</summary>

@@ -20,12 +20,10 @@ public sealed class OfferService(
     IPaymentGateway gateway,
     CheckoutSettlement checkoutSettlement,
     OfferSettlement offerSettlement,
+    ChargeStatusCheck statusCheck,
     TimeProvider clock,
     ILogger<OfferService> logger)
 {
-    /// <summary>How long a charge may stay unanswered before a page view asks the gateway itself.</summary>
-    public static readonly TimeSpan AskGatewayAfter = TimeSpan.FromSeconds(5);
-
     public async Task<OfferSessionRow?> FindAsync(string? token, CancellationToken cancellationToken) =>
         SecretTokens.LooksValid(token)
             ? await OfferSessionRow.FindAsync(db, SecretTokens.Hash(token!), cancellationToken)
@@ -42,6 +40,8 @@ public sealed class OfferService(
         row = await SettleWhatCanBeSettledAsync(token!, row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
         var view = ToView(row, funnel);
+        if (view.State is OfferSessionState.AwaitingAuthentication or OfferSessionState.AwaitingPayment)
+            view = view with { ActionUrl = await ActionUrlAsync(row, cancellationToken) };
         if (view.State == OfferSessionState.Offer && row.ViewedAt is null)
         {
             var now = clock.GetUtcNow();
@@ -207,53 +207,33 @@ public sealed class OfferService(
         return new OfferView(row, state, funnel, step, step is null ? null : Disclose(funnel, step, row), null);
     }
 
+    /// <summary>Where the buyer authenticates the charge the session waits for, if the bank asked for that.</summary>
+    private Task<string?> ActionUrlAsync(OfferSessionRow row, CancellationToken cancellationToken) =>
+        db.Charges.AsNoTracking()
+            .Where(c => c.Status == ChargeStatus.RequiresAction &&
+                        (row.Status == SessionStatus.AwaitingPayment
+                            ? c.OrderId == row.OrderId && c.Kind == ChargeKind.Checkout
+                            : c.Id == row.VisitChargeId))
+            .Select(c => c.ActionUrl)
+            .FirstOrDefaultAsync(cancellationToken);
+
     private async Task<OfferSessionRow> SettleWhatCanBeSettledAsync(string token, OfferSessionRow row, CancellationToken cancellationToken)
     {
         if (row.Status == SessionStatus.AwaitingPayment)
         {
-            var charge = await db.Charges.AsNoTracking()
-                .SingleAsync(c => c.OrderId == row.OrderId && c.Kind == ChargeKind.Checkout, cancellationToken);
-            if (await AskGatewayAsync(charge, cancellationToken) is { } result)
-            {
-                await checkoutSettlement.ApplyAsync(charge, result, CancellationToken.None);
+            if (await checkoutSettlement.RefreshFromGatewayAsync(row.OrderId, cancellationToken))
                 row = (await FindAsync(token, cancellationToken))!;
-            }
         }
         else if (row.Status == SessionStatus.Active && row.VisitState is { } state && state.IsInFlight() && row.VisitChargeId is { } chargeId)
         {
             var charge = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == chargeId, cancellationToken);
-            if (await AskGatewayAsync(charge, cancellationToken) is { } result)
+            if (await statusCheck.AskAsync(charge, cancellationToken) is { } result)
             {
                 await offerSettlement.ApplyAsync(charge, result, CancellationToken.None);
                 row = (await FindAsync(token, cancellationToken))!;
             }
         }
         return await ExpireIfDueAsync(row, cancellationToken);
-    }
-
-    /// <summary>Asks the gateway about a charge still open here; null when there is nothing new to record.</summary>
-    private async Task<PaymentResult?> AskGatewayAsync(Charge charge, CancellationToken cancellationToken)
-    {
-        var due = charge.Status switch
-        {
-            ChargeStatus.RequiresAction => true,
-            ChargeStatus.Pending or ChargeStatus.Unknown => clock.GetUtcNow() - charge.CreatedAt >= AskGatewayAfter,
-            _ => false,
-        };
-        if (!due) return null;
-        try
-        {
-            var result = charge.GatewayPaymentId is { } paymentId
-                ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
-                : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
-            if (result is null) return null; // The reconciler decides when "never seen" means "never charged".
-            return result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction ? null : result;
-        }
-        catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException)
-        {
-            logger.LogWarning(exception, "Could not ask the gateway about charge {ChargeId}", charge.Id);
-            return null;
-        }
     }
 
     private async Task<OfferSessionRow> ExpireIfDueAsync(OfferSessionRow row, CancellationToken cancellationToken)
