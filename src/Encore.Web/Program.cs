@@ -7,10 +7,13 @@ using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -31,6 +34,11 @@ builder.Services.AddScoped<ReceiptQuery>();
 builder.Services.AddScoped<Reconciler>();
 if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
 
+// Antiforgery and cookie keys live in the database: every instance must accept the others' forms.
+builder.Services.AddDataProtection().SetApplicationName("Encore");
+builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+    new ConfigureOptions<KeyManagementOptions>(options =>
+        options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
 builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();

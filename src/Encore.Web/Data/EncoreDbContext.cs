@@ -23,6 +23,7 @@ public abstract class EncoreDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<StepVisit> StepVisits => Set<StepVisit>();
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SandboxCustomer> SandboxCustomers => Set<SandboxCustomer>();
     public DbSet<SandboxPaymentMethod> SandboxPaymentMethods => Set<SandboxPaymentMethod>();
     public DbSet<SandboxPaymentIntent> SandboxPaymentIntents => Set<SandboxPaymentIntent>();

@@ -164,6 +164,15 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> builder)
+    {
+        builder.ToTable("data_protection_keys");
+        builder.Property(k => k.Xml).HasMaxLength(16000);
+    }
+}
+
 internal sealed class SandboxConfiguration :
     IEntityTypeConfiguration<SandboxCustomer>,
     IEntityTypeConfiguration<SandboxPaymentMethod>,

@@ -185,6 +185,27 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.ToTable("consent_records", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Web.Data.Entities.Funnel", b =>
                 {
                     b.Property<Guid>("Id")
