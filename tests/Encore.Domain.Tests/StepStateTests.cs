@@ -34,3 +34,18 @@ public sealed class StepStateTests
         Assert.False(StepStates.CanMove(StepState.AwaitingAuthentication, StepState.Declined));
     }
 }
+
+public sealed class StepStateSourcesTests
+{
+    [Fact]
+    public void Only_an_offered_step_can_be_claimed_declined_or_expired()
+    {
+        Assert.Equal([StepState.Offered], StepStates.From(StepState.Processing));
+        Assert.Equal([StepState.Offered], StepStates.From(StepState.Declined));
+        Assert.Equal([StepState.Offered], StepStates.From(StepState.Expired));
+    }
+
+    [Fact]
+    public void Only_a_charge_in_flight_can_be_accepted() =>
+        Assert.Equal([StepState.Processing, StepState.AwaitingAuthentication], StepStates.From(StepState.Accepted));
+}

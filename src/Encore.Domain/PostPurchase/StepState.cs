@@ -24,6 +24,14 @@ public static class StepStates
     public static bool IsInFlight(this StepState state) =>
         state is StepState.Processing or StepState.AwaitingAuthentication;
 
+    private static readonly StepState[] All = Enum.GetValues<StepState>();
+
+    /// <summary>
+    /// The states a step may move to <paramref name="to"/> from: what a conditional update must find in the
+    /// row before it writes, so the database enforces exactly these moves.
+    /// </summary>
+    public static StepState[] From(StepState to) => All.Where(from => CanMove(from, to)).ToArray();
+
     /// <summary>The moves the state machine allows; everything else is refused.</summary>
     public static bool CanMove(StepState from, StepState to) => (from, to) switch
     {

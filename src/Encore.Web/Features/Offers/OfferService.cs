@@ -108,8 +108,9 @@ public sealed class OfferService(
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             var sessionId = row.SessionId;
+            var claimable = StepStates.From(StepState.Processing);
             var claimed = await db.StepVisits
-                .Where(v => v.SessionId == sessionId && v.StepId == stepId && v.State == StepState.Offered &&
+                .Where(v => v.SessionId == sessionId && v.StepId == stepId && claimable.Contains(v.State) &&
                             db.PostPurchaseSessions.Any(s => s.Id == sessionId && s.Status == SessionStatus.Active &&
                                                              s.CurrentStepId == stepId && s.ExpiresAt > now))
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Processing).SetProperty(v => v.ChargeId, charge.Id), cancellationToken);
@@ -164,8 +165,9 @@ public sealed class OfferService(
         var now = clock.GetUtcNow();
         var sessionId = row.SessionId;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var declinable = StepStates.From(StepState.Declined);
         var declined = await db.StepVisits
-            .Where(v => v.SessionId == sessionId && v.StepId == stepId && v.State == StepState.Offered &&
+            .Where(v => v.SessionId == sessionId && v.StepId == stepId && declinable.Contains(v.State) &&
                         db.PostPurchaseSessions.Any(s => s.Id == sessionId && s.Status == SessionStatus.Active &&
                                                          s.CurrentStepId == stepId && s.ExpiresAt > now))
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Declined).SetProperty(v => v.DecidedAt, now), cancellationToken);
@@ -247,8 +249,9 @@ public sealed class OfferService(
         if (expired == 1)
         {
             // A step still offered is gone for good. A charge in flight is left to settle: money that moved is never dropped.
+            var expirable = StepStates.From(StepState.Expired);
             await db.StepVisits
-                .Where(v => v.SessionId == row.SessionId && v.State == StepState.Offered)
+                .Where(v => v.SessionId == row.SessionId && expirable.Contains(v.State))
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Expired).SetProperty(v => v.DecidedAt, now), cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);

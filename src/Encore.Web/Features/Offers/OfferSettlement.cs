@@ -67,8 +67,9 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
             case PaymentStatus.RequiresAction:
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown],
                         ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return;
+                var waiting = StepStates.From(StepState.AwaitingAuthentication);
                 await db.StepVisits
-                    .Where(v => v.SessionId == sessionId && v.StepId == stepId && v.State == StepState.Processing)
+                    .Where(v => v.SessionId == sessionId && v.StepId == stepId && waiting.Contains(v.State))
                     .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.AwaitingAuthentication), cancellationToken);
                 break;
             default:
@@ -77,11 +78,13 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private Task<int> DecideAsync(Guid sessionId, Guid stepId, StepState decision, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.StepVisits
-            .Where(v => v.SessionId == sessionId && v.StepId == stepId &&
-                        (v.State == StepState.Processing || v.State == StepState.AwaitingAuthentication))
+    private Task<int> DecideAsync(Guid sessionId, Guid stepId, StepState decision, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var from = StepStates.From(decision);
+        return db.StepVisits
+            .Where(v => v.SessionId == sessionId && v.StepId == stepId && from.Contains(v.State))
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, decision).SetProperty(v => v.DecidedAt, now), cancellationToken);
+    }
 
     /// <summary>
     /// Moves the session from a decided step to the next one (or ends it), only if that step is still its
