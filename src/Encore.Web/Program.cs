@@ -33,6 +33,7 @@ builder.Services.AddScoped<OfferService>();
 builder.Services.AddScoped<ReceiptQuery>();
 builder.Services.AddScoped<Reconciler>();
 if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
+builder.Services.AddHostedService<IdempotencyPruningService>();
 
 // Antiforgery and cookie keys live in the database: every instance must accept the others' forms.
 builder.Services.AddDataProtection().SetApplicationName("Encore");

@@ -92,6 +92,17 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
             .Where(r => r.Id == recordId && !r.Completed)
             .ExecuteDeleteAsync(cancellationToken);
 
+    /// <summary>How long a key is remembered (Stripe's rule): a retry later than this is a new request.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    /// <summary>Forgets finished keys past <see cref="Retention"/>: their stored responses hold tokens that need not outlive them.</summary>
+    public Task<int> PruneAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - Retention;
+        return db.IdempotencyRecords.Where(r => r.CreatedAt < cutoff && (r.Completed || r.LeaseExpiresAt < cutoff))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
     /// <summary>Waits for a request that holds the key to finish, for callers (pages) that would rather wait than answer 409.</summary>
     public async Task<IdempotencyBegin?> WaitForCompletionAsync(Guid recordId, TimeSpan timeout, CancellationToken cancellationToken)
     {
