@@ -2,6 +2,7 @@ using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Checkout;
 using Encore.Web.Features.Offers;
+using Encore.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Payments;
@@ -65,24 +66,9 @@ public sealed class Reconciler(
 }
 
 /// <summary>Runs the reconciler every few seconds in the background.</summary>
-public sealed class ReconcilerService(IServiceScopeFactory scopes, ILogger<ReconcilerService> logger) : BackgroundService
+public sealed class ReconcilerService(IServiceScopeFactory scopes, ILogger<ReconcilerService> logger)
+    : PeriodicJob(scopes, logger, TimeSpan.FromSeconds(15))
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(stoppingToken);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogError(exception, "Reconciler run failed; the next run tries again");
-            }
-        }
-    }
+    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<Reconciler>().RunOnceAsync(cancellationToken);
 }
