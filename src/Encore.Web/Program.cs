@@ -72,8 +72,17 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
 }
 
 app.UseForwardedHeaders();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
+// The API answers problem details; a buyer's page answers a readable page, never a stack trace.
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
+{
+    api.UseExceptionHandler();
+    api.UseStatusCodePages();
+});
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =>
+{
+    pages.UseExceptionHandler("/error/500");
+    pages.UseStatusCodePagesWithReExecute("/error/{0}");
+});
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseEncoreSecurityHeaders();
 app.UseStaticFiles();

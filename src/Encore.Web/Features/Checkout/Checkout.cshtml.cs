@@ -1,0 +1,169 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using Encore.Web.Features.Funnels;
+using Encore.Web.Infrastructure;
+using Encore.Web.Infrastructure.Idempotency;
+using Encore.Web.Payments.Sandbox;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Encore.Web.Features.Checkout;
+
+/// <summary>
+/// The checkout page: main product, order bumps, card, and the buyer's explicit choice to keep the card for
+/// this order's one-click offers. Card details are mapped to a Sandbox test payment method and dropped:
+/// never stored, logged or shown again.
+/// </summary>
+public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency) : PageModel
+{
+    public PublishedFunnel? Funnel { get; private set; }
+
+    [BindProperty]
+    public CheckoutInput Input { get; set; } = new();
+
+    public string? Declined { get; private set; }
+
+    public Dictionary<string, string> Errors { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task<IActionResult> OnGetAsync(string slug, CancellationToken cancellationToken)
+    {
+        Funnel = await funnels.FindBySlugAsync(slug, cancellationToken);
+        if (Funnel is null) return NotFoundPage();
+        BrowserBinding.Ensure(HttpContext);
+        Input = new CheckoutInput { CheckoutKey = Guid.NewGuid() };
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(string slug, CancellationToken cancellationToken)
+    {
+        Funnel = await funnels.FindBySlugAsync(slug, cancellationToken);
+        if (Funnel is null) return NotFoundPage();
+        var binding = SecretTokens.Hash(BrowserBinding.Ensure(HttpContext));
+
+        var card = SandboxTestCards.ByNumber(Input.CardNumber);
+        if (card is null) Errors["CardNumber"] = "Use one of the Sandbox test cards listed below.";
+        if (!ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
+        if (Input.Cvc is null || Input.Cvc.Length is < 3 or > 4 || !Input.Cvc.All(char.IsAsciiDigit)) Errors["Cvc"] = "Enter the 3 or 4 digit security code.";
+        ClearCardFields();
+        if (Errors.Count > 0) return Page();
+
+        var bumps = (Input.Bumps ?? []).Distinct().Order().ToList();
+        var command = new CheckoutCommand(slug, Input.Email, Input.Name, card!.PaymentMethod, bumps, Input.SaveCard, binding);
+        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{card.PaymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}";
+        var begin = await idempotency.BeginAsync("checkout-page", Input.CheckoutKey.ToString("N"), IdempotencyStore.HashRequest(canonical), cancellationToken);
+        if (begin.Outcome == IdempotencyOutcome.InProgress)
+            begin = await idempotency.WaitForCompletionAsync(begin.RecordId, TimeSpan.FromSeconds(10), cancellationToken) ?? begin;
+
+        PageOutcome outcome;
+        switch (begin.Outcome)
+        {
+            case IdempotencyOutcome.Replay:
+                outcome = JsonSerializer.Deserialize<PageOutcome>(begin.Body ?? "{}") ?? new PageOutcome();
+                break;
+            case IdempotencyOutcome.Started:
+                try
+                {
+                    outcome = ToOutcome(await checkout.PlaceOrderAsync(command, cancellationToken));
+                }
+                catch
+                {
+                    await idempotency.ReleaseAsync(begin.RecordId, CancellationToken.None);
+                    throw;
+                }
+                await idempotency.CompleteAsync(begin.RecordId, 200, JsonSerializer.Serialize(outcome), CancellationToken.None);
+                break;
+            case IdempotencyOutcome.InProgress:
+                Declined = "Your payment is still being processed. Please wait a moment and reload this page; you will not be charged twice.";
+                return Page();
+            default:
+                Declined = "This form was already sent with other details. Please reload the page and try again.";
+                return Page();
+        }
+
+        if (outcome.Redirect is { } target) return Redirect(target);
+        Declined = outcome.Declined;
+        foreach (var (field, message) in outcome.Errors ?? []) Errors[field] = message;
+        Input.CheckoutKey = Guid.NewGuid(); // a corrected form is a new attempt
+        return Page();
+    }
+
+    public string? ErrorFor(string field) => Errors.TryGetValue(field, out var message) ? message : null;
+
+    private static PageOutcome ToOutcome(CheckoutResult result) => result.Outcome switch
+    {
+        CheckoutOutcome.Placed => new PageOutcome
+        {
+            Redirect = result.Next switch
+            {
+                CheckoutNext.Offer => $"/o/{result.SessionToken}",
+                CheckoutNext.RequiresAction => result.ActionUrl,
+                _ => $"/r/{result.ReceiptToken}",
+            },
+        },
+        CheckoutOutcome.Invalid => new PageOutcome
+        {
+            Errors = result.Errors.ToDictionary(e => FieldOf(e.Key), e => string.Join(" ", e.Value)),
+        },
+        CheckoutOutcome.FunnelNotFound => new PageOutcome { Declined = "This checkout is no longer available." },
+        _ => new PageOutcome { Declined = result.Message ?? "Your card was declined. Nothing was charged." },
+    };
+
+    private static string FieldOf(string apiField) => apiField switch
+    {
+        "email" => "Email",
+        "name" => "Name",
+        "paymentMethod" => "CardNumber",
+        "bumps" => "Bumps",
+        _ => apiField,
+    };
+
+    private static bool ValidExpiry(string? expiry)
+    {
+        if (expiry is null) return false;
+        var parts = expiry.Replace(" ", "").Split('/');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var month) || !int.TryParse(parts[1], out var year)) return false;
+        if (month is < 1 or > 12) return false;
+        year += year < 100 ? 2000 : 0;
+        var now = DateTime.UtcNow;
+        return year > now.Year || (year == now.Year && month >= now.Month);
+    }
+
+    private void ClearCardFields()
+    {
+        Input.CardNumber = null;
+        Input.Expiry = null;
+        Input.Cvc = null;
+        ModelState.Remove("Input.CardNumber");
+        ModelState.Remove("Input.Expiry");
+        ModelState.Remove("Input.Cvc");
+    }
+
+    private IActionResult NotFoundPage()
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    /// <summary>What a checkout POST ended in, stored so that a double-submitted form ends in the same place.</summary>
+    public sealed record PageOutcome
+    {
+        public string? Redirect { get; init; }
+        public string? Declined { get; init; }
+        public Dictionary<string, string>? Errors { get; init; }
+    }
+}
+
+public sealed class CheckoutInput
+{
+    public Guid CheckoutKey { get; set; }
+
+    [Display(Name = "E-mail")]
+    public string? Email { get; set; }
+
+    public string? Name { get; set; }
+    public string? CardNumber { get; set; }
+    public string? Expiry { get; set; }
+    public string? Cvc { get; set; }
+    public List<Guid>? Bumps { get; set; }
+    public bool SaveCard { get; set; }
+}

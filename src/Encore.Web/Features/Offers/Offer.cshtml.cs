@@ -1,0 +1,75 @@
+using Encore.Web.Features.Orders;
+using Encore.Web.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Encore.Web.Features.Offers;
+
+/// <summary>
+/// The one-time offer page. It answers only the browser that bought (the binding cookie), shows the exact
+/// terms above one button that states the charge, and after any POST redirects to itself, so a refresh,
+/// a back button or a double click lands on the current state and never charges twice.
+/// </summary>
+public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : PageModel
+{
+    public OfferView? View { get; private set; }
+
+    public Receipt? Receipt { get; private set; }
+
+    /// <summary>Why the page cannot show the session: "unknown" or "other-browser".</summary>
+    public string? Refusal { get; private set; }
+
+    public bool ShowDeclinedNotice { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string token, string? notice, CancellationToken cancellationToken)
+    {
+        NoStore();
+        if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
+        View = await offers.ShowAsync(token, cancellationToken);
+        Receipt = await receipts.ForOrderAsync(View!.Row.OrderId, cancellationToken);
+        ShowDeclinedNotice = notice == "declined";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAcceptAsync(string token, Guid stepId, string? disclosureSha256, CancellationToken cancellationToken)
+    {
+        NoStore();
+        if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
+        var consent = new ConsentContext("page", HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString());
+        var result = await offers.AcceptAsync(token, stepId, disclosureSha256, consent, cancellationToken);
+        return result.Outcome switch
+        {
+            AcceptOutcome.RequiresAction when result.ActionUrl is { } action => Redirect(action),
+            AcceptOutcome.PaymentFailed => Redirect($"/o/{token}?notice=declined"),
+            _ => Redirect($"/o/{token}"),
+        };
+    }
+
+    public async Task<IActionResult> OnPostDeclineAsync(string token, Guid stepId, CancellationToken cancellationToken)
+    {
+        NoStore();
+        if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
+        await offers.DeclineAsync(token, stepId, cancellationToken);
+        return Redirect($"/o/{token}");
+    }
+
+    private async Task<IActionResult?> RefuseAsync(string token, CancellationToken cancellationToken)
+    {
+        var row = await offers.FindAsync(token, cancellationToken);
+        if (row is null)
+        {
+            Refusal = "unknown";
+            Response.StatusCode = StatusCodes.Status404NotFound;
+            return Page();
+        }
+        if (!BrowserBinding.Matches(HttpContext, row.BrowserBindingHash))
+        {
+            Refusal = "other-browser";
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+        return null;
+    }
+
+    private void NoStore() => Response.Headers.CacheControl = "no-store";
+}

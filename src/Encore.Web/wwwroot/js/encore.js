@@ -1,0 +1,30 @@
+// Progressive enhancement for the buyer's pages: keep the total in step with the ticked bumps, and
+// stop a second submit while the first is on its way (the server is idempotent either way).
+(function () {
+  document.querySelectorAll("form[data-once]").forEach(function (f) {
+    f.addEventListener("submit", function () {
+      f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    });
+  });
+  var form = document.getElementById("checkout");
+  if (!form) return;
+  var total = document.getElementById("total");
+  var base = parseInt(total.getAttribute("data-base"), 10);
+  var digits = parseInt(total.getAttribute("data-digits"), 10);
+  var symbol = total.getAttribute("data-symbol");
+  function format(minor) {
+    var major = (minor / Math.pow(10, digits)).toFixed(digits);
+    var parts = major.split(".");
+    parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+    return symbol + parts.join(".");
+  }
+  function update() {
+    var sum = base;
+    form.querySelectorAll("input[data-bump-price]").forEach(function (box) {
+      if (box.checked) sum += parseInt(box.getAttribute("data-bump-price"), 10);
+    });
+    total.textContent = format(sum);
+  }
+  form.addEventListener("change", update);
+  update();
+})();
