@@ -28,7 +28,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems) : I
     private static (string Field, string Message) Describe(BadHttpRequestException bad)
     {
         if (bad.StatusCode == StatusCodes.Status413PayloadTooLarge) return ("body", "The request body is too large.");
-        if (bad.InnerException is JsonException { Path: { Length: > 1 } path })
+        // A value of the wrong type names its member; broken JSON (cut off, bad syntax) is the body's fault.
+        if (bad.InnerException is JsonException { Path: { Length: > 1 } path } json &&
+            json.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
             return (field, $"The value of '{field}' is not of the expected type.");

@@ -12,7 +12,7 @@ public sealed class AuthenticateModel(IPaymentGateway gateway, SandboxGateway sa
 
     public async Task<IActionResult> OnGetAsync(string paymentId, CancellationToken cancellationToken)
     {
-        if (gateway is not SandboxGateway) return NotFound();
+        if (gateway.Name != sandbox.Name) return NotFound();
         Response.Headers.CacheControl = "no-store";
         Payment = await sandbox.FindAuthenticationAsync(paymentId, cancellationToken);
         if (Payment is null) Response.StatusCode = StatusCodes.Status404NotFound;
@@ -21,7 +21,7 @@ public sealed class AuthenticateModel(IPaymentGateway gateway, SandboxGateway sa
 
     public async Task<IActionResult> OnPostAsync(string paymentId, bool approve, CancellationToken cancellationToken)
     {
-        if (gateway is not SandboxGateway) return NotFound();
+        if (gateway.Name != sandbox.Name) return NotFound();
         var payment = await sandbox.CompleteAuthenticationAsync(paymentId, approve, cancellationToken);
         return payment is null ? NotFound() : LocalRedirect(payment.ReturnUrl);
     }

@@ -1,0 +1,76 @@
+using Encore.Web.Data;
+using Encore.Web.Payments;
+using Encore.Web.Payments.Sandbox;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Encore.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Encore through its real HTTP pipeline on a fresh database of one kind, with a clock the tests move and
+/// an optional fault-injecting wrapper around the Sandbox gateway. The background reconciler is off:
+/// tests run it when they mean to.
+/// </summary>
+public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private WebApplicationFactory<Program>? _factory;
+
+    public DatabaseKind Kind { get; } = kind;
+
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public FaultyGateway Faults { get; private set; } = null!;
+
+    public IServiceProvider Services => Factory.Services;
+
+    private WebApplicationFactory<Program> Factory =>
+        _factory ?? throw new InvalidOperationException("The app was not started: the database kind is not available here.");
+
+    public async ValueTask InitializeAsync()
+    {
+        if (Kind == DatabaseKind.Postgres && TestDatabase.PostgresServer is null) return; // each test skips or fails
+        _database = await TestDatabase.CreateAsync(Kind);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ENCORE_DATABASE", _database.ConnectionString);
+            builder.UseSetting("Encore:RunReconciler", "false");
+            builder.UseEnvironment("Testing");
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Clock);
+                services.AddSingleton(sp => new FaultyGateway(sp.GetRequiredService<SandboxGateway>()));
+                services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<FaultyGateway>());
+            });
+        });
+        _ = _factory.Server; // start: migrate and seed now, not in the first test
+        Faults = _factory.Services.GetRequiredService<FaultyGateway>();
+    }
+
+    public HttpClient CreateClient(bool followRedirects = false)
+    {
+        TestDatabase.EnsureAvailable(Kind);
+        return Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
+    }
+
+    /// <summary>Runs a query against the app's database in a scope of its own.</summary>
+    public async Task<T> QueryAsync<T>(Func<EncoreDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<EncoreDbContext>());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null) await _factory.DisposeAsync();
+        if (_database is not null) await _database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
+
+public sealed class SqliteApp() : EncoreApp(DatabaseKind.Sqlite);
+
+public sealed class PostgresApp() : EncoreApp(DatabaseKind.Postgres);

@@ -1,0 +1,47 @@
+using Encore.Web.Payments;
+using Encore.Web.Payments.Sandbox;
+
+namespace Encore.Web.Tests.Infrastructure;
+
+public enum ChargeFault
+{
+    None,
+
+    /// <summary>The gateway charges, then the answer is lost (a time-out after the charge).</summary>
+    AnswerLostAfterCharging,
+
+    /// <summary>The request never reaches the gateway (a time-out before the charge).</summary>
+    NeverReached,
+}
+
+/// <summary>The real Sandbox gateway with faults injected into off-session charges on demand.</summary>
+public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
+{
+    public ChargeFault OffSessionFault { get; set; }
+
+    public string Name => inner.Name;
+
+    public Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken) =>
+        inner.DescribePaymentMethodAsync(paymentMethodId, cancellationToken);
+
+    public Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken) =>
+        inner.CreateCustomerAsync(request, cancellationToken);
+
+    public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var fault = request.OffSession ? OffSessionFault : ChargeFault.None;
+        if (fault == ChargeFault.NeverReached) throw new GatewayUnavailableException("Injected: the request never reached the gateway.");
+        var result = await inner.ChargeAsync(request, cancellationToken);
+        if (fault == ChargeFault.AnswerLostAfterCharging) throw new GatewayUnavailableException("Injected: the answer was lost after charging.");
+        return result;
+    }
+
+    public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+
+    public Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
+        inner.GetPaymentAsync(paymentId, cancellationToken);
+
+    public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
+        inner.RefundAsync(request, cancellationToken);
+}
