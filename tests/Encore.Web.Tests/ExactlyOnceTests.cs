@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Encore.Web.Data.Entities;
+using Encore.Web.Payments.Sandbox;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Tests;
+
+/// <summary>RELIABILITY.md, "one click, one charge": many requests for one step at once, one charge.</summary>
+public abstract class ExactlyOnceTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    private const int Requests = 20;
+
+    [Fact]
+    public async Task Twenty_concurrent_accepts_with_different_keys_charge_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+
+        var responses = await TogetherAsync(_ => buyer.AcceptAsync(Buyer.OfferStep, hash, Guid.NewGuid().ToString()));
+
+        var statuses = responses.Select(r => r.Status).ToList();
+        Assert.Equal(1, statuses.Count(s => s == HttpStatusCode.OK));
+        Assert.All(statuses.Where(s => s != HttpStatusCode.OK), s => Assert.True(s is HttpStatusCode.Conflict or HttpStatusCode.Gone, $"unexpected {s}"));
+        Assert.Equal("accepted", responses.Single(r => r.Status == HttpStatusCode.OK).Body["outcome"]!.GetValue<string>());
+        await AssertChargedOnceAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_accepts_with_one_key_charge_once_and_replay_the_first_answer()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        var key = Guid.NewGuid().ToString();
+
+        var responses = await TogetherAsync(_ => buyer.AcceptAsync(Buyer.OfferStep, hash, key));
+
+        var ok = responses.Where(r => r.Status == HttpStatusCode.OK).ToList();
+        Assert.NotEmpty(ok);
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.Conflict, $"unexpected {r.Status}: {r.Text}"));
+        Assert.Single(ok.Select(r => r.Text).Distinct());
+        Assert.All(responses.Where(r => r.Status == HttpStatusCode.Conflict),
+            r => Assert.Equal("idempotency_in_progress", r.Body["code"]!.GetValue<string>()));
+        await AssertChargedOnceAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task Concurrent_accepts_and_declines_decide_the_step_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+
+        var responses = await TogetherAsync(i => i % 2 == 0
+            ? buyer.AcceptAsync(Buyer.OfferStep, hash, Guid.NewGuid().ToString())
+            : buyer.DeclineAsync(Buyer.OfferStep));
+
+        Assert.Equal(1, responses.Count(r => r.Status == HttpStatusCode.OK));
+        var visit = await app.QueryAsync(db => db.StepVisits.SingleAsync(v => v.StepId == Buyer.OfferStep &&
+            db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == buyer.OrderId)));
+        var charges = await app.QueryAsync(db => db.Charges.CountAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
+        if (visit.State == Domain.PostPurchase.StepState.Accepted) Assert.Equal(1, charges);
+        else Assert.Equal((Domain.PostPurchase.StepState.Declined, 0), (visit.State, charges));
+    }
+
+    private async Task AssertChargedOnceAsync(Guid orderId)
+    {
+        var (charges, lines, consents, ledger) = await app.QueryAsync(async db =>
+        {
+            var offerCharges = await db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).ToListAsync();
+            var keys = offerCharges.Select(c => c.IdempotencyKey).ToList();
+            return (offerCharges,
+                await db.OrderLines.CountAsync(l => l.OrderId == orderId && l.Kind == OrderLineKind.Offer),
+                await db.ConsentRecords.CountAsync(c => c.OrderId == orderId),
+                await db.SandboxPaymentIntents.CountAsync(i => keys.Contains(i.IdempotencyKey) && i.Status == SandboxIntentStatus.Succeeded));
+        });
+        Assert.Equal(ChargeStatus.Succeeded, Assert.Single(charges).Status);
+        Assert.Equal(1, lines);
+        Assert.Equal(1, consents);
+        Assert.Equal(1, ledger);
+    }
+
+    /// <summary>Starts the requests together: each waits on one gate, then all go at once.</summary>
+    private static async Task<List<(HttpStatusCode Status, string Text, JsonNode Body)>> TogetherAsync(Func<int, Task<HttpResponseMessage>> send)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var tasks = Enumerable.Range(0, Requests).Select(async i =>
+        {
+            await gate.Task;
+            var response = await send(i);
+            var text = await response.Content.ReadAsStringAsync();
+            return (response.StatusCode, text, JsonNode.Parse(text)!);
+        }).ToList();
+        gate.SetResult();
+        return (await Task.WhenAll(tasks)).ToList();
+    }
+}
+
+public sealed class ExactlyOnceTests_Sqlite(SqliteApp app) : ExactlyOnceTests<SqliteApp>(app);
+
+public sealed class ExactlyOnceTests_Postgres(PostgresApp app) : ExactlyOnceTests<PostgresApp>(app);

@@ -1,0 +1,214 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Encore.Web.Data.Entities;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Tests;
+
+public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    [Fact]
+    public async Task Offer_states_what_how_much_and_which_card_with_the_hash_of_its_text()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal("active", offer["status"]!.GetValue<string>());
+        var step = offer["step"]!;
+        Assert.Equal(Buyer.OfferStep, step["id"]!.GetValue<Guid>());
+        Assert.Equal("offer", step["kind"]!.GetValue<string>());
+        Assert.Equal(9700, step["price"]!["amount"]!.GetValue<long>());
+        Assert.Equal("Yes, add it for $97.00", step["acceptLabel"]!.GetValue<string>());
+        Assert.Equal("visa", step["card"]!["brand"]!.GetValue<string>());
+        Assert.Equal("4242", step["card"]!["last4"]!.GetValue<string>());
+        var text = step["disclosure"]!["text"]!.GetValue<string>();
+        Assert.Contains("$97.00 USD", text);
+        Assert.Contains("Visa ending in 4242", text);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), step["disclosure"]!["sha256"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_token_works_as_a_bearer_token_too()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/offers/current");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", buyer.Token);
+        var viaBearer = await Buyer.ReadAsync(await buyer.Client.SendAsync(request), HttpStatusCode.OK);
+        Assert.Equal(Buyer.Json(await buyer.GetOfferAsync()), Buyer.Json(viaBearer));
+    }
+
+    [Fact]
+    public async Task Accepting_adds_the_offer_to_the_same_order()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var accepted = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        Assert.Equal("accepted", accepted["outcome"]!.GetValue<string>());
+        Assert.Equal(9700, accepted["charge"]!["amount"]!["amount"]!.GetValue<long>());
+        Assert.Equal("succeeded", accepted["charge"]!["status"]!.GetValue<string>());
+        Assert.Equal("thank-you", accepted["next"]!["kind"]!.GetValue<string>());
+
+        var order = await buyer.GetOrderAsync();
+        Assert.Equal(buyer.OrderId, order["orderId"]!.GetValue<Guid>());
+        Assert.Equal(["main", "bump", "offer"], order["lines"]!.AsArray().Select(l => l!["kind"]!.GetValue<string>()));
+        Assert.Equal(4700 + 1700 + 9700, order["total"]!["amount"]!.GetValue<long>());
+        Assert.Equal(2, order["charges"]!.AsArray().Count);
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal("completed", offer["status"]!.GetValue<string>());
+        Assert.Null(offer["step"]);
+    }
+
+    [Fact]
+    public async Task Declining_leads_to_the_cheaper_downsell_which_is_added_as_a_downsell()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync(withBump: false);
+        var declined = await Buyer.ReadAsync(await buyer.DeclineAsync(Buyer.OfferStep), HttpStatusCode.OK);
+        Assert.Equal(Buyer.DownsellStep, declined["next"]!["stepId"]!.GetValue<Guid>());
+        var downsell = (await buyer.GetOfferAsync())["step"]!;
+        Assert.Equal("downsell", downsell["kind"]!.GetValue<string>());
+        Assert.Equal("Yes, add it for $37.00", downsell["acceptLabel"]!.GetValue<string>());
+        await buyer.AcceptCurrentAsync(Buyer.DownsellStep);
+        var order = await buyer.GetOrderAsync();
+        Assert.Equal(["main", "downsell"], order["lines"]!.AsArray().Select(l => l!["kind"]!.GetValue<string>()));
+        Assert.Equal(4700 + 3700, order["total"]!["amount"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task Accept_without_an_idempotency_key_is_400()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/offers/{buyer.Token}/accept")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { stepId = Buyer.OfferStep, disclosureSha256 = await buyer.DisclosureHashAsync() }),
+        };
+        var problem = await Buyer.ProblemAsync(await buyer.Client.SendAsync(request), HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["Idempotency-Key"]);
+        Assert.Equal(0, await OfferChargesAsync(buyer.OrderId));
+    }
+
+    [Fact]
+    public async Task Terms_the_buyer_did_not_see_are_refused_and_nothing_is_charged()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var shown = await buyer.DisclosureHashAsync();
+        var other = shown[..^1] + (shown[^1] == '0' ? '1' : '0');
+        var problem = await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, other), HttpStatusCode.Conflict);
+        Assert.Equal("disclosure_mismatch", problem["code"]!.GetValue<string>());
+        Assert.Equal(0, await OfferChargesAsync(buyer.OrderId));
+        Assert.Equal("active", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_step_that_is_not_current_is_409()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var problem = await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.DownsellStep, await buyer.DisclosureHashAsync()), HttpStatusCode.Conflict);
+        Assert.Equal("not_current_step", problem["code"]!.GetValue<string>());
+        await Buyer.ProblemAsync(await buyer.DeclineAsync(Buyer.DownsellStep), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Decided_means_gone_for_replays_new_keys_and_declines()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.OK);
+
+        var again = await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Gone);
+        Assert.Equal("decided", again["code"]!.GetValue<string>());
+        await Buyer.ProblemAsync(await buyer.DeclineAsync(Buyer.OfferStep), HttpStatusCode.Gone);
+        Assert.Equal(1, await OfferChargesAsync(buyer.OrderId));
+
+        var decliner = new Buyer(app.CreateClient());
+        await decliner.CheckoutAsync();
+        var declinedHash = await decliner.DisclosureHashAsync();
+        await Buyer.ReadAsync(await decliner.DeclineAsync(Buyer.OfferStep), HttpStatusCode.OK);
+        await Buyer.ProblemAsync(await decliner.AcceptAsync(Buyer.OfferStep, declinedHash), HttpStatusCode.Gone);
+        Assert.Equal(0, await OfferChargesAsync(decliner.OrderId));
+    }
+
+    [Fact]
+    public async Task Unknown_tokens_are_404()
+    {
+        var client = app.CreateClient();
+        var stranger = new string('a', 43);
+        await Buyer.ProblemAsync(await client.GetAsync($"/api/v1/offers/{stranger}"), HttpStatusCode.NotFound);
+        await Buyer.ProblemAsync(await client.GetAsync("/api/v1/offers/short"), HttpStatusCode.NotFound);
+        var buyer = new Buyer(client);
+        await buyer.CheckoutAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/offers/{stranger}/accept")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { stepId = Buyer.OfferStep, disclosureSha256 = new string('0', 64) }),
+        };
+        request.Headers.Add("Idempotency-Key", "k");
+        await Buyer.ProblemAsync(await client.SendAsync(request), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_declined_one_click_charge_adds_nothing_and_moves_on_to_the_downsell()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync("pm_card_chargeCustomerFail");
+        var failed = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        Assert.Equal("payment_failed", failed["outcome"]!.GetValue<string>());
+        Assert.Contains("Nothing was charged", failed["message"]!.GetValue<string>());
+        Assert.Equal(Buyer.DownsellStep, failed["next"]!["stepId"]!.GetValue<Guid>());
+        var order = await buyer.GetOrderAsync();
+        Assert.DoesNotContain(order["lines"]!.AsArray(), l => l!["kind"]!.GetValue<string>() == "offer");
+        Assert.Equal(6400, order["total"]!["amount"]!.GetValue<long>());
+
+        var downsell = await buyer.AcceptCurrentAsync(Buyer.DownsellStep);
+        Assert.Equal("payment_failed", downsell["outcome"]!.GetValue<string>());
+        Assert.Equal("thank-you", downsell["next"]!["kind"]!.GetValue<string>());
+        Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        var succeeded = await app.QueryAsync(db => db.SandboxPaymentIntents.CountAsync(i =>
+            i.IdempotencyKey.StartsWith("encore:offer:") && i.Status == Payments.Sandbox.SandboxIntentStatus.Succeeded && i.CustomerId != "" &&
+            db.Charges.Any(c => c.OrderId == buyer.OrderId && c.IdempotencyKey == i.IdempotencyKey)));
+        Assert.Equal(0, succeeded);
+    }
+
+    [Fact]
+    public async Task Consent_record_keeps_exactly_what_was_shown_and_agreed()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var step = (await buyer.GetOfferAsync())["step"]!;
+        var text = step["disclosure"]!["text"]!.GetValue<string>();
+        var hash = step["disclosure"]!["sha256"]!.GetValue<string>();
+        var accepted = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, userAgent: "EncoreTests/1.0"), HttpStatusCode.OK);
+        var chargeId = accepted["charge"]!["id"]!.GetValue<Guid>();
+
+        var (record, charge) = await app.QueryAsync(async db =>
+            (await db.ConsentRecords.SingleAsync(c => c.OrderId == buyer.OrderId), await db.Charges.SingleAsync(c => c.Id == chargeId)));
+        Assert.Equal(text, record.DisclosureText);
+        Assert.Equal(hash, record.DisclosureSha256);
+        Assert.Equal("Yes, add it for $97.00", record.AcceptLabel);
+        Assert.Equal(9700, record.Amount);
+        Assert.Equal("USD", record.Currency);
+        Assert.Null(record.Recurrence);
+        Assert.Equal("visa", record.CardBrand);
+        Assert.Equal("4242", record.CardLast4);
+        Assert.Equal("api", record.Channel);
+        Assert.Equal("EncoreTests/1.0", record.UserAgent);
+        // The IP is checked by the browser tests: the in-memory test server has no remote address.
+        Assert.Equal(Buyer.OfferStep, record.StepId);
+        Assert.True(record.AgreedAt <= charge.SettledAt);
+        Assert.Equal(record.Id, charge.ConsentRecordId);
+    }
+
+    private Task<int> OfferChargesAsync(Guid orderId) =>
+        app.QueryAsync(db => db.Charges.CountAsync(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer));
+}
+
+public sealed class OfferApiTests_Sqlite(SqliteApp app) : OfferApiTests<SqliteApp>(app);
+
+public sealed class OfferApiTests_Postgres(PostgresApp app) : OfferApiTests<PostgresApp>(app);
