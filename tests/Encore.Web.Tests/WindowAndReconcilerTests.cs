@@ -1,0 +1,118 @@
+using System.Net;
+using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
+using Encore.Web.Payments.Sandbox;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Web.Tests;
+
+/// <summary>Time and lost answers: the window closes for good; an unknown outcome is settled by the gateway's own record.</summary>
+public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    [Fact]
+    public async Task Expired_offer_is_gone_and_nothing_is_charged()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal("expired", offer["status"]!.GetValue<string>());
+        Assert.Null(offer["step"]);
+        var accept = await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Gone);
+        Assert.Equal("expired", accept["code"]!.GetValue<string>());
+        await Buyer.ProblemAsync(await buyer.DeclineAsync(Buyer.OfferStep), HttpStatusCode.Gone);
+        Assert.Equal(0, await app.QueryAsync(db => db.Charges.CountAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer)));
+        Assert.Equal(Domain.PostPurchase.StepState.Expired, await app.QueryAsync(db =>
+            db.StepVisits.Where(v => db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == buyer.OrderId)).Select(v => v.State).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task An_answer_lost_after_charging_is_processing_then_settled_as_accepted()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var result = await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal("processing", result["outcome"]!.GetValue<string>());
+        Assert.Equal("processing", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Unknown, await OfferChargeStatusAsync(buyer.OrderId));
+
+        await ReconcileAsync();
+
+        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        var order = await buyer.GetOrderAsync();
+        Assert.Contains(order["lines"]!.AsArray(), l => l!["kind"]!.GetValue<string>() == "offer");
+        Assert.Equal(16100, order["total"]!["amount"]!.GetValue<long>());
+        await AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_charge_that_never_reached_the_gateway_settles_as_failed_and_moves_on()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var result = await WithFaultAsync(ChargeFault.NeverReached, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal("processing", result["outcome"]!.GetValue<string>());
+
+        await ReconcileAsync();
+
+        Assert.Equal(ChargeStatus.Failed, await OfferChargeStatusAsync(buyer.OrderId));
+        var next = await buyer.GetOfferAsync();
+        Assert.Equal(Buyer.DownsellStep, next["step"]!["id"]!.GetValue<Guid>());
+        Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task Reconciling_twice_changes_nothing_more()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        await ReconcileAsync();
+        await ReconcileAsync();
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+        await AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    private async Task<T> WithFaultAsync<T>(ChargeFault fault, Func<Task<T>> action)
+    {
+        app.Faults.OffSessionFault = fault;
+        try { return await action(); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+    }
+
+    private async Task ReconcileAsync()
+    {
+        app.Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
+    }
+
+    private Task<ChargeStatus> OfferChargeStatusAsync(Guid orderId) =>
+        app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).Select(c => c.Status).SingleAsync());
+
+    /// <summary>Every succeeded charge has its money in the ledger and its line on the order, and nothing else does.</summary>
+    private async Task AssertLedgerAgreesAsync(Guid orderId)
+    {
+        var (charges, ledger, lines) = await app.QueryAsync(async db =>
+        {
+            var all = await db.Charges.Where(c => c.OrderId == orderId).ToListAsync();
+            var keys = all.Select(c => c.IdempotencyKey).ToList();
+            return (all,
+                await db.SandboxPaymentIntents.Where(i => keys.Contains(i.IdempotencyKey) && i.Status == SandboxIntentStatus.Succeeded).Select(i => i.IdempotencyKey).ToListAsync(),
+                await db.OrderLines.Where(l => l.OrderId == orderId).ToListAsync());
+        });
+        Assert.Equal(charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.IdempotencyKey).Order(), ledger.Order());
+        Assert.All(charges.Where(c => c.Kind == ChargeKind.Offer), c =>
+            Assert.Equal(c.Status == ChargeStatus.Succeeded ? 1 : 0, lines.Count(l => l.ChargeId == c.Id)));
+    }
+}
+
+public sealed class WindowAndReconcilerTests_Sqlite(SqliteApp app) : WindowAndReconcilerTests<SqliteApp>(app);
+
+public sealed class WindowAndReconcilerTests_Postgres(PostgresApp app) : WindowAndReconcilerTests<PostgresApp>(app);
