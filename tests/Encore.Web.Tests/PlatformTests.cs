@@ -1,0 +1,61 @@
+using System.Net;
+using Encore.Web.Infrastructure;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Tests;
+
+public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_buyer_api()
+    {
+        var response = await app.CreateClient().GetAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await response.Content.ReadAsStringAsync();
+        foreach (var path in new[] { "/api/v1/funnels/{slug}", "/api/v1/checkouts", "/api/v1/offers/{token}", "/api/v1/offers/{token}/accept", "/api/v1/offers/{token}/decline", "/api/v1/offers/{token}/order" })
+            Assert.Contains($"\"{path}\"", document);
+    }
+
+    [Fact]
+    public async Task Responses_never_leak_the_offer_address_and_forbid_framing_and_inline_script()
+    {
+        var response = await app.CreateClient().GetAsync("/f/calm-your-anxiety");
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self'", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Contains("frame-ancestors 'none'", csp);
+        Assert.DoesNotContain("<script>", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Only_hashes_of_tokens_are_stored()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        var checkout = await buyer.CheckoutAsync();
+        var receiptToken = checkout["receiptUrl"]!.GetValue<string>()["/r/".Length..];
+        Assert.True(SecretTokens.LooksValid(buyer.Token));
+        Assert.True(SecretTokens.LooksValid(receiptToken));
+        var (session, order) = await app.QueryAsync(async db => (
+            await db.PostPurchaseSessions.SingleAsync(s => s.OrderId == buyer.OrderId),
+            await db.Orders.SingleAsync(o => o.Id == buyer.OrderId)));
+        Assert.Equal(SecretTokens.Hash(buyer.Token!), session.TokenHash);
+        Assert.Equal(SecretTokens.Hash(receiptToken), order.ReceiptTokenHash);
+        var rawTokenRows = await app.QueryAsync(db => db.PostPurchaseSessions.CountAsync(s => s.TokenHash == buyer.Token || s.BrowserBindingHash == buyer.Token));
+        Assert.Equal(0, rawTokenRows);
+    }
+
+    [Fact]
+    public void Tokens_are_unguessable()
+    {
+        var tokens = Enumerable.Range(0, 1000).Select(_ => SecretTokens.New()).ToList();
+        Assert.Equal(tokens.Count, tokens.Distinct().Count());
+        Assert.All(tokens, t => Assert.Equal(43, t.Length)); // 256 bits of base64url
+    }
+}
+
+public sealed class PlatformTests_Sqlite(SqliteApp app) : PlatformTests<SqliteApp>(app);
+
+public sealed class PlatformTests_Postgres(PostgresApp app) : PlatformTests<PostgresApp>(app);
