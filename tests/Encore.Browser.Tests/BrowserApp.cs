@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace Encore.Browser.Tests;
+
+/// <summary>
+/// Encore on real Kestrel at a loopback port, on a fresh SQLite file, and Debian's headless Chromium driven
+/// by Playwright. Playwright never downloads a browser here: it is pointed at /usr/bin/chromium.
+/// </summary>
+public sealed class BrowserApp : IAsyncLifetime
+{
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), "encore-browser-tests", Guid.NewGuid().ToString("N") + ".db");
+    private WebApplicationFactory<Program>? _factory;
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IServiceProvider Services => _factory!.Services;
+
+    public static string ChromiumPath => Environment.GetEnvironmentVariable("ENCORE_CHROMIUM") ?? "/usr/bin/chromium";
+
+    /// <summary>Skips locally without Chromium; in CI (CI=true) its absence is a failure.</summary>
+    public static void EnsureChromium()
+    {
+        if (File.Exists(ChromiumPath)) return;
+        var message = $"Chromium not found at {ChromiumPath}: install it with 'apt-get install chromium' (or set ENCORE_CHROMIUM).";
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase)) Assert.Fail(message);
+        Assert.Skip(message);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath)) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(_databasePath)!);
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("ENCORE_DATABASE", $"Data Source={_databasePath}");
+            builder.UseSetting("Encore:RunReconciler", "false");
+        });
+        _factory.UseKestrel(0);
+        _factory.StartServer();
+        var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    /// <summary>A new browser profile: its own cookies, like a new buyer.</summary>
+    public async Task<IPage> NewBuyerAsync()
+    {
+        EnsureChromium();
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_factory is not null) await _factory.DisposeAsync();
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+            try { File.Delete(file); } catch (IOException) { }
+    }
+}
