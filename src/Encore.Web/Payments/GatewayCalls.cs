@@ -9,6 +9,21 @@ public sealed record GatewayAnswer(PaymentResult? Result, GatewayRequestExceptio
 
 public static class GatewayCalls
 {
+    /// <summary>A failed payment for a charge no money moved for: a refusal, or a key the gateway never saw.</summary>
+    public static PaymentResult NothingCharged(long amount, string currency, string code, string message) => new()
+    {
+        PaymentId = "",
+        Status = PaymentStatus.Failed,
+        Amount = amount,
+        Currency = currency,
+        DeclineCode = code,
+        FailureMessage = message,
+    };
+
+    /// <summary>What a refusal of the request itself means for the buyer: nothing was charged.</summary>
+    public static PaymentResult Refused(long amount, string currency, GatewayRequestException refusal) =>
+        NothingCharged(amount, currency, refusal.Code, "The payment could not be made. Nothing was charged.");
+
     /// <summary>How long a money-moving call may take before its outcome counts as unknown.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 

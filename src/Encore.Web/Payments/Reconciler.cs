@@ -46,15 +46,7 @@ public sealed class Reconciler(
                 continue;
             }
             // The gateway never saw the key, and the request that would have sent it is long over: nothing was charged.
-            result ??= new PaymentResult
-            {
-                PaymentId = "",
-                Status = PaymentStatus.Failed,
-                Amount = charge.Amount,
-                Currency = charge.Currency,
-                DeclineCode = "not_received",
-                FailureMessage = "The payment never reached the bank. Nothing was charged.",
-            };
+            result ??= GatewayCalls.NothingCharged(charge.Amount, charge.Currency, "not_received", "The payment never reached the bank. Nothing was charged.");
             if (result.Status == PaymentStatus.Processing) continue;
             if (charge.Kind == ChargeKind.Checkout) await checkoutSettlement.ApplyAsync(charge, result, cancellationToken);
             else await offerSettlement.ApplyAsync(charge, result, cancellationToken);

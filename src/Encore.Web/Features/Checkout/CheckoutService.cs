@@ -172,7 +172,7 @@ public sealed class CheckoutService(
 
         // Transaction 2: what the gateway said. Not cancellable: the money may have moved.
         if (answer.Result is { } result) await settlement.ApplyAsync(charge, result, CancellationToken.None);
-        else if (answer.Refusal is { } refusal) await settlement.ApplyRefusalAsync(charge, refusal, CancellationToken.None);
+        else if (answer.Refusal is { } refusal) await settlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None);
         else await settlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
 
         var placed = new CheckoutResult

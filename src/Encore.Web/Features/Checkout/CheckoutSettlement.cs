@@ -64,18 +64,6 @@ public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funn
         db.Charges.Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Unknown), cancellationToken);
 
-    /// <summary>The gateway refused the request itself: nothing was charged.</summary>
-    public Task ApplyRefusalAsync(Charge charge, GatewayRequestException refusal, CancellationToken cancellationToken) =>
-        ApplyAsync(charge, new PaymentResult
-        {
-            PaymentId = charge.GatewayPaymentId ?? "",
-            Status = PaymentStatus.Failed,
-            Amount = charge.Amount,
-            Currency = charge.Currency,
-            DeclineCode = refusal.Code,
-            FailureMessage = "The payment could not be made. Nothing was charged.",
-        }, cancellationToken);
-
     internal static Task<int> MoveChargeAsync(
         EncoreDbContext db, Guid chargeId, ChargeStatus[] from, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -140,7 +140,7 @@ public sealed class OfferService(
 
         // Transaction 2: the gateway's answer. Not cancellable: the money may have moved.
         if (answer.Result is { } result) await offerSettlement.ApplyAsync(charge, result, CancellationToken.None);
-        else if (answer.Refusal is { } refusal) await offerSettlement.ApplyAsync(charge, RefusalAsFailure(charge, refusal), CancellationToken.None);
+        else if (answer.Refusal is { } refusal) await offerSettlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None);
         else await checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
 
         var settled = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == charge.Id, CancellationToken.None);
@@ -294,16 +294,6 @@ public sealed class OfferService(
     private async Task<PublishedFunnel> RequireFunnelAsync(OfferSessionRow row) =>
         await funnels.GetVersionAsync(row.FunnelVersionId, CancellationToken.None)
         ?? throw new InvalidOperationException($"Funnel version {row.FunnelVersionId} of session {row.SessionId} is missing.");
-
-    private static PaymentResult RefusalAsFailure(Charge charge, GatewayRequestException refusal) => new()
-    {
-        PaymentId = "",
-        Status = PaymentStatus.Failed,
-        Amount = charge.Amount,
-        Currency = charge.Currency,
-        DeclineCode = refusal.Code,
-        FailureMessage = "The payment could not be made. Nothing was charged.",
-    };
 
     private static AcceptResult Rejected(OfferRejection rejection) => new(AcceptOutcome.Rejected, rejection);
 }

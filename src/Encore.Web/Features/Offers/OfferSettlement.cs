@@ -28,9 +28,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
             {
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
                         ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
-                var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
-                var funnel = await funnels.GetVersionAsync(session.FunnelVersionId, cancellationToken)
-                    ?? throw new InvalidOperationException($"Funnel version {session.FunnelVersionId} is missing.");
+                var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
                 var step = funnel.Steps[stepId];
                 db.OrderLines.Add(new OrderLine
                 {
@@ -56,9 +54,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
             {
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
                         ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
-                var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
-                var funnel = await funnels.GetVersionAsync(session.FunnelVersionId, cancellationToken)
-                    ?? throw new InvalidOperationException($"Funnel version {session.FunnelVersionId} is missing.");
+                var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
                 await AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
@@ -76,6 +72,14 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 return;
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<(PostPurchaseSession, PublishedFunnel)> SessionAndFunnelAsync(Guid sessionId, CancellationToken cancellationToken)
+    {
+        var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
+        var funnel = await funnels.GetVersionAsync(session.FunnelVersionId, cancellationToken)
+            ?? throw new InvalidOperationException($"Funnel version {session.FunnelVersionId} is missing.");
+        return (session, funnel);
     }
 
     private Task<int> DecideAsync(Guid sessionId, Guid stepId, StepState decision, DateTimeOffset now, CancellationToken cancellationToken)

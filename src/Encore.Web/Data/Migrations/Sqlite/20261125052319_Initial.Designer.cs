@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Encore.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteEncoreDbContext))]
-    [Migration("20261125042829_Initial")]
+    [Migration("20261125052319_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -186,6 +186,27 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("consent_records", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .IsRequired()
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("data_protection_keys", (string)null);
                 });
 
             modelBuilder.Entity("Encore.Web.Data.Entities.Funnel", b =>

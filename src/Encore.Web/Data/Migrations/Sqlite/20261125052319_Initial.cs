@@ -39,6 +39,20 @@ namespace Encore.Web.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    Xml = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "funnel_versions",
                 columns: table => new
                 {
@@ -544,6 +558,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "consent_records");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
 
             migrationBuilder.DropTable(
                 name: "funnels");
