@@ -3,6 +3,7 @@ using Encore.Web.Features.Checkout;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
+using Encore.Web.Features.Sellers;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
 using Encore.Web.Payments;
@@ -40,7 +41,15 @@ builder.Services.AddDataProtection().SetApplicationName("Encore");
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
     new ConfigureOptions<KeyManagementOptions>(options =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
-builder.Services.AddRazorPages(options => options.RootDirectory = "/Features");
+builder.Services.AddSellerAuth();
+builder.Services.AddScoped<SellerApiKeys>();
+builder.Services.AddRazorPages(options =>
+{
+    options.RootDirectory = "/Features";
+    options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
+    options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
+    options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
+});
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
@@ -69,6 +78,7 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
 {
     await using var scope = app.Services.CreateAsyncScope();
     await DemoSeed.EnsureAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
+    await DemoSeed.EnsureDemoLoginAsync(scope.ServiceProvider, app.Configuration, app.Environment);
 }
 
 app.UseForwardedHeaders();
@@ -87,12 +97,15 @@ if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseEncoreSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapFunnelsApi();
 app.MapCheckoutApi();
 app.MapOffersApi();
+app.MapSellerApi();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 

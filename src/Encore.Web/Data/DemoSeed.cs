@@ -1,5 +1,6 @@
 using Encore.Domain;
 using Encore.Web.Data.Entities;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Data;
@@ -100,6 +101,34 @@ public static class DemoSeed
             // Another instance seeded it at the same moment: its rows are the same rows.
             db.ChangeTracker.Clear();
         }
+    }
+
+    public const string DemoLoginEmail = "demo@encore.local";
+    public const string DefaultDemoPassword = "calm-demo-password";
+
+    /// <summary>
+    /// The demo seller's login: <see cref="DemoLoginEmail"/> with <c>Encore:DemoPassword</c> (default
+    /// <see cref="DefaultDemoPassword"/>, for local use). A production start refuses the default password.
+    /// </summary>
+    public static async Task EnsureDemoLoginAsync(IServiceProvider services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var password = configuration["Encore:DemoPassword"] ?? DefaultDemoPassword;
+        if (environment.IsProduction() && password == DefaultDemoPassword)
+            throw new InvalidOperationException(
+                "Refusing to start in Production with the demo seller's default password. Set Encore__DemoPassword to a password of your own, or Encore__SeedDemo=false.");
+        var users = services.GetRequiredService<UserManager<SellerUser>>();
+        if (await users.FindByEmailAsync(DemoLoginEmail) is not null) return;
+        IdentityResult created;
+        try
+        {
+            created = await users.CreateAsync(new SellerUser { Id = Guid.CreateVersion7(), SellerId = SellerId, UserName = DemoLoginEmail, Email = DemoLoginEmail }, password);
+        }
+        catch (DbUpdateException)
+        {
+            return; // another instance created it at the same moment
+        }
+        if (!created.Succeeded && !created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+            throw new InvalidOperationException("Could not create the demo login: " + string.Join(" ", created.Errors.Select(e => e.Description)));
     }
 
     private static Product Product(Guid id, string name, string description, List<string> topics, DateTimeOffset now) =>

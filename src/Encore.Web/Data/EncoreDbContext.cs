@@ -1,5 +1,7 @@
 using Encore.Web.Data.Entities;
 using Encore.Web.Payments.Sandbox;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Data;
@@ -8,7 +10,8 @@ namespace Encore.Web.Data;
 /// Encore's one database. Each provider has its own subclass only so that each keeps its own migrations
 /// (SQLite and PostgreSQL need different column types); the model is this one.
 /// </summary>
-public abstract class EncoreDbContext(DbContextOptions options) : DbContext(options)
+public abstract class EncoreDbContext(DbContextOptions options)
+    : IdentityDbContext<SellerUser, IdentityRole<Guid>, Guid>(options)
 {
     public DbSet<Seller> Sellers => Set<Seller>();
     public DbSet<Product> Products => Set<Product>();
@@ -23,6 +26,7 @@ public abstract class EncoreDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<StepVisit> StepVisits => Set<StepVisit>();
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<SellerApiKey> SellerApiKeys => Set<SellerApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SandboxCustomer> SandboxCustomers => Set<SandboxCustomer>();
     public DbSet<SandboxPaymentMethod> SandboxPaymentMethods => Set<SandboxPaymentMethod>();
@@ -41,6 +45,7 @@ public abstract class EncoreDbContext(DbContextOptions options) : DbContext(opti
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder); // Identity's tables
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(EncoreDbContext).Assembly);
     }
 }

@@ -164,6 +164,19 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class SellerAccountConfiguration : IEntityTypeConfiguration<SellerUser>, IEntityTypeConfiguration<SellerApiKey>
+{
+    public void Configure(EntityTypeBuilder<SellerUser> builder) => builder.HasIndex(u => u.SellerId);
+
+    public void Configure(EntityTypeBuilder<SellerApiKey> builder)
+    {
+        builder.ToTable("seller_api_keys");
+        builder.Property(k => k.KeyHash).HasMaxLength(64);
+        builder.HasIndex(k => k.KeyHash).IsUnique();
+        builder.HasIndex(k => k.SellerId);
+    }
+}
+
 internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
 {
     public void Configure(EntityTypeBuilder<DataProtectionKey> builder)

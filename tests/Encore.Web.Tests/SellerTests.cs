@@ -1,0 +1,205 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Encore.Web.Data;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Tests;
+
+/// <summary>Sellers: accounts, API keys, the walls between sellers, and the offer linter over the API.</summary>
+public abstract partial class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    [Fact]
+    public async Task A_new_seller_signs_up_and_sees_their_own_empty_store()
+    {
+        var (client, _) = await SignUpAsync();
+        var home = await FormPage.GetAsync(client, "/seller");
+        Assert.Equal(HttpStatusCode.OK, home.Status);
+        Assert.Contains("No funnels yet.", home.Html);
+        Assert.DoesNotContain("Calm Your Anxiety", home.Html);
+
+        var signOut = await home.PostAsync(client, "/seller/sign-out");
+        Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
+        var after = await client.GetAsync("/seller");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.StartsWith("/seller/sign-in", after.Headers.Location!.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task The_demo_seller_signs_in_with_the_documented_demo_login()
+    {
+        var client = await SignInAsync(DemoSeed.DemoLoginEmail, DemoSeed.DefaultDemoPassword);
+        var home = await FormPage.GetAsync(client, "/seller");
+        Assert.Contains("Calm Mind Coaching", home.Html);
+        Assert.Contains("/f/calm-your-anxiety", home.Html);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account()
+    {
+        var (_, email) = await SignUpAsync();
+        var client = app.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var page = await FormPage.GetAsync(client, "/seller/sign-in");
+            var wrong = await page.PostAsync(client, "/seller/sign-in", ("Email", email), ("Password", "not-the-password"));
+            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
+        }
+        var signIn = await FormPage.GetAsync(client, "/seller/sign-in");
+        var right = await signIn.PostAsync(client, "/seller/sign-in", ("Email", email), ("Password", Password));
+        Assert.Contains("locked", await right.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/seller")).StatusCode);
+    }
+
+    [Fact]
+    public async Task An_api_key_is_shown_once_stored_hashed_and_stops_working_when_revoked()
+    {
+        var (client, _) = await SignUpAsync();
+        var key = await CreateApiKeyAsync(client);
+        Assert.StartsWith("enc_sk_", key);
+        Assert.False(await app.QueryAsync(db => db.SellerApiKeys.AnyAsync(k => k.KeyHash == key || k.Prefix == key)));
+
+        var api = ApiClient(key);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/seller/products")).StatusCode);
+        var keysPage = await FormPage.GetAsync(client, "/seller/api-keys");
+        Assert.DoesNotContain(key, keysPage.Html);
+
+        var keyId = await app.QueryAsync(db => db.SellerApiKeys.Where(k => k.KeyHash == Encore.Web.Infrastructure.SecretTokens.Hash(key)).Select(k => k.Id).SingleAsync());
+        var revoke = await keysPage.PostAsync(client, "/seller/api-keys?handler=revoke", ("id", keyId.ToString()));
+        Assert.Equal(HttpStatusCode.Redirect, revoke.StatusCode);
+        await Buyer.ProblemAsync(await api.GetAsync("/api/v1/seller/products"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_seller_api_needs_a_valid_key()
+    {
+        var client = app.CreateClient();
+        await Buyer.ProblemAsync(await client.GetAsync("/api/v1/seller/products"), HttpStatusCode.Unauthorized);
+        await Buyer.ProblemAsync(await ApiClient("enc_sk_" + new string('x', 43)).GetAsync("/api/v1/seller/products"), HttpStatusCode.Unauthorized);
+        await Buyer.ProblemAsync(await ApiClient("enc_sk_short").GetAsync("/api/v1/seller/products"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Sellers_are_walled_off_from_each_other()
+    {
+        var demo = ApiClient(await CreateApiKeyAsync(await SignInAsync(DemoSeed.DemoLoginEmail, DemoSeed.DefaultDemoPassword)));
+        var demoProducts = await Buyer.ReadAsync(await demo.GetAsync("/api/v1/seller/products"), HttpStatusCode.OK);
+        Assert.Equal(4, demoProducts.AsArray().Count);
+        var demoProductId = demoProducts[0]!["id"]!.GetValue<Guid>();
+        Assert.Equal(HttpStatusCode.OK, (await demo.GetAsync($"/api/v1/seller/products/{demoProductId}")).StatusCode);
+
+        var (strangerPages, _) = await SignUpAsync();
+        var stranger = ApiClient(await CreateApiKeyAsync(strangerPages));
+        Assert.Empty((await Buyer.ReadAsync(await stranger.GetAsync("/api/v1/seller/products"), HttpStatusCode.OK)).AsArray());
+        await Buyer.ProblemAsync(await stranger.GetAsync($"/api/v1/seller/products/{demoProductId}"), HttpStatusCode.NotFound);
+
+        var demoKeyId = await app.QueryAsync(db => db.SellerApiKeys.Where(k => k.SellerId == DemoSeed.SellerId).Select(k => k.Id).FirstAsync());
+        var keysPage = await FormPage.GetAsync(strangerPages, "/seller/api-keys");
+        var revoke = await keysPage.PostAsync(strangerPages, "/seller/api-keys?handler=revoke", ("id", demoKeyId.ToString()));
+        Assert.Equal(HttpStatusCode.NotFound, revoke.StatusCode);
+        Assert.Null(await app.QueryAsync(db => db.SellerApiKeys.Where(k => k.Id == demoKeyId).Select(k => k.RevokedAt).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task The_lint_endpoint_explains_what_is_wrong_and_saves_nothing()
+    {
+        var api = ApiClient(await CreateApiKeyAsync((await SignUpAsync()).Client));
+        var funnelsBefore = await app.QueryAsync(db => db.Funnels.CountAsync());
+        var response = await api.PostAsJsonAsync("/api/v1/seller/funnels/lint", new
+        {
+            main = new { name = "Better Sleep", topics = new[] { "sleep" }, price = new { amount = 4700, currency = "USD" } },
+            steps = new object[]
+            {
+                new { id = "oto", productName = "Business coaching", topics = new[] { "business" }, price = new { amount = 9700, currency = "USD" },
+                      headline = "Last chance!", body = "Only 3 spots left", onDecline = "down" },
+                new { id = "down", productName = "Business mini", topics = new[] { "business" }, price = new { amount = 9700, currency = "USD" } },
+            },
+            entryStepId = "oto",
+        });
+        var body = await Buyer.ReadAsync(response, HttpStatusCode.OK);
+        Assert.True(body["blocksPublishing"]!.GetValue<bool>());
+        var codes = body["findings"]!.AsArray().Select(f => f!["code"]!.GetValue<string>()).ToList();
+        Assert.Contains("downsell-not-cheaper", codes);
+        Assert.Contains("unrelated-offer", codes);
+        Assert.Contains("fake-urgency", codes);
+        Assert.Equal(funnelsBefore, await app.QueryAsync(db => db.Funnels.CountAsync()));
+
+        var clean = await api.PostAsJsonAsync("/api/v1/seller/funnels/lint", new
+        {
+            main = new { name = "Calm Your Anxiety", topics = new[] { "anxiety" }, price = new { amount = 4700, currency = "USD" } },
+            steps = new[] { new { id = "oto", productName = "Audio program", topics = new[] { "anxiety" }, price = new { amount = 9700, currency = "USD" } } },
+            entryStepId = "oto",
+        });
+        var cleanBody = await Buyer.ReadAsync(clean, HttpStatusCode.OK);
+        Assert.False(cleanBody["blocksPublishing"]!.GetValue<bool>());
+        Assert.Empty(cleanBody["findings"]!.AsArray());
+
+        var bad = await api.PostAsJsonAsync("/api/v1/seller/funnels/lint", new { main = new { name = "X", price = new { amount = 1, currency = "usd" } } });
+        var problem = await Buyer.ProblemAsync(bad, HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["main.price.currency"]);
+    }
+
+    [Fact]
+    public async Task Production_refuses_to_start_with_the_default_demo_password()
+    {
+        TestDatabase.EnsureAvailable(app.Kind);
+        await using var database = await TestDatabase.CreateAsync(app.Kind);
+        await using var production = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ENCORE_DATABASE", database.ConnectionString);
+            builder.UseSetting("Encore:RunReconciler", "false");
+        });
+        var error = Assert.ThrowsAny<Exception>(() => production.Server);
+        Assert.Contains("default password", (error.InnerException ?? error).Message);
+    }
+
+    private const string Password = "a long enough password";
+
+    private async Task<(HttpClient Client, string Email)> SignUpAsync()
+    {
+        var client = app.CreateClient();
+        var email = $"seller-{Guid.NewGuid():N}@example.com";
+        var page = await FormPage.GetAsync(client, "/seller/sign-up");
+        var response = await page.PostAsync(client, "/seller/sign-up",
+            ("BusinessName", "Sleep Well Studio"), ("SupportEmail", "help@sleepwell.example"), ("Email", email), ("Password", Password));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        return (client, email);
+    }
+
+    private async Task<HttpClient> SignInAsync(string email, string password)
+    {
+        var client = app.CreateClient();
+        var page = await FormPage.GetAsync(client, "/seller/sign-in");
+        var response = await page.PostAsync(client, "/seller/sign-in", ("Email", email), ("Password", password));
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
+        return client;
+    }
+
+    private static async Task<string> CreateApiKeyAsync(HttpClient signedIn)
+    {
+        var page = await FormPage.GetAsync(signedIn, "/seller/api-keys");
+        var response = await page.PostAsync(signedIn, "/seller/api-keys?handler=create", ("name", "tests"));
+        var html = await response.Content.ReadAsStringAsync();
+        return NewKey().Match(html).Groups[1].Value is { Length: > 0 } key ? key : throw new InvalidOperationException("No new key shown: " + html);
+    }
+
+    private HttpClient ApiClient(string key)
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    [GeneratedRegex("data-testid=\"new-key\">([^<]+)<")]
+    private static partial Regex NewKey();
+}
+
+public sealed class SellerTests_Sqlite(SqliteApp app) : SellerTests<SqliteApp>(app);
+
+public sealed class SellerTests_Postgres(PostgresApp app) : SellerTests<PostgresApp>(app);
