@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -43,7 +44,8 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={_databasePath}");
             builder.UseSetting("Encore:RunReconciler", "false");
         });
-        _factory.UseKestrel(0);
+        // An explicit loopback listener on port 0: UseKestrel(0) alone may fall back to port 5000.
+        _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');

@@ -79,6 +79,45 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         await AssertLedgerAgreesAsync(buyer.OrderId);
     }
 
+    [Fact]
+    public async Task A_database_that_refuses_the_answer_after_charging_never_leads_to_a_second_charge()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        var key = Guid.NewGuid().ToString();
+        app.Database.FailNext();
+        var first = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, key), HttpStatusCode.OK);
+        Assert.Equal("processing", first["outcome"]!.GetValue<string>());
+        var retry = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, key), HttpStatusCode.OK);
+        Assert.Equal(Buyer.Json(first), Buyer.Json(retry));
+        await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Conflict);
+
+        await ReconcileAsync();
+        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(16100, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_checkout_whose_answer_cannot_be_recorded_is_retried_safely()
+    {
+        var client = app.CreateClient();
+        var key = Guid.NewGuid().ToString();
+        var body = new { funnel = Buyer.Funnel, email = "crash@example.com", name = "C", paymentMethod = "pm_card_visa", savePaymentMethodForOffers = true };
+        app.Database.FailNext();
+        var first = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, body, key), HttpStatusCode.Created);
+        Assert.Equal("processing", first["next"]!["kind"]!.GetValue<string>());
+        var retry = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, body, key), HttpStatusCode.Created);
+        Assert.Equal(first["orderId"]!.GetValue<Guid>(), retry["orderId"]!.GetValue<Guid>());
+
+        await ReconcileAsync();
+        var orderId = first["orderId"]!.GetValue<Guid>();
+        Assert.Equal(OrderStatus.Paid, await app.QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.Status).SingleAsync()));
+        Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == "crash@example.com")));
+        await AssertLedgerAgreesAsync(orderId);
+    }
+
     private async Task<T> WithFaultAsync<T>(ChargeFault fault, Func<Task<T>> action)
     {
         app.Faults.OffSessionFault = fault;

@@ -9,6 +9,24 @@ public sealed record GatewayAnswer(PaymentResult? Result, GatewayRequestExceptio
 
 public static class GatewayCalls
 {
+    /// <summary>
+    /// Records a gateway's answer; false (logged) when the database would not take it. The charge then
+    /// stays open, and the reconciler settles it from the gateway's own record.
+    /// </summary>
+    public static async Task<bool> TryRecordAsync(ILogger logger, Guid chargeId, Func<Task> record)
+    {
+        try
+        {
+            await record();
+            return true;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            logger.LogError(exception, "Could not record the gateway's answer for charge {ChargeId}; the reconciler will settle it", chargeId);
+            return false;
+        }
+    }
+
     /// <summary>A failed payment for a charge no money moved for: a refusal, or a key the gateway never saw.</summary>
     public static PaymentResult NothingCharged(long amount, string currency, string code, string message) => new()
     {

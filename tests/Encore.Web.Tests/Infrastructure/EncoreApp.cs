@@ -4,6 +4,7 @@ using Encore.Web.Payments.Sandbox;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -25,6 +26,8 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public FaultyGateway Faults { get; private set; } = null!;
 
+    public FailingSettlement Database { get; } = new();
+
     public IServiceProvider Services => Factory.Services;
 
     private WebApplicationFactory<Program> Factory =>
@@ -44,6 +47,8 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton(sp => new FaultyGateway(sp.GetRequiredService<SandboxGateway>()));
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<FaultyGateway>());
+                services.ConfigureDbContext<SqliteEncoreDbContext>(options => options.AddInterceptors(Database));
+                services.ConfigureDbContext<PostgresEncoreDbContext>(options => options.AddInterceptors(Database));
             });
         });
         _ = _factory.Server; // start: migrate and seed now, not in the first test

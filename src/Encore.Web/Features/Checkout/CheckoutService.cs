@@ -154,8 +154,9 @@ public sealed class CheckoutService(
                 CreatedAt = now,
             });
         }
-        // Transaction 1: the attempt exists, with its key, before any money can move.
-        await db.SaveChangesAsync(cancellationToken);
+        // Transaction 1: the attempt exists, with its key, before any money can move. Not cancellable:
+        // a buyer leaving mid-commit must not leave us unsure whether the attempt was recorded.
+        await db.SaveChangesAsync(CancellationToken.None);
 
         var answer = await GatewayCalls.ChargeAsync(gateway, new ChargeRequest
         {
@@ -170,10 +171,14 @@ public sealed class CheckoutService(
             Metadata = new Dictionary<string, string> { ["encore_order"] = orderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
         }, logger);
 
-        // Transaction 2: what the gateway said. Not cancellable: the money may have moved.
-        if (answer.Result is { } result) await settlement.ApplyAsync(charge, result, CancellationToken.None);
-        else if (answer.Refusal is { } refusal) await settlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None);
-        else await settlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
+        // Transaction 2: what the gateway said. Not cancellable: the money may have moved. If recording it
+        // fails, the charge stays open and the reconciler settles it by key; the buyer is told it is being
+        // confirmed. No exception may escape from here: a caller's retry would place a second order.
+        if (!await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
+                answer.Result is { } result ? settlement.ApplyAsync(charge, result, CancellationToken.None)
+                : answer.Refusal is { } refusal ? settlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None)
+                : settlement.MarkUnknownAsync(charge.Id, CancellationToken.None)))
+            answer = new GatewayAnswer(null, null);
 
         var placed = new CheckoutResult
         {

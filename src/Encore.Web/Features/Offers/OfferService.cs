@@ -105,7 +105,9 @@ public sealed class OfferService(
         charge.ConsentRecordId = record.Id;
 
         // Transaction 1: claim the step (offered → processing) and record consent and the charge attempt.
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // Not cancellable: once begun it commits or rolls back whole, whatever the buyer's connection does.
+        var uncancellable = CancellationToken.None;
+        await using (var transaction = await db.Database.BeginTransactionAsync(uncancellable))
         {
             var sessionId = row.SessionId;
             var claimable = StepStates.From(StepState.Processing);
@@ -113,16 +115,16 @@ public sealed class OfferService(
                 .Where(v => v.SessionId == sessionId && v.StepId == stepId && claimable.Contains(v.State) &&
                             db.PostPurchaseSessions.Any(s => s.Id == sessionId && s.Status == SessionStatus.Active &&
                                                              s.CurrentStepId == stepId && s.ExpiresAt > now))
-                .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Processing).SetProperty(v => v.ChargeId, charge.Id), cancellationToken);
+                .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Processing).SetProperty(v => v.ChargeId, charge.Id), uncancellable);
             if (claimed == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return Rejected(await ExplainLostClaimAsync(token!, stepId, cancellationToken));
+                await transaction.RollbackAsync(uncancellable);
+                return Rejected(await ExplainLostClaimAsync(token!, stepId, uncancellable));
             }
             db.ConsentRecords.Add(record);
             db.Charges.Add(charge);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await db.SaveChangesAsync(uncancellable);
+            await transaction.CommitAsync(uncancellable);
         }
 
         var answer = await GatewayCalls.ChargeAsync(gateway, new ChargeRequest
@@ -138,10 +140,15 @@ public sealed class OfferService(
             Metadata = new Dictionary<string, string> { ["encore_order"] = row.OrderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
         }, logger);
 
-        // Transaction 2: the gateway's answer. Not cancellable: the money may have moved.
-        if (answer.Result is { } result) await offerSettlement.ApplyAsync(charge, result, CancellationToken.None);
-        else if (answer.Refusal is { } refusal) await offerSettlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None);
-        else await checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
+        // Transaction 2: the gateway's answer. Not cancellable: the money may have moved. If recording it
+        // fails, the charge stays open for the reconciler and the buyer hears "being confirmed".
+        var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
+            answer.Result is { } result ? offerSettlement.ApplyAsync(charge, result, CancellationToken.None)
+            : answer.Refusal is { } refusal ? offerSettlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None)
+            : checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None));
+        if (!recorded)
+            return new AcceptResult(AcceptOutcome.Processing, Charge: charge,
+                Message: "We are confirming your payment with the bank. This page will show the result; you will not be charged twice.");
 
         var settled = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == charge.Id, CancellationToken.None);
         return settled.Status switch
