@@ -40,6 +40,19 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
     }
 
     [Fact]
+    public async Task Accepting_terms_other_than_those_shown_charges_nothing_and_says_so()
+    {
+        var client = app.CreateClient();
+        var offerUrl = await CheckoutOnPageAsync(client, "4242424242424242", saveCard: true);
+        var offer = await FormPage.GetAsync(client, offerUrl);
+        var response = await offer.PostAsync(client, offerUrl + "?handler=accept", ("stepId", offer.Value("stepId")), ("disclosureSha256", new string('0', 64)));
+        Assert.Equal(offerUrl + "?notice=changed", response.Headers.Location!.OriginalString);
+        var again = await FormPage.GetAsync(client, response.Headers.Location.OriginalString);
+        Assert.Contains("Nothing was charged", again.Html);
+        Assert.Contains("Yes, add it for $97.00", again.Html);
+    }
+
+    [Fact]
     public async Task A_double_submitted_checkout_form_places_one_order()
     {
         var client = app.CreateClient();

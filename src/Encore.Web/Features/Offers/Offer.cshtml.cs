@@ -19,7 +19,8 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
     /// <summary>Why the page cannot show the session: "unknown" or "other-browser".</summary>
     public string? Refusal { get; private set; }
 
-    public bool ShowDeclinedNotice { get; private set; }
+    /// <summary>A plain notice after a redirect: "declined" (the card was declined) or "changed" (the terms changed).</summary>
+    public string? Notice { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string token, string? notice, CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
         if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
         View = await offers.ShowAsync(token, cancellationToken);
         Receipt = await receipts.ForOrderAsync(View!.Row.OrderId, cancellationToken);
-        ShowDeclinedNotice = notice == "declined";
+        Notice = notice is "declined" or "changed" ? notice : null;
         return Page();
     }
 
@@ -41,6 +42,7 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
         {
             AcceptOutcome.RequiresAction when result.ActionUrl is { } action => Redirect(action),
             AcceptOutcome.PaymentFailed => Redirect($"/o/{token}?notice=declined"),
+            AcceptOutcome.Rejected when result.Rejection == OfferRejection.DisclosureMismatch => Redirect($"/o/{token}?notice=changed"),
             _ => Redirect($"/o/{token}"),
         };
     }
