@@ -106,6 +106,39 @@ public abstract partial class SellerTests<TApp>(TApp app) : IClassFixture<TApp> 
     }
 
     [Fact]
+    public async Task A_seller_adds_and_edits_products_that_only_they_can_see()
+    {
+        var owner = ApiClient(await CreateApiKeyAsync((await SignUpAsync()).Client));
+        var created = await owner.PostAsJsonAsync("/api/v1/seller/products",
+            new { name = "Deep Sleep Course", description = "Seven nights.", topics = new[] { " Sleep ", "rest", "sleep" } });
+        var product = await Buyer.ReadAsync(created, HttpStatusCode.Created);
+        var id = product["id"]!.GetValue<Guid>();
+        Assert.Equal(["sleep", "rest"], product["topics"]!.AsArray().Select(t => t!.GetValue<string>()));
+        Assert.Equal($"/api/v1/seller/products/{id}", created.Headers.Location!.OriginalString);
+
+        var updated = await Buyer.ReadAsync(await owner.PutAsJsonAsync($"/api/v1/seller/products/{id}",
+            new { name = "Deep Sleep Course, 2nd edition", topics = new[] { "sleep" } }), HttpStatusCode.OK);
+        Assert.Equal("Deep Sleep Course, 2nd edition", updated["name"]!.GetValue<string>());
+
+        var stranger = ApiClient(await CreateApiKeyAsync((await SignUpAsync()).Client));
+        await Buyer.ProblemAsync(await stranger.PutAsJsonAsync($"/api/v1/seller/products/{id}", new { name = "Mine now" }), HttpStatusCode.NotFound);
+        await Buyer.ProblemAsync(await stranger.GetAsync($"/api/v1/seller/products/{id}"), HttpStatusCode.NotFound);
+        Assert.Equal("Deep Sleep Course, 2nd edition", await app.QueryAsync(db => db.Products.Where(p => p.Id == id).Select(p => p.Name).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_product_without_a_name_or_with_blank_topics_is_refused_and_nothing_is_saved()
+    {
+        var api = ApiClient(await CreateApiKeyAsync((await SignUpAsync()).Client));
+        var before = await app.QueryAsync(db => db.Products.CountAsync());
+        var noName = await Buyer.ProblemAsync(await api.PostAsJsonAsync("/api/v1/seller/products", new { name = " ", topics = new[] { "sleep" } }), HttpStatusCode.BadRequest);
+        Assert.NotNull(noName["errors"]!["name"]);
+        var blankTopic = await Buyer.ProblemAsync(await api.PostAsJsonAsync("/api/v1/seller/products", new { name = "X", topics = new[] { "" } }), HttpStatusCode.BadRequest);
+        Assert.NotNull(blankTopic["errors"]!["topics"]);
+        Assert.Equal(before, await app.QueryAsync(db => db.Products.CountAsync()));
+    }
+
+    [Fact]
     public async Task The_lint_endpoint_explains_what_is_wrong_and_saves_nothing()
     {
         var api = ApiClient(await CreateApiKeyAsync((await SignUpAsync()).Client));

@@ -23,6 +23,12 @@ public static class SellerApi
             .ProducesValidationProblem().ProducesProblem(401);
         seller.MapGet("/products", ListProducts).WithName("ListProducts").WithSummary("The seller's products.").ProducesProblem(401);
         seller.MapGet("/products/{id:guid}", GetProduct).WithName("GetProduct").WithSummary("One of the seller's products.").ProducesProblem(401);
+        seller.MapPost("/products", CreateProduct).WithName("CreateProduct")
+            .WithSummary("Adds a product: a name, a description, and the topics the offer linter compares.")
+            .Produces<ProductDto>(201).ProducesValidationProblem().ProducesProblem(401);
+        seller.MapPut("/products/{id:guid}", UpdateProduct).WithName("UpdateProduct")
+            .WithSummary("Changes a product. Published funnel versions keep the names they were published with.")
+            .Produces<ProductDto>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(404);
         return app;
     }
 
@@ -43,6 +49,36 @@ public static class SellerApi
         var products = await db.Products.AsNoTracking().Where(p => p.SellerId == sellerId).OrderBy(p => p.Name)
             .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Topics)).ToListAsync(http.RequestAborted);
         return TypedResults.Ok(products);
+    }
+
+    private static async Task<IResult> CreateProduct(ProductRequest? body, HttpContext http, EncoreDbContext db, TimeProvider clock)
+    {
+        if (ProductRequest.Validate(body) is { } errors) return TypedResults.ValidationProblem(errors);
+        var product = new Data.Entities.Product
+        {
+            Id = Guid.CreateVersion7(),
+            SellerId = http.User.SellerId(),
+            Name = body!.Name!.Trim(),
+            Description = body.Description?.Trim() ?? "",
+            Topics = ProductRequest.CleanTopics(body.Topics),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Products.Add(product);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.Created($"/api/v1/seller/products/{product.Id}", new ProductDto(product.Id, product.Name, product.Description, product.Topics));
+    }
+
+    private static async Task<IResult> UpdateProduct(Guid id, ProductRequest? body, HttpContext http, EncoreDbContext db)
+    {
+        if (ProductRequest.Validate(body) is { } errors) return TypedResults.ValidationProblem(errors);
+        var sellerId = http.User.SellerId();
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id && p.SellerId == sellerId, http.RequestAborted);
+        if (product is null) return ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.");
+        product.Name = body!.Name!.Trim();
+        product.Description = body.Description?.Trim() ?? "";
+        product.Topics = ProductRequest.CleanTopics(body.Topics);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.Ok(new ProductDto(product.Id, product.Name, product.Description, product.Topics));
     }
 
     private static async Task<IResult> GetProduct(Guid id, HttpContext http, EncoreDbContext db)
