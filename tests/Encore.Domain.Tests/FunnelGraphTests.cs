@@ -54,4 +54,35 @@ public sealed class FunnelGraphTests
         Assert.Equal(2, Demo().LongestPath());
         Assert.Equal(0, new FunnelGraph(null, []).LongestPath());
     }
+
+    [Fact]
+    public void The_longest_path_lists_the_offers_in_the_order_a_buyer_meets_them()
+    {
+        var graph = new FunnelGraph(Offer, [new StepEdges(Offer, Upgrade, Downsell), new StepEdges(Downsell, null, null), new StepEdges(Upgrade, null, Downsell)]);
+        Assert.Equal([Offer, Upgrade, Downsell], graph.LongestPathSteps());
+        Assert.Empty(new FunnelGraph(null, []).LongestPathSteps());
+    }
+
+    [Fact]
+    public void Finding_a_cycle_names_the_step_a_path_comes_back_to()
+    {
+        var looping = new FunnelGraph(Offer, [new StepEdges(Offer, Upgrade, null), new StepEdges(Upgrade, null, Downsell), new StepEdges(Downsell, Upgrade, null)]);
+        Assert.Contains(looping.FindCycle(), new Guid?[] { Upgrade, Downsell });
+        Assert.Null(Demo().FindCycle());
+        Assert.Equal(int.MaxValue, looping.LongestPath());
+        Assert.Throws<InvalidOperationException>(() => looping.LongestPathSteps());
+    }
+
+    [Fact]
+    public void A_step_that_leads_to_itself_is_a_cycle() =>
+        Assert.Equal(Offer, new FunnelGraph(Offer, [new StepEdges(Offer, null, Offer)]).FindCycle());
+
+    [Fact]
+    public void A_very_long_chain_is_walked_without_running_out_of_stack()
+    {
+        var ids = Enumerable.Range(0, 200_000).Select(_ => Guid.NewGuid()).ToArray();
+        var graph = new FunnelGraph(ids[0], ids.Select((id, i) => new StepEdges(id, i + 1 < ids.Length ? ids[i + 1] : null, null)));
+        Assert.False(graph.HasCycle());
+        Assert.Equal(ids.Length, graph.LongestPath());
+    }
 }

@@ -61,34 +61,66 @@ public sealed class FunnelGraph
     }
 
     /// <summary>True when some path can come back to a step it already visited.</summary>
-    public bool HasCycle()
+    public bool HasCycle() => FindCycle() is not null;
+
+    /// <summary>
+    /// A step that some path comes back to (the first one found, walking the steps in order), or null when
+    /// every path ends at thank-you. Iterative, so a long chain of steps cannot overflow the stack.
+    /// </summary>
+    public Guid? FindCycle()
     {
-        var state = new Dictionary<Guid, int>(); // 1 = on the current path, 2 = done
-        bool Visit(Guid id)
+        var done = new Dictionary<Guid, bool>(); // false: on the current path; true: every path from it ends
+        var stack = new Stack<(Guid Id, int Edge)>();
+        foreach (var start in _steps.Keys.Where(id => !done.ContainsKey(id)))
         {
-            if (state.TryGetValue(id, out var s)) return s == 1;
-            state[id] = 1;
-            var step = _steps[id];
-            if (step.OnAccept is { } a && Visit(a)) return true;
-            if (step.OnDecline is { } d && Visit(d)) return true;
-            state[id] = 2;
-            return false;
+            done[start] = false;
+            stack.Push((start, 0));
+            while (stack.Count > 0)
+            {
+                var (id, edge) = stack.Pop();
+                if (edge == 2) { done[id] = true; continue; }
+                stack.Push((id, edge + 1));
+                if ((edge == 0 ? _steps[id].OnAccept : _steps[id].OnDecline) is not { } next) continue;
+                if (!done.TryGetValue(next, out var finished)) { done[next] = false; stack.Push((next, 0)); }
+                else if (!finished) return next;
+            }
         }
-        return _steps.Keys.Any(Visit);
+        return null;
     }
 
     /// <summary>The largest number of offers a buyer can be shown on one path from the entry.</summary>
-    public int LongestPath()
+    public int LongestPath() =>
+        EntryStepId is null ? 0 : HasCycle() ? int.MaxValue : LongestPathSteps().Count;
+
+    /// <summary>
+    /// The steps of a longest path from the entry, in the order a buyer meets them (empty without an entry);
+    /// on a tie the accept edge wins. A graph with a cycle has endless paths: check <see cref="FindCycle"/> first.
+    /// </summary>
+    public IReadOnlyList<Guid> LongestPathSteps()
     {
-        if (EntryStepId is not { } entry || HasCycle()) return EntryStepId is null ? 0 : int.MaxValue;
-        var memo = new Dictionary<Guid, int>();
-        int Depth(Guid id)
+        if (EntryStepId is not { } entry) return [];
+        if (HasCycle()) throw new InvalidOperationException("A funnel with a cycle has no longest path.");
+        var best = new Dictionary<Guid, (int Length, Guid? Next)>();
+        var stack = new Stack<(Guid Id, bool ChildrenDone)>();
+        stack.Push((entry, false));
+        while (stack.Count > 0)
         {
-            if (memo.TryGetValue(id, out var d)) return d;
+            var (id, childrenDone) = stack.Pop();
+            if (best.ContainsKey(id)) continue;
             var step = _steps[id];
-            var next = Math.Max(step.OnAccept is { } a ? Depth(a) : 0, step.OnDecline is { } n ? Depth(n) : 0);
-            return memo[id] = 1 + next;
+            if (!childrenDone)
+            {
+                stack.Push((id, true));
+                foreach (var child in new[] { step.OnDecline, step.OnAccept })
+                    if (child is { } c && !best.ContainsKey(c)) stack.Push((c, false));
+                continue;
+            }
+            var accept = step.OnAccept is { } a ? best[a].Length : 0;
+            var decline = step.OnDecline is { } d ? best[d].Length : 0;
+            best[id] = accept >= decline ? (1 + accept, step.OnAccept) : (1 + decline, step.OnDecline);
         }
-        return Depth(entry);
+        var path = new List<Guid>();
+        for (Guid? at = entry; at is { } node; at = best[node].Next) path.Add(node);
+        return path;
     }
 }
