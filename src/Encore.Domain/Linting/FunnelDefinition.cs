@@ -1,30 +1,18 @@
 namespace Encore.Domain.Linting;
 
 /// <summary>
-/// A funnel as a seller defines it, before it is published: what the linter reads. Plain records with
-/// nullable lists, so whatever a seller sends can be linted without throwing.
+/// A funnel as a seller defines it, before it is published: what the linter reads, and what the seller API
+/// takes as JSON. A plain record tree of simple types. Lists may be null and strings empty: whatever a
+/// seller sends is linted into findings, never an exception.
 /// </summary>
+/// <param name="Currency">The funnel's ISO 4217 code; every price should be in it (empty: the main product's).</param>
+/// <param name="Main">The product the checkout page sells.</param>
+/// <param name="Bumps">Order bumps: checkboxes on the checkout page, charged with the main payment.</param>
+/// <param name="Steps">The post-purchase offers, in the order the seller lists them.</param>
+/// <param name="EntryStepId">The step shown right after the payment; null (or blank) when there are no offers.</param>
 public sealed record FunnelDefinition(
     string Currency,
     OfferItem Main,
     IReadOnlyList<OfferItem>? Bumps,
     IReadOnlyList<StepDefinition>? Steps,
     string? EntryStepId);
-
-/// <summary>A product at a price: the main product or an order bump.</summary>
-public sealed record OfferItem(string Name, IReadOnlyList<string>? Topics, Price Price);
-
-/// <summary>
-/// One post-purchase step: the product offered, its price, the copy the buyer reads, the seller's own terms
-/// (required for recurring prices), and where a yes and a no lead (null: thank-you).
-/// </summary>
-public sealed record StepDefinition(
-    string Id,
-    string ProductName,
-    IReadOnlyList<string>? Topics,
-    Price Price,
-    string? Headline,
-    string? Body,
-    string? Terms,
-    string? OnAccept,
-    string? OnDecline);

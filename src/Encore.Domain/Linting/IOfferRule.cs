@@ -1,10 +1,11 @@
 namespace Encore.Domain.Linting;
 
-/// <summary>One check of an offer architecture against a known mistake.</summary>
+/// <summary>One check of an offer architecture against one known mistake.</summary>
 public interface IOfferRule
 {
-    /// <summary>False for rules that walk the graph: they wait until the structure is sound.</summary>
-    bool NeedsWellFormedGraph { get; }
+    /// <summary>The code of every finding this rule reports.</summary>
+    string Code { get; }
 
+    /// <summary>The findings for one funnel; nothing when the rule has nothing to say or cannot judge.</summary>
     IEnumerable<LintFinding> Check(LintContext context);
 }
