@@ -20,6 +20,10 @@ public static class OfferLinter
         new UnknownStepRule(),
         new MissingEntryRule(),
         new TooManyStepsRule(),
+        new UnreachableStepRule(),
+        new CycleRule(),
+        new TooManyOffersRule(),
+        new UnrelatedOfferRule(),
     ];
 
     /// <summary>
