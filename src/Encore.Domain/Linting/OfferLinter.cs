@@ -20,9 +20,12 @@ public static class OfferLinter
         new UnknownStepRule(),
         new MissingEntryRule(),
         new TooManyStepsRule(),
+        new CurrencyMismatchRule(),
         new UnreachableStepRule(),
         new CycleRule(),
         new TooManyOffersRule(),
+        new DownsellNotCheaperRule(),
+        new RecurringTermsMissingRule(),
         new UnrelatedOfferRule(),
     ];
 
