@@ -26,6 +26,7 @@ public static class OfferLinter
         new TooManyOffersRule(),
         new DownsellNotCheaperRule(),
         new RecurringTermsMissingRule(),
+        new FakeUrgencyRule(),
         new UnrelatedOfferRule(),
     ];
 
