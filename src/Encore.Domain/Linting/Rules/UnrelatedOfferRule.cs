@@ -5,8 +5,9 @@ namespace Encore.Domain.Linting.Rules;
 /// share at least one topic with it (topics trimmed, case ignored).
 /// <para>
 /// Path semantics. A path is a walk from the entry step along yes and no edges. What the buyer has bought
-/// when a step is shown on a path is the main product and every order bump (the checkout that starts the path),
-/// plus each step accepted earlier on that path. A no adds nothing, so a downsell is compared with what was
+/// when a step is shown on a path is the main product plus each step accepted earlier on that path. Order bumps
+/// are left out: they are optional, and an offer related only to a bump is unrelated for every buyer who did not
+/// tick it. A no adds nothing, so a downsell is compared with what was
 /// bought before the offer it follows. A step is reported once if at least one path reaches it with no topic
 /// in common; the message names what was bought on the shortest such path. A step without topics is always
 /// reported. Unreachable steps are left to unreachable-step; the rule waits until the structure is sound.
@@ -19,14 +20,14 @@ public sealed class UnrelatedOfferRule : IOfferRule
     public IEnumerable<LintFinding> Check(LintContext context)
     {
         if (context.Graph is not { EntryStepId: { } entry } || context.Main is not { } main) yield break;
-        var checkout = new[] { main }.Concat(context.Bumps).ToList();
+        var checkout = new[] { main }.ToList(); // bumps are optional: not every buyer has them
         var atCheckout = Topics.Of(checkout.SelectMany(i => i.Topics ?? []));
         foreach (var step in context.Steps)
         {
             var topics = Topics.Of(step.Topics);
             if (topics.Overlaps(atCheckout)) continue; // bought on every path, and what is bought only grows
             if (PathWithNothingInCommon(context, context.NodeOf(step.Id), entry, topics) is not { } accepted) continue;
-            var bought = checkout.Select((i, at) => (Name: Names.Of(i, at == 0 ? "the main product" : "an order bump"), i.Topics))
+            var bought = checkout.Select(i => (Name: Names.Of(i, "the main product"), i.Topics))
                 .Concat(accepted.Select(s => (Name: Names.Of(s), s.Topics))).ToList();
             var boughtText = $"{Names.List(bought.Select(b => b.Name).ToList())} ({Topics.Describe(Topics.Of(bought.SelectMany(b => b.Topics ?? [])))})";
             yield return new LintFinding(Code, LintSeverity.Warning, step.Id, topics.Count == 0
