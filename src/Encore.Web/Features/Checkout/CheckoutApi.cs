@@ -22,6 +22,7 @@ public static class CheckoutApi
         app.MapPost("/api/v1/checkouts", PlaceOrder)
             .WithTags("Checkout")
             .WithName("CreateCheckout")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024))
             .WithSummary("Pays for the main product and the chosen bumps in one charge; optionally saves the card for the post-purchase offers.")
             .WithDescription("Send an Idempotency-Key header to make retries safe: the first response is replayed. " +
                              "A declined card answers 402 with a declineCode and leaves no paid order.")

@@ -4,6 +4,7 @@ using Encore.Web.Features.Orders;
 using Encore.Web.Features.Shared;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Encore.Web.Features.Offers;
 
@@ -39,7 +40,7 @@ public static class OffersApi
 {
     public static IEndpointRouteBuilder MapOffersApi(this IEndpointRouteBuilder app)
     {
-        var offers = app.MapGroup("/api/v1/offers/{token}").WithTags("Offers");
+        var offers = app.MapGroup("/api/v1/offers/{token}").WithTags("Offers").WithMetadata(new RequestSizeLimitAttribute(16 * 1024));
         offers.MapGet("", GetSession).WithName("GetOfferSession")
             .WithSummary("The current offer with its exact disclosure, or step: null once the path is over.")
             .Produces<OfferSessionResponse>().ProducesProblem(404);

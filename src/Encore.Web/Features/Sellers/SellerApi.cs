@@ -2,6 +2,7 @@ using Encore.Domain.Linting;
 using Encore.Web.Data;
 using Encore.Web.Features.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Features.Sellers;
@@ -18,15 +19,17 @@ public static class SellerApi
     public static IEndpointRouteBuilder MapSellerApi(this IEndpointRouteBuilder app)
     {
         var seller = app.MapGroup("/api/v1/seller").WithTags("Seller").RequireAuthorization(SellerAuth.ApiPolicy);
-        seller.MapPost("/funnels/lint", Lint).WithName("LintFunnel")
+        // Bodies are funnel definitions and products: 256 KB is generous, and bounds the linter's work per request.
+        var bodyLimit = new RequestSizeLimitAttribute(256 * 1024);
+        seller.MapPost("/funnels/lint", Lint).WithName("LintFunnel").WithMetadata(bodyLimit)
             .WithSummary("Checks a funnel definition against the offer linter's rules and returns the findings; saves nothing.")
             .ProducesValidationProblem().ProducesProblem(401);
         seller.MapGet("/products", ListProducts).WithName("ListProducts").WithSummary("The seller's products.").ProducesProblem(401);
         seller.MapGet("/products/{id:guid}", GetProduct).WithName("GetProduct").WithSummary("One of the seller's products.").ProducesProblem(401);
-        seller.MapPost("/products", CreateProduct).WithName("CreateProduct")
+        seller.MapPost("/products", CreateProduct).WithName("CreateProduct").WithMetadata(bodyLimit)
             .WithSummary("Adds a product: a name, a description, and the topics the offer linter compares.")
             .Produces<ProductDto>(201).ProducesValidationProblem().ProducesProblem(401);
-        seller.MapPut("/products/{id:guid}", UpdateProduct).WithName("UpdateProduct")
+        seller.MapPut("/products/{id:guid}", UpdateProduct).WithName("UpdateProduct").WithMetadata(bodyLimit)
             .WithSummary("Changes a product. Published funnel versions keep the names they were published with.")
             .Produces<ProductDto>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(404);
         return app;
