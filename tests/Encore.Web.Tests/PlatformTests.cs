@@ -31,6 +31,29 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task Every_api_answer_carries_the_security_headers_errors_included()
+    {
+        var client = app.CreateClient();
+        var answers = new List<(string What, HttpResponseMessage Response)>
+        {
+            ("funnel", await client.GetAsync("/api/v1/funnels/calm-your-anxiety")),
+            ("unknown funnel", await client.GetAsync("/api/v1/funnels/no-such-funnel")),
+            ("unknown offer", await client.GetAsync($"/api/v1/offers/{new string('a', 43)}")),
+            ("invalid field", await Buyer.PostCheckoutAsync(client, new { funnel = Buyer.Funnel, email = "no-at-sign", name = "A", paymentMethod = "pm_card_visa" })),
+            ("malformed body", await client.PostAsync("/api/v1/checkouts", new StringContent("{\"funnel\":", System.Text.Encoding.UTF8, "application/json"))),
+            ("wrong type", await client.PostAsync("/api/v1/checkouts", new StringContent("{\"funnel\":\"calm-your-anxiety\",\"bumps\":5}", System.Text.Encoding.UTF8, "application/json"))),
+            ("openapi", await client.GetAsync("/openapi/v1.json")),
+        };
+        Assert.All(answers, answer =>
+        {
+            Assert.True(answer.Response.Headers.TryGetValues("Referrer-Policy", out var referrer) && referrer.Single() == "no-referrer",
+                $"{answer.What} ({(int)answer.Response.StatusCode}) has no Referrer-Policy: no-referrer");
+            Assert.True(answer.Response.Headers.TryGetValues("X-Content-Type-Options", out var sniff) && sniff.Single() == "nosniff",
+                $"{answer.What} ({(int)answer.Response.StatusCode}) has no X-Content-Type-Options: nosniff");
+        });
+    }
+
+    [Fact]
     public async Task Only_hashes_of_tokens_are_stored()
     {
         var buyer = new Buyer(app.CreateClient());
