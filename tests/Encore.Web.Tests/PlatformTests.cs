@@ -71,6 +71,54 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task Encore_stores_only_hashes_of_session_and_receipt_tokens()
+    {
+        var (sessionToken, receiptToken) = await CheckOutWithAKeyAndAcceptAsync();
+        await app.QueryAsync(async db =>
+        {
+            Assert.Empty(Ours(await StoredText.WhereAsync(db, sessionToken)));
+            Assert.Empty(Ours(await StoredText.WhereAsync(db, receiptToken)));
+            // The scan itself works: the hashes are found where they belong.
+            Assert.Contains("post_purchase_sessions.TokenHash", await StoredText.WhereAsync(db, SecretTokens.Hash(sessionToken)));
+            Assert.Contains("orders.ReceiptTokenHash", await StoredText.WhereAsync(db, SecretTokens.Hash(receiptToken)));
+            return true;
+        });
+    }
+
+    [Fact(Skip = "Known bug: Checkout and OfferService send ReturnUrl \"/o/{sessionToken}\" (or \"/r/{receiptToken}\") to the gateway, " +
+                 "which keeps it (sandbox_payment_intents.ReturnUrl; Stripe would keep its return_url). Fixing it needs a token-free return route on the pages.")]
+    public async Task The_gateway_is_never_handed_a_raw_token()
+    {
+        var (sessionToken, receiptToken) = await CheckOutWithAKeyAndAcceptAsync();
+        await app.QueryAsync(async db =>
+        {
+            Assert.Empty(await StoredText.WhereAsync(db, sessionToken));
+            Assert.Empty(await StoredText.WhereAsync(db, receiptToken));
+            return true;
+        });
+    }
+
+    /// <summary>A checkout with an Idempotency-Key (its response is stored for replay) and an accepted offer.</summary>
+    private async Task<(string SessionToken, string ReceiptToken)> CheckOutWithAKeyAndAcceptAsync()
+    {
+        var client = app.CreateClient();
+        var response = await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = Buyer.Funnel, email = "t@example.com", name = "T", paymentMethod = "pm_card_visa",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        }, idempotencyKey: Guid.NewGuid().ToString());
+        var checkout = await Buyer.ReadAsync(response, HttpStatusCode.Created);
+        var sessionToken = checkout["sessionToken"]!.GetValue<string>();
+        var buyer = new Buyer(client);
+        buyer.UseToken(sessionToken);
+        await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        return (sessionToken, checkout["receiptUrl"]!.GetValue<string>()["/r/".Length..]);
+    }
+
+    /// <summary>Encore's own tables: the Sandbox's <c>sandbox_*</c> tables stand for the gateway's storage.</summary>
+    private static IEnumerable<string> Ours(IEnumerable<string> columns) => columns.Where(c => !c.StartsWith("sandbox_", StringComparison.Ordinal));
+
+    [Fact]
     public void Tokens_are_unguessable()
     {
         var tokens = Enumerable.Range(0, 1000).Select(_ => SecretTokens.New()).ToList();

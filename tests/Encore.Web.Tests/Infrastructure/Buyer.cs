@@ -22,6 +22,9 @@ public sealed class Buyer(HttpClient client)
 
     public JsonNode? LastCheckout { get; private set; }
 
+    /// <summary>Takes over a session whose checkout was placed by hand.</summary>
+    public void UseToken(string token) => Token = token;
+
     public static Task<HttpResponseMessage> PostCheckoutAsync(HttpClient client, object body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/checkouts") { Content = JsonContent.Create(body) };
