@@ -40,14 +40,14 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal("processing", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
         Assert.Equal(ChargeStatus.Unknown, await OfferChargeStatusAsync(buyer.OrderId));
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
 
         Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
         Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
         var order = await buyer.GetOrderAsync();
         Assert.Contains(order["lines"]!.AsArray(), l => l!["kind"]!.GetValue<string>() == "offer");
         Assert.Equal(16100, order["total"]!["amount"]!.GetValue<long>());
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -58,13 +58,13 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var result = await WithFaultAsync(ChargeFault.NeverReached, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
         Assert.Equal("processing", result["outcome"]!.GetValue<string>());
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
 
         Assert.Equal(ChargeStatus.Failed, await OfferChargeStatusAsync(buyer.OrderId));
         var next = await buyer.GetOfferAsync();
         Assert.Equal(Buyer.DownsellStep, next["step"]!["id"]!.GetValue<Guid>());
         Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -73,10 +73,10 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var buyer = new Buyer(app.CreateClient());
         await buyer.CheckoutAsync();
         await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
-        await ReconcileAsync();
-        await ReconcileAsync();
+        await app.ReconcileAsync();
+        await app.ReconcileAsync();
         Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -93,10 +93,10 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(Buyer.Json(first), Buyer.Json(retry));
         await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Conflict);
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
         Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
         Assert.Equal(16100, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -111,11 +111,11 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var retry = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, body, key), HttpStatusCode.Created);
         Assert.Equal(first["orderId"]!.GetValue<Guid>(), retry["orderId"]!.GetValue<Guid>());
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
         var orderId = first["orderId"]!.GetValue<Guid>();
         Assert.Equal(OrderStatus.Paid, await app.QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.Status).SingleAsync()));
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == "crash@example.com")));
-        await AssertLedgerAgreesAsync(orderId);
+        await Ledger.AssertAgreesAsync(app, orderId);
     }
 
     private async Task<T> WithFaultAsync<T>(ChargeFault fault, Func<Task<T>> action)
@@ -125,31 +125,8 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         finally { app.Faults.OffSessionFault = ChargeFault.None; }
     }
 
-    private async Task ReconcileAsync()
-    {
-        app.Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
-    }
-
     private Task<ChargeStatus> OfferChargeStatusAsync(Guid orderId) =>
         app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).Select(c => c.Status).SingleAsync());
-
-    /// <summary>Every succeeded charge has its money in the ledger and its line on the order, and nothing else does.</summary>
-    private async Task AssertLedgerAgreesAsync(Guid orderId)
-    {
-        var (charges, ledger, lines) = await app.QueryAsync(async db =>
-        {
-            var all = await db.Charges.Where(c => c.OrderId == orderId).ToListAsync();
-            var keys = all.Select(c => c.IdempotencyKey).ToList();
-            return (all,
-                await db.SandboxPaymentIntents.Where(i => keys.Contains(i.IdempotencyKey) && i.Status == SandboxIntentStatus.Succeeded).Select(i => i.IdempotencyKey).ToListAsync(),
-                await db.OrderLines.Where(l => l.OrderId == orderId).ToListAsync());
-        });
-        Assert.Equal(charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.IdempotencyKey).Order(), ledger.Order());
-        Assert.All(charges.Where(c => c.Kind == ChargeKind.Offer), c =>
-            Assert.Equal(c.Status == ChargeStatus.Succeeded ? 1 : 0, lines.Count(l => l.ChargeId == c.Id)));
-    }
 }
 
 public sealed class WindowAndReconcilerTests_Sqlite(SqliteApp app) : WindowAndReconcilerTests<SqliteApp>(app);

@@ -68,6 +68,14 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         return await query(scope.ServiceProvider.GetRequiredService<EncoreDbContext>());
     }
 
+    /// <summary>Moves the clock past the reconciler's grace period and runs it once, as the background job would.</summary>
+    public async Task<int> ReconcileAsync()
+    {
+        Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
