@@ -66,6 +66,42 @@ public abstract class ExactlyOnceTests<TApp>(TApp app) : IClassFixture<TApp> whe
         else Assert.Equal((Domain.PostPurchase.StepState.Declined, 0), (visit.State, charges));
     }
 
+    [Fact]
+    public async Task Twenty_concurrent_checkouts_with_one_key_place_one_order()
+    {
+        var client = app.CreateClient();
+        var key = Guid.NewGuid().ToString();
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var body = new { funnel = Buyer.Funnel, email, name = "Twenty", paymentMethod = "pm_card_visa", bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true };
+
+        var responses = await TogetherAsync(_ => Buyer.PostCheckoutAsync(client, body, key));
+
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, $"unexpected {r.Status}: {r.Text}"));
+        var created = responses.Where(r => r.Status == HttpStatusCode.Created).ToList();
+        Assert.NotEmpty(created);
+        Assert.Single(created.Select(r => r.Text).Distinct());
+        var orders = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).ToListAsync());
+        var orderId = Assert.Single(orders);
+        Assert.Equal(created[0].Body["orderId"]!.GetValue<Guid>(), orderId);
+        Assert.Equal(1, await Ledger.SucceededChargesAsync(app, orderId));
+        await Ledger.AssertAgreesAsync(app, orderId);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_copies_of_a_bad_checkout_with_one_key_are_all_refused_and_change_nothing()
+    {
+        var client = app.CreateClient();
+        var key = Guid.NewGuid().ToString();
+        var body = new { funnel = Buyer.Funnel, email = "no-at-sign", name = "Bad", paymentMethod = "pm_card_visa", savePaymentMethodForOffers = true };
+        var before = await app.QueryAsync(async db => (await db.Orders.CountAsync(), await db.IdempotencyRecords.CountAsync()));
+
+        var responses = await TogetherAsync(_ => Buyer.PostCheckoutAsync(client, body, key));
+
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"unexpected {r.Status}: {r.Text}"));
+        Assert.Contains(responses, r => r.Status == HttpStatusCode.BadRequest);
+        Assert.Equal(before, await app.QueryAsync(async db => (await db.Orders.CountAsync(), await db.IdempotencyRecords.CountAsync())));
+    }
+
     private async Task AssertChargedOnceAsync(Guid orderId)
     {
         var (charges, lines, consents, ledger) = await app.QueryAsync(async db =>

@@ -59,20 +59,25 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
             CreatedAt = now,
             LeaseExpiresAt = now + Lease,
         };
-        db.IdempotencyRecords.Add(record);
-        try
+        IdempotencyRecord? existing = null;
+        // A record found taken may be gone a moment later (its request released the key): then try again.
+        for (var attempt = 0; existing is null && attempt < 3; attempt++)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            _sealingKeys[record.Id] = sealingKey;
-            return new IdempotencyBegin(IdempotencyOutcome.Started, record.Id);
+            db.IdempotencyRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                _sealingKeys[record.Id] = sealingKey;
+                return new IdempotencyBegin(IdempotencyOutcome.Started, record.Id);
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(record).State = EntityState.Detached;
+            }
+            existing = await db.IdempotencyRecords.AsNoTracking()
+                .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
         }
-        catch (DbUpdateException)
-        {
-            db.Entry(record).State = EntityState.Detached;
-        }
-
-        var existing = await db.IdempotencyRecords.AsNoTracking()
-            .SingleAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
+        if (existing is null) return new IdempotencyBegin(IdempotencyOutcome.InProgress, record.Id);
         if (existing.RequestHash != requestHash)
             return new IdempotencyBegin(IdempotencyOutcome.Mismatch, existing.Id);
         _sealingKeys[existing.Id] = sealingKey;
