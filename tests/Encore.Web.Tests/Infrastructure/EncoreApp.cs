@@ -22,7 +22,8 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public DatabaseKind Kind { get; } = kind;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Real now at the start, in whole milliseconds (PostgreSQL keeps microseconds, .NET ticks are finer), moved by the tests.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
 
     public FaultyGateway Faults { get; private set; } = null!;
 
