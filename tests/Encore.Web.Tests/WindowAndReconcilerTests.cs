@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Encore.Web.Data.Entities;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
@@ -26,6 +27,8 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal("expired", accept["code"]!.GetValue<string>());
         await Buyer.ProblemAsync(await buyer.DeclineAsync(Buyer.OfferStep), HttpStatusCode.Gone);
         Assert.Equal(0, await app.QueryAsync(db => db.Charges.CountAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer)));
+        Assert.Equal(0, await app.QueryAsync(db => db.ConsentRecords.CountAsync(c => c.OrderId == buyer.OrderId)));
+        Assert.Equal(1, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
         Assert.Equal(Domain.PostPurchase.StepState.Expired, await app.QueryAsync(db =>
             db.StepVisits.Where(v => db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == buyer.OrderId)).Select(v => v.State).SingleAsync()));
     }
@@ -116,6 +119,56 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(OrderStatus.Paid, await app.QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.Status).SingleAsync()));
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == "crash@example.com")));
         await Ledger.AssertAgreesAsync(app, orderId);
+    }
+
+    [Fact]
+    public async Task Two_reconcilers_at_once_settle_a_lost_answer_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        app.Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
+
+        // Two instances' background jobs, each in its own scope and transaction, on the same charge.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = Enumerable.Range(0, 2).Select(async _ =>
+        {
+            await gate.Task;
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
+        }).ToList();
+        gate.SetResult();
+        await Task.WhenAll(runs);
+
+        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+        Assert.Equal(4700 + 1700 + 9700, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
+    }
+
+    [Theory]
+    [InlineData(ChargeFault.AnswerLostAfterCharging, "active", OrderStatus.Paid)]
+    [InlineData(ChargeFault.NeverReached, "void", OrderStatus.PaymentFailed)]
+    public async Task A_checkout_whose_answer_was_lost_is_processing_until_the_reconciler_settles_it(
+        ChargeFault fault, string sessionAfter, OrderStatus orderAfter)
+    {
+        var buyer = new Buyer(app.CreateClient());
+        app.Faults.OnSessionFault = fault;
+        JsonNode checkout;
+        try { checkout = await buyer.CheckoutAsync(); }
+        finally { app.Faults.OnSessionFault = ChargeFault.None; }
+        Assert.Equal("processing", checkout["next"]!["kind"]!.GetValue<string>());
+        Assert.Equal("awaiting_payment", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+
+        await app.ReconcileAsync();
+
+        Assert.Equal(orderAfter, await app.QueryAsync(db => db.Orders.Where(o => o.Id == buyer.OrderId).Select(o => o.Status).SingleAsync()));
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal(sessionAfter, offer["status"]!.GetValue<string>());
+        if (orderAfter == OrderStatus.Paid) Assert.Equal(Buyer.OfferStep, offer["step"]!["id"]!.GetValue<Guid>());
+        else Assert.Null(offer["step"]);
+        Assert.Equal(orderAfter == OrderStatus.Paid ? 1 : 0, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     private async Task<T> WithFaultAsync<T>(ChargeFault fault, Func<Task<T>> action)
