@@ -34,10 +34,12 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
     {
         var buyer = new Buyer(app.CreateClient());
         var body = await buyer.CheckoutAsync();
+        Assert.NotEqual(Guid.Empty, body["orderId"]!.GetValue<Guid>());
         Assert.Equal("offer", body["next"]!["kind"]!.GetValue<string>());
         Assert.Equal(Buyer.OfferStep, body["next"]!["stepId"]!.GetValue<Guid>());
-        Assert.Equal(43, buyer.Token!.Length);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", buyer.Token);
         Assert.Equal(6400, body["total"]!["amount"]!.GetValue<long>());
+        Assert.Equal("USD", body["total"]!["currency"]!.GetValue<string>());
 
         var (order, ledger) = await OrderAndLedgerAsync(buyer.OrderId);
         Assert.Equal(OrderStatus.Paid, order.Status);
@@ -52,7 +54,9 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
     {
         var buyer = new Buyer(app.CreateClient());
         var body = await buyer.CheckoutAsync(withBump: false, saveCard: false);
-        Assert.Null(buyer.Token);
+        Assert.True(body.AsObject().ContainsKey("sessionToken"));
+        Assert.Null(body["sessionToken"]);
+        Assert.Null(body["next"]!["stepId"]);
         Assert.Equal("thank-you", body["next"]!["kind"]!.GetValue<string>());
         Assert.False(await app.QueryAsync(db => db.PostPurchaseSessions.AnyAsync(s => s.OrderId == buyer.OrderId)));
     }
@@ -141,6 +145,21 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(4700, body["total"]!["amount"]!.GetValue<long>());
         var (_, ledger) = await OrderAndLedgerAsync(body["orderId"]!.GetValue<Guid>());
         Assert.Equal(4700, Assert.Single(ledger).Amount);
+    }
+
+    [Fact]
+    public async Task A_bump_sent_twice_is_bought_and_charged_once()
+    {
+        var response = await Buyer.PostCheckoutAsync(app.CreateClient(), new
+        {
+            funnel = Buyer.Funnel, email = "twice@example.com", name = "T", paymentMethod = "pm_card_visa",
+            bumps = new[] { Buyer.Bump, Buyer.Bump }, savePaymentMethodForOffers = false,
+        });
+        var body = await Buyer.ReadAsync(response, HttpStatusCode.Created);
+        Assert.Equal(6400, body["total"]!["amount"]!.GetValue<long>());
+        var (order, ledger) = await OrderAndLedgerAsync(body["orderId"]!.GetValue<Guid>());
+        Assert.Equal([OrderLineKind.Main, OrderLineKind.Bump], order.Lines.Select(l => l.Kind).Order());
+        Assert.Equal(6400, Assert.Single(ledger).Amount);
     }
 
     [Fact]
