@@ -3,8 +3,12 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Offers;
+using Encore.Web.Infrastructure;
 using Encore.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Web.Tests;
 
@@ -233,6 +237,34 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         };
         request.Headers.Add("Idempotency-Key", "k");
         await Buyer.ProblemAsync(await client.SendAsync(request), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_offer_address_from_the_pages_cannot_charge_the_card_through_the_api()
+    {
+        // A checkout as the page places it: the session is bound to the buying browser's cookie, and its token
+        // is in the offer page's address (/o/{token}), where browser history or a shared link can leak it.
+        CheckoutResult placed;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            placed = await scope.ServiceProvider.GetRequiredService<CheckoutService>().PlaceOrderAsync(new CheckoutCommand(
+                Buyer.Funnel, "page@example.com", "Page Buyer", "pm_card_visa", [], SavePaymentMethodForOffers: true,
+                BrowserBindingHash: SecretTokens.Hash(SecretTokens.New())), CancellationToken.None);
+        }
+        Assert.Equal(CheckoutNext.Offer, placed.Next);
+        var stranger = new Buyer(app.CreateClient());
+        stranger.UseToken(placed.SessionToken!);
+
+        await Buyer.ProblemAsync(await stranger.Client.GetAsync($"/api/v1/offers/{placed.SessionToken}"), HttpStatusCode.NotFound);
+        string disclosure;
+        await using (var scope = app.Services.CreateAsyncScope())
+            disclosure = (await scope.ServiceProvider.GetRequiredService<OfferService>().ShowAsync(placed.SessionToken, CancellationToken.None))!.Disclosure!.Sha256;
+        await Buyer.ProblemAsync(await stranger.AcceptAsync(Buyer.OfferStep, disclosure), HttpStatusCode.NotFound);
+        await Buyer.ProblemAsync(await stranger.DeclineAsync(Buyer.OfferStep), HttpStatusCode.NotFound);
+        await Buyer.ProblemAsync(await stranger.Client.GetAsync($"/api/v1/offers/{placed.SessionToken}/order"), HttpStatusCode.NotFound);
+        Assert.Equal(0, await OfferChargesAsync(placed.OrderId));
+        Assert.Equal(Domain.PostPurchase.StepState.Offered, await app.QueryAsync(db =>
+            db.StepVisits.Where(v => db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == placed.OrderId)).Select(v => v.State).SingleAsync()));
     }
 
     [Fact]

@@ -29,7 +29,14 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public FailingSettlement Database { get; } = new();
 
-    public IServiceProvider Services => Factory.Services;
+    public IServiceProvider Services
+    {
+        get
+        {
+            TestDatabase.EnsureAvailable(Kind);
+            return Factory.Services;
+        }
+    }
 
     private WebApplicationFactory<Program> Factory =>
         _factory ?? throw new InvalidOperationException("The app was not started: the database kind is not available here.");
