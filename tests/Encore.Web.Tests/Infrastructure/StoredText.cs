@@ -3,25 +3,46 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Tests.Infrastructure;
 
-/// <summary>Searches every text column of every table for a string: where a secret would be if it were stored.</summary>
+/// <summary>Searches every text column of every table for strings: where a secret would be if it were stored.</summary>
 public static class StoredText
 {
-    /// <summary>The <c>table.column</c> of every text column that holds <paramref name="secret"/> in some row.</summary>
-    public static async Task<List<string>> WhereAsync(EncoreDbContext db, string secret)
+    /// <summary>For each string, the <c>table.column</c> of every text column that holds it in some row.</summary>
+    public static async Task<Dictionary<string, List<string>>> WhereAsync(EncoreDbContext db, params string[] secrets)
     {
-        var found = new List<string>();
-        var columns = db.Model.GetEntityTypes()
+        var found = secrets.Distinct().ToDictionary(s => s, _ => new List<string>());
+        var tables = db.Model.GetEntityTypes()
             .Where(t => t.GetTableName() is not null)
-            .SelectMany(t => t.GetProperties()
+            .GroupBy(t => t.GetTableName()!)
+            .Select(g => (Table: g.Key, Columns: g.SelectMany(t => t.GetProperties())
                 .Where(p => p.ClrType == typeof(string) || p.GetProviderClrType() == typeof(string))
-                .Select(p => (Table: t.GetTableName()!, Column: p.GetColumnName())))
-            .Distinct();
-        foreach (var (table, column) in columns)
+                .Select(p => p.GetColumnName()).Distinct().ToList()))
+            .Where(t => t.Columns.Count > 0);
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync();
+        try
         {
-            // Names come from the model, never from input; the secret is a parameter.
-            var sql = $"SELECT COUNT(*) AS \"Value\" FROM \"{table}\" WHERE \"{column}\" LIKE {{0}}";
-            var count = await db.Database.SqlQueryRaw<int>(sql, "%" + secret + "%").SingleAsync();
-            if (count > 0) found.Add($"{table}.{column}");
+            foreach (var (table, columns) in tables)
+            {
+                // Names come from the model, never from input. Test databases are small: read every value.
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT {string.Join(", ", columns.Select(c => $"\"{c}\""))} FROM \"{table}\"";
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        if (reader.IsDBNull(i)) continue;
+                        var value = reader.GetString(i);
+                        foreach (var (secret, where) in found)
+                            if (value.Contains(secret, StringComparison.Ordinal) && !where.Contains($"{table}.{columns[i]}"))
+                                where.Add($"{table}.{columns[i]}");
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
         return found;
     }
