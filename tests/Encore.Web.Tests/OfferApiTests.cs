@@ -222,6 +222,41 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Equal(0, await OfferChargesAsync(decliner.OrderId));
     }
 
+    public static TheoryData<string, string, string?> BadOfferRequests => new()
+    {
+        { "accept", """{"stepId":"not-a-guid","disclosureSha256":"00"}""", "stepId" },
+        { "accept", """{"stepId":5}""", "stepId" },
+        { "accept", """{"stepId":null}""", "stepId" },
+        { "accept", """{"disclosureSha256":"abc"}""", "stepId" },
+        { "accept", """{"stepId":"0b1e8a52-5d0c-4f0e-9a51-000000000031","disclosureSha256":"xyz"}""", "disclosureSha256" },
+        { "accept", """{"stepId":"0b1e8a52-5d0c-4f0e-9a51-000000000031","disclosureSha256":42}""", "disclosureSha256" },
+        { "accept", """[]""", "body" },
+        { "accept", """{"stepId":""", "body" },
+        { "accept", "", "body" },
+        { "decline", """{"stepId":"not-a-guid"}""", "stepId" },
+        { "decline", """{}""", "stepId" },
+        { "decline", "\"offer\"", "body" },
+        { "decline", "", "stepId" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOfferRequests))]
+    public async Task A_malformed_accept_or_decline_is_400_naming_the_field_and_decides_nothing(string action, string json, string? field)
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/offers/{buyer.Token}/{action}")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var problem = await Buyer.ProblemAsync(await buyer.Client.SendAsync(request), HttpStatusCode.BadRequest);
+        Assert.True(problem["errors"]?[field!] is not null, $"errors should name '{field}': {problem.ToJsonString()}");
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal(("active", Buyer.OfferStep), (offer["status"]!.GetValue<string>(), offer["step"]!["id"]!.GetValue<Guid>()));
+        Assert.Equal(0, await OfferChargesAsync(buyer.OrderId));
+    }
+
     [Fact]
     public async Task Unknown_tokens_are_404()
     {

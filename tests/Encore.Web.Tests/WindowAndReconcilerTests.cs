@@ -71,6 +71,27 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_look_after_a_few_seconds_learns_a_lost_answer_from_the_gateway_but_never_guesses_one()
+    {
+        var charged = new Buyer(app.CreateClient());
+        await charged.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => charged.AcceptCurrentAsync(Buyer.OfferStep));
+        var unseen = new Buyer(app.CreateClient());
+        await unseen.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.NeverReached, () => unseen.AcceptCurrentAsync(Buyer.OfferStep));
+
+        app.Clock.Advance(ChargeStatusCheck.AskAfter);
+
+        // The gateway has the charge: the buyer's next look records it, without waiting for the reconciler.
+        Assert.Equal("completed", (await charged.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(charged.OrderId));
+        await Ledger.AssertAgreesAsync(app, charged.OrderId);
+        // The gateway never saw it: that may still change while the request could be in flight, so it stays open.
+        Assert.Equal("processing", (await unseen.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Unknown, await OfferChargeStatusAsync(unseen.OrderId));
+    }
+
+    [Fact]
     public async Task Reconciling_twice_changes_nothing_more()
     {
         var buyer = new Buyer(app.CreateClient());
