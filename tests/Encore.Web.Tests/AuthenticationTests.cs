@@ -87,7 +87,7 @@ public abstract class AuthenticationTests<TApp>(TApp app) : IClassFixture<TApp> 
 
         await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
         Assert.Equal(2, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
         await Ledger.AssertAgreesAsync(app, buyer.OrderId);
@@ -109,7 +109,7 @@ public abstract class AuthenticationTests<TApp>(TApp app) : IClassFixture<TApp> 
 
         await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal(4700 + 9700, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
         await Ledger.AssertAgreesAsync(app, buyer.OrderId);
         Assert.Null((await buyer.GetOfferAsync())["step"]);
@@ -125,17 +125,14 @@ public abstract class AuthenticationTests<TApp>(TApp app) : IClassFixture<TApp> 
 
         await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.RequiresAction, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.RequiresAction, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal("requires_action", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
         await BankAnswersAsync(accept["actionUrl"]!.GetValue<string>(), approve: false);
         await app.ReconcileAsync();
-        Assert.Equal(ChargeStatus.Failed, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Failed, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal(Buyer.DownsellStep, (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>());
         await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
-
-    private Task<ChargeStatus> OfferChargeStatusAsync(Guid orderId) =>
-        app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).Select(c => c.Status).SingleAsync());
 
     private async Task BankAnswersAsync(string actionUrl, bool approve)
     {

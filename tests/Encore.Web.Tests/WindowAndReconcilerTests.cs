@@ -41,11 +41,11 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var result = await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
         Assert.Equal("processing", result["outcome"]!.GetValue<string>());
         Assert.Equal("processing", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
-        Assert.Equal(ChargeStatus.Unknown, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
 
         await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
         var order = await buyer.GetOrderAsync();
         Assert.Contains(order["lines"]!.AsArray(), l => l!["kind"]!.GetValue<string>() == "offer");
@@ -63,7 +63,7 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
 
         await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.Failed, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Failed, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         var next = await buyer.GetOfferAsync();
         Assert.Equal(Buyer.DownsellStep, next["step"]!["id"]!.GetValue<Guid>());
         Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
@@ -84,11 +84,11 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
 
         // The gateway has the charge: the buyer's next look records it, without waiting for the reconciler.
         Assert.Equal("completed", (await charged.GetOfferAsync())["status"]!.GetValue<string>());
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(charged.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, charged.OrderId));
         await Ledger.AssertAgreesAsync(app, charged.OrderId);
         // The gateway never saw it: that may still change while the request could be in flight, so it stays open.
         Assert.Equal("processing", (await unseen.GetOfferAsync())["status"]!.GetValue<string>());
-        Assert.Equal(ChargeStatus.Unknown, await OfferChargeStatusAsync(unseen.OrderId));
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, unseen.OrderId));
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Conflict);
 
         await app.ReconcileAsync();
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal(16100, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
         await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
@@ -161,7 +161,7 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         gate.SetResult();
         await Task.WhenAll(runs);
 
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
         Assert.Equal(4700 + 1700 + 9700, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
         await Ledger.AssertAgreesAsync(app, buyer.OrderId);
@@ -198,9 +198,6 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         try { return await action(); }
         finally { app.Faults.OffSessionFault = ChargeFault.None; }
     }
-
-    private Task<ChargeStatus> OfferChargeStatusAsync(Guid orderId) =>
-        app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).Select(c => c.Status).SingleAsync());
 }
 
 public sealed class WindowAndReconcilerTests_Sqlite(SqliteApp app) : WindowAndReconcilerTests<SqliteApp>(app);

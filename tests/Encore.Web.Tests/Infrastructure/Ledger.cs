@@ -12,6 +12,10 @@ public static class Ledger
         db.SandboxPaymentIntents.CountAsync(i => i.Status == SandboxIntentStatus.Succeeded &&
                                                  db.Charges.Any(c => c.OrderId == orderId && c.IdempotencyKey == i.IdempotencyKey)));
 
+    /// <summary>Encore's side: where the order's one one-click charge stands.</summary>
+    public static Task<ChargeStatus> OfferChargeStatusAsync(EncoreApp app, Guid orderId) =>
+        app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).Select(c => c.Status).SingleAsync());
+
     /// <summary>
     /// Every succeeded charge of the order has its money in the ledger (and nothing else has), every key was
     /// sent to the gateway at most once, and a one-click charge has an order line exactly when it succeeded.
