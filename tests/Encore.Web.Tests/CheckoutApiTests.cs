@@ -34,10 +34,12 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
     {
         var buyer = new Buyer(app.CreateClient());
         var body = await buyer.CheckoutAsync();
+        Assert.NotEqual(Guid.Empty, body["orderId"]!.GetValue<Guid>());
         Assert.Equal("offer", body["next"]!["kind"]!.GetValue<string>());
         Assert.Equal(Buyer.OfferStep, body["next"]!["stepId"]!.GetValue<Guid>());
-        Assert.Equal(43, buyer.Token!.Length);
+        Assert.Matches("^[A-Za-z0-9_-]{43}$", buyer.Token);
         Assert.Equal(6400, body["total"]!["amount"]!.GetValue<long>());
+        Assert.Equal("USD", body["total"]!["currency"]!.GetValue<string>());
 
         var (order, ledger) = await OrderAndLedgerAsync(buyer.OrderId);
         Assert.Equal(OrderStatus.Paid, order.Status);
@@ -52,7 +54,9 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
     {
         var buyer = new Buyer(app.CreateClient());
         var body = await buyer.CheckoutAsync(withBump: false, saveCard: false);
-        Assert.Null(buyer.Token);
+        Assert.True(body.AsObject().ContainsKey("sessionToken"));
+        Assert.Null(body["sessionToken"]);
+        Assert.Null(body["next"]!["stepId"]);
         Assert.Equal("thank-you", body["next"]!["kind"]!.GetValue<string>());
         Assert.False(await app.QueryAsync(db => db.PostPurchaseSessions.AnyAsync(s => s.OrderId == buyer.OrderId)));
     }
@@ -104,6 +108,32 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
     }
 
     [Fact]
+    public async Task Bad_input_with_an_idempotency_key_changes_nothing_and_the_corrected_request_may_reuse_the_key()
+    {
+        var client = app.CreateClient();
+        var key = Guid.NewGuid().ToString();
+        var before = await CountsAsync();
+        var bad = await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = Buyer.Funnel, email = "no-at-sign", name = "K", paymentMethod = "pm_card_visa", savePaymentMethodForOffers = true,
+        }, key);
+        var problem = await Buyer.ProblemAsync(bad, HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["email"]);
+        Assert.Equal(before, await CountsAsync());
+
+        // Stripe's rule: a request refused by validation never started, so its key is free for the corrected request.
+        var corrected = await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = Buyer.Funnel, email = "k@example.com", name = "K", paymentMethod = "pm_card_visa", savePaymentMethodForOffers = true,
+        }, key);
+        var body = await Buyer.ReadAsync(corrected, HttpStatusCode.Created);
+        Assert.False(corrected.Headers.Contains("Idempotent-Replayed"));
+        var (order, ledger) = await OrderAndLedgerAsync(body["orderId"]!.GetValue<Guid>());
+        Assert.Equal(OrderStatus.Paid, order.Status);
+        Assert.Equal(4700, Assert.Single(ledger).Amount);
+    }
+
+    [Fact]
     public async Task A_price_sent_by_the_client_is_ignored()
     {
         var response = await Buyer.PostCheckoutAsync(app.CreateClient(), new
@@ -115,6 +145,21 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(4700, body["total"]!["amount"]!.GetValue<long>());
         var (_, ledger) = await OrderAndLedgerAsync(body["orderId"]!.GetValue<Guid>());
         Assert.Equal(4700, Assert.Single(ledger).Amount);
+    }
+
+    [Fact]
+    public async Task A_bump_sent_twice_is_bought_and_charged_once()
+    {
+        var response = await Buyer.PostCheckoutAsync(app.CreateClient(), new
+        {
+            funnel = Buyer.Funnel, email = "twice@example.com", name = "T", paymentMethod = "pm_card_visa",
+            bumps = new[] { Buyer.Bump, Buyer.Bump }, savePaymentMethodForOffers = false,
+        });
+        var body = await Buyer.ReadAsync(response, HttpStatusCode.Created);
+        Assert.Equal(6400, body["total"]!["amount"]!.GetValue<long>());
+        var (order, ledger) = await OrderAndLedgerAsync(body["orderId"]!.GetValue<Guid>());
+        Assert.Equal([OrderLineKind.Main, OrderLineKind.Bump], order.Lines.Select(l => l.Kind).Order());
+        Assert.Equal(6400, Assert.Single(ledger).Amount);
     }
 
     [Fact]
@@ -146,8 +191,12 @@ public abstract class CheckoutApiTests<TApp>(TApp app) : IClassFixture<TApp> whe
             return (order, ledger);
         });
 
-    private Task<(int, int, int, int)> CountsAsync() => app.QueryAsync(async db => (
-        await db.Orders.CountAsync(), await db.Charges.CountAsync(), await db.SandboxPaymentIntents.CountAsync(), await db.SandboxCustomers.CountAsync()));
+    /// <summary>Rows of every table a checkout writes to, Encore's and the gateway's.</summary>
+    private Task<string> CountsAsync() => app.QueryAsync(async db => string.Join(", ",
+        $"orders {await db.Orders.CountAsync()}", $"lines {await db.OrderLines.CountAsync()}", $"charges {await db.Charges.CountAsync()}",
+        $"sessions {await db.PostPurchaseSessions.CountAsync()}", $"idempotency {await db.IdempotencyRecords.CountAsync()}",
+        $"intents {await db.SandboxPaymentIntents.CountAsync()}", $"customers {await db.SandboxCustomers.CountAsync()}",
+        $"methods {await db.SandboxPaymentMethods.CountAsync()}"));
 }
 
 public sealed class CheckoutApiTests_Sqlite(SqliteApp app) : CheckoutApiTests<SqliteApp>(app);

@@ -59,11 +59,63 @@ public abstract class ExactlyOnceTests<TApp>(TApp app) : IClassFixture<TApp> whe
             : buyer.DeclineAsync(Buyer.OfferStep));
 
         Assert.Equal(1, responses.Count(r => r.Status == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.Status != HttpStatusCode.OK),
+            r => Assert.True(r.Status is HttpStatusCode.Conflict or HttpStatusCode.Gone, $"unexpected {r.Status}: {r.Text}"));
+        var winner = responses.Single(r => r.Status == HttpStatusCode.OK).Body;
         var visit = await app.QueryAsync(db => db.StepVisits.SingleAsync(v => v.StepId == Buyer.OfferStep &&
             db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == buyer.OrderId)));
-        var charges = await app.QueryAsync(db => db.Charges.CountAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
-        if (visit.State == Domain.PostPurchase.StepState.Accepted) Assert.Equal(1, charges);
-        else Assert.Equal((Domain.PostPurchase.StepState.Declined, 0), (visit.State, charges));
+        var (charges, consents, lines) = await app.QueryAsync(async db => (
+            await db.Charges.CountAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer),
+            await db.ConsentRecords.CountAsync(c => c.OrderId == buyer.OrderId),
+            await db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+        if (winner["outcome"] is not null)
+        {
+            Assert.Equal("accepted", winner["outcome"]!.GetValue<string>());
+            Assert.Equal((Domain.PostPurchase.StepState.Accepted, 1, 1, 1), (visit.State, charges, consents, lines));
+        }
+        else
+        {
+            Assert.Equal(Buyer.DownsellStep, winner["next"]!["stepId"]!.GetValue<Guid>());
+            Assert.Equal((Domain.PostPurchase.StepState.Declined, 0, 0, 0), (visit.State, charges, consents, lines));
+        }
+        Assert.Equal(1 + charges, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_checkouts_with_one_key_place_one_order()
+    {
+        var client = app.CreateClient();
+        var key = Guid.NewGuid().ToString();
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var body = new { funnel = Buyer.Funnel, email, name = "Twenty", paymentMethod = "pm_card_visa", bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true };
+
+        var responses = await TogetherAsync(_ => Buyer.PostCheckoutAsync(client, body, key));
+
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.Created or HttpStatusCode.Conflict, $"unexpected {r.Status}: {r.Text}"));
+        var created = responses.Where(r => r.Status == HttpStatusCode.Created).ToList();
+        Assert.NotEmpty(created);
+        Assert.Single(created.Select(r => r.Text).Distinct());
+        var orders = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).ToListAsync());
+        var orderId = Assert.Single(orders);
+        Assert.Equal(created[0].Body["orderId"]!.GetValue<Guid>(), orderId);
+        Assert.Equal(1, await Ledger.SucceededChargesAsync(app, orderId));
+        await Ledger.AssertAgreesAsync(app, orderId);
+    }
+
+    [Fact]
+    public async Task Twenty_concurrent_copies_of_a_bad_checkout_with_one_key_are_all_refused_and_change_nothing()
+    {
+        var client = app.CreateClient();
+        var key = Guid.NewGuid().ToString();
+        var body = new { funnel = Buyer.Funnel, email = "no-at-sign", name = "Bad", paymentMethod = "pm_card_visa", savePaymentMethodForOffers = true };
+        var before = await app.QueryAsync(async db => (await db.Orders.CountAsync(), await db.IdempotencyRecords.CountAsync()));
+
+        var responses = await TogetherAsync(_ => Buyer.PostCheckoutAsync(client, body, key));
+
+        Assert.All(responses, r => Assert.True(r.Status is HttpStatusCode.BadRequest or HttpStatusCode.Conflict, $"unexpected {r.Status}: {r.Text}"));
+        Assert.Contains(responses, r => r.Status == HttpStatusCode.BadRequest);
+        Assert.Equal(before, await app.QueryAsync(async db => (await db.Orders.CountAsync(), await db.IdempotencyRecords.CountAsync())));
     }
 
     private async Task AssertChargedOnceAsync(Guid orderId)
@@ -81,6 +133,9 @@ public abstract class ExactlyOnceTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.Equal(1, lines);
         Assert.Equal(1, consents);
         Assert.Equal(1, ledger);
+        // The gateway's side alone: one payment for the session's one-click charges, whatever Encore recorded.
+        var sessionKeys = $"encore:offer:{charges[0].SessionId:N}:";
+        Assert.Equal(1, await app.QueryAsync(db => db.SandboxPaymentIntents.CountAsync(i => i.IdempotencyKey.StartsWith(sessionKeys))));
     }
 
     /// <summary>Starts the requests together: each waits on one gate, then all go at once.</summary>

@@ -3,8 +3,12 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Offers;
+using Encore.Web.Infrastructure;
 using Encore.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Web.Tests;
 
@@ -79,6 +83,88 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task The_bearer_form_accepts_declines_and_shows_the_order()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync(withBump: false);
+        var declined = await Buyer.ReadAsync(
+            await buyer.SendAsBearerAsync(HttpMethod.Post, "/decline", new { stepId = Buyer.OfferStep }), HttpStatusCode.OK);
+        Assert.Equal(Buyer.DownsellStep, declined["next"]!["stepId"]!.GetValue<Guid>());
+
+        var offer = await Buyer.ReadAsync(await buyer.SendAsBearerAsync(HttpMethod.Get, ""), HttpStatusCode.OK);
+        var accepted = await Buyer.ReadAsync(await buyer.SendAsBearerAsync(HttpMethod.Post, "/accept",
+            new { stepId = Buyer.DownsellStep, disclosureSha256 = offer["step"]!["disclosure"]!["sha256"]!.GetValue<string>() },
+            Guid.NewGuid().ToString()), HttpStatusCode.OK);
+        Assert.Equal("accepted", accepted["outcome"]!.GetValue<string>());
+
+        var order = await Buyer.ReadAsync(await buyer.SendAsBearerAsync(HttpMethod.Get, "/order"), HttpStatusCode.OK);
+        Assert.Equal(Buyer.Json(await buyer.GetOrderAsync()), Buyer.Json(order));
+        Assert.Equal(4700 + 3700, order["total"]!["amount"]!.GetValue<long>());
+        await Buyer.ProblemAsync(await buyer.Client.GetAsync("/api/v1/offers/current"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task The_order_lists_every_line_and_every_charge()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var accepted = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+
+        var order = await buyer.GetOrderAsync();
+        Assert.Equal("paid", order["status"]!.GetValue<string>());
+        Assert.Equal("USD", order["currency"]!.GetValue<string>());
+        Assert.Equal(
+            [("main", "Calm Your Anxiety", 4700L), ("bump", "Printable calm-down worksheets", 1700L), ("offer", "4-week guided audio program", 9700L)],
+            order["lines"]!.AsArray().Select(l => (l!["kind"]!.GetValue<string>(), l["name"]!.GetValue<string>(), l["amount"]!["amount"]!.GetValue<long>())));
+        Assert.All(order["lines"]!.AsArray(), l => Assert.Equal("USD", l!["amount"]!["currency"]!.GetValue<string>()));
+        var charges = order["charges"]!.AsArray();
+        Assert.Equal([6400L, 9700L], charges.Select(c => c!["amount"]!["amount"]!.GetValue<long>()));
+        Assert.All(charges, c => Assert.Equal("succeeded", c!["status"]!.GetValue<string>()));
+        Assert.Equal(accepted["charge"]!["id"]!.GetValue<Guid>(), charges[1]!["id"]!.GetValue<Guid>());
+        Assert.All(charges, c => Assert.Equal(app.Clock.GetUtcNow(), c!["createdAt"]!.GetValue<DateTimeOffset>()));
+        Assert.Equal(order["lines"]!.AsArray().Sum(l => l!["amount"]!["amount"]!.GetValue<long>()), order["total"]!["amount"]!.GetValue<long>());
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task An_accept_retried_with_its_key_replays_the_answer_and_charges_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        var key = Guid.NewGuid().ToString();
+        var first = await buyer.AcceptAsync(Buyer.OfferStep, hash, key);
+        var retry = await buyer.AcceptAsync(Buyer.OfferStep, hash, key);
+        var firstBody = await Buyer.ReadAsync(first, HttpStatusCode.OK);
+        Assert.Equal(Buyer.Json(firstBody), Buyer.Json(await Buyer.ReadAsync(retry, HttpStatusCode.OK)));
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.False(first.Headers.Contains("Idempotent-Replayed"));
+
+        var otherBody = await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.DownsellStep, hash, key), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("idempotency_key_reused", otherBody["code"]!.GetValue<string>());
+        Assert.Equal(1, await OfferChargesAsync(buyer.OrderId));
+        Assert.Equal(2, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
+    }
+
+    [Fact]
+    public async Task Declining_the_downsell_too_ends_on_thank_you_with_nothing_more_charged()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await Buyer.ReadAsync(await buyer.DeclineAsync(Buyer.OfferStep), HttpStatusCode.OK);
+        var declined = await Buyer.ReadAsync(await buyer.DeclineAsync(Buyer.DownsellStep), HttpStatusCode.OK);
+        Assert.Equal("thank-you", declined["next"]!["kind"]!.GetValue<string>());
+
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal("completed", offer["status"]!.GetValue<string>());
+        Assert.Null(offer["step"]);
+        Assert.Equal(["main", "bump"], (await buyer.GetOrderAsync())["lines"]!.AsArray().Select(l => l!["kind"]!.GetValue<string>()));
+        Assert.Equal(0, await OfferChargesAsync(buyer.OrderId));
+        Assert.Equal(1, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
+        await Buyer.ProblemAsync(await buyer.DeclineAsync(Buyer.DownsellStep), HttpStatusCode.Gone);
+    }
+
+    [Fact]
     public async Task Accept_without_an_idempotency_key_is_400()
     {
         var buyer = new Buyer(app.CreateClient());
@@ -136,6 +222,41 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Equal(0, await OfferChargesAsync(decliner.OrderId));
     }
 
+    public static TheoryData<string, string, string?> BadOfferRequests => new()
+    {
+        { "accept", """{"stepId":"not-a-guid","disclosureSha256":"00"}""", "stepId" },
+        { "accept", """{"stepId":5}""", "stepId" },
+        { "accept", """{"stepId":null}""", "stepId" },
+        { "accept", """{"disclosureSha256":"abc"}""", "stepId" },
+        { "accept", """{"stepId":"0b1e8a52-5d0c-4f0e-9a51-000000000031","disclosureSha256":"xyz"}""", "disclosureSha256" },
+        { "accept", """{"stepId":"0b1e8a52-5d0c-4f0e-9a51-000000000031","disclosureSha256":42}""", "disclosureSha256" },
+        { "accept", """[]""", "body" },
+        { "accept", """{"stepId":""", "body" },
+        { "accept", "", "body" },
+        { "decline", """{"stepId":"not-a-guid"}""", "stepId" },
+        { "decline", """{}""", "stepId" },
+        { "decline", "\"offer\"", "body" },
+        { "decline", "", "stepId" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOfferRequests))]
+    public async Task A_malformed_accept_or_decline_is_400_naming_the_field_and_decides_nothing(string action, string json, string? field)
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/offers/{buyer.Token}/{action}")
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var problem = await Buyer.ProblemAsync(await buyer.Client.SendAsync(request), HttpStatusCode.BadRequest);
+        Assert.True(problem["errors"]?[field!] is not null, $"errors should name '{field}': {problem.ToJsonString()}");
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal(("active", Buyer.OfferStep), (offer["status"]!.GetValue<string>(), offer["step"]!["id"]!.GetValue<Guid>()));
+        Assert.Equal(0, await OfferChargesAsync(buyer.OrderId));
+    }
+
     [Fact]
     public async Task Unknown_tokens_are_404()
     {
@@ -151,6 +272,34 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         };
         request.Headers.Add("Idempotency-Key", "k");
         await Buyer.ProblemAsync(await client.SendAsync(request), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task An_offer_address_from_the_pages_cannot_charge_the_card_through_the_api()
+    {
+        // A checkout as the page places it: the session is bound to the buying browser's cookie, and its token
+        // is in the offer page's address (/o/{token}), where browser history or a shared link can leak it.
+        CheckoutResult placed;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            placed = await scope.ServiceProvider.GetRequiredService<CheckoutService>().PlaceOrderAsync(new CheckoutCommand(
+                Buyer.Funnel, "page@example.com", "Page Buyer", "pm_card_visa", [], SavePaymentMethodForOffers: true,
+                BrowserBindingHash: SecretTokens.Hash(SecretTokens.New())), CancellationToken.None);
+        }
+        Assert.Equal(CheckoutNext.Offer, placed.Next);
+        var stranger = new Buyer(app.CreateClient());
+        stranger.UseToken(placed.SessionToken!);
+
+        await Buyer.ProblemAsync(await stranger.Client.GetAsync($"/api/v1/offers/{placed.SessionToken}"), HttpStatusCode.NotFound);
+        string disclosure;
+        await using (var scope = app.Services.CreateAsyncScope())
+            disclosure = (await scope.ServiceProvider.GetRequiredService<OfferService>().ShowAsync(placed.SessionToken, CancellationToken.None))!.Disclosure!.Sha256;
+        await Buyer.ProblemAsync(await stranger.AcceptAsync(Buyer.OfferStep, disclosure), HttpStatusCode.NotFound);
+        await Buyer.ProblemAsync(await stranger.DeclineAsync(Buyer.OfferStep), HttpStatusCode.NotFound);
+        await Buyer.ProblemAsync(await stranger.Client.GetAsync($"/api/v1/offers/{placed.SessionToken}/order"), HttpStatusCode.NotFound);
+        Assert.Equal(0, await OfferChargesAsync(placed.OrderId));
+        Assert.Equal(Domain.PostPurchase.StepState.Offered, await app.QueryAsync(db =>
+            db.StepVisits.Where(v => db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == placed.OrderId)).Select(v => v.State).SingleAsync()));
     }
 
     [Fact]
@@ -184,7 +333,8 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         var step = (await buyer.GetOfferAsync())["step"]!;
         var text = step["disclosure"]!["text"]!.GetValue<string>();
         var hash = step["disclosure"]!["sha256"]!.GetValue<string>();
-        var accepted = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, userAgent: "EncoreTests/1.0"), HttpStatusCode.OK);
+        var accepted = await Buyer.ReadAsync(
+            await buyer.AcceptAsync(Buyer.OfferStep, hash, userAgent: "EncoreTests/1.0", forwardedFor: "203.0.113.9"), HttpStatusCode.OK);
         var chargeId = accepted["charge"]!["id"]!.GetValue<Guid>();
 
         var (record, charge) = await app.QueryAsync(async db =>
@@ -199,10 +349,12 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Equal("4242", record.CardLast4);
         Assert.Equal("api", record.Channel);
         Assert.Equal("EncoreTests/1.0", record.UserAgent);
-        // The IP is checked by the browser tests: the in-memory test server has no remote address.
+        Assert.Equal("203.0.113.9", record.IpAddress);
         Assert.Equal(Buyer.OfferStep, record.StepId);
+        Assert.Equal(app.Clock.GetUtcNow(), record.AgreedAt);
         Assert.True(record.AgreedAt <= charge.SettledAt);
         Assert.Equal(record.Id, charge.ConsentRecordId);
+        Assert.Equal(1, await app.QueryAsync(db => db.ConsentRecords.CountAsync(c => c.OrderId == buyer.OrderId)));
     }
 
     private Task<int> OfferChargesAsync(Guid orderId) =>

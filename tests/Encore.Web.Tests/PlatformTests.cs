@@ -31,6 +31,29 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task Every_api_answer_carries_the_security_headers_errors_included()
+    {
+        var client = app.CreateClient();
+        var answers = new List<(string What, HttpResponseMessage Response)>
+        {
+            ("funnel", await client.GetAsync("/api/v1/funnels/calm-your-anxiety")),
+            ("unknown funnel", await client.GetAsync("/api/v1/funnels/no-such-funnel")),
+            ("unknown offer", await client.GetAsync($"/api/v1/offers/{new string('a', 43)}")),
+            ("invalid field", await Buyer.PostCheckoutAsync(client, new { funnel = Buyer.Funnel, email = "no-at-sign", name = "A", paymentMethod = "pm_card_visa" })),
+            ("malformed body", await client.PostAsync("/api/v1/checkouts", new StringContent("{\"funnel\":", System.Text.Encoding.UTF8, "application/json"))),
+            ("wrong type", await client.PostAsync("/api/v1/checkouts", new StringContent("{\"funnel\":\"calm-your-anxiety\",\"bumps\":5}", System.Text.Encoding.UTF8, "application/json"))),
+            ("openapi", await client.GetAsync("/openapi/v1.json")),
+        };
+        Assert.All(answers, answer =>
+        {
+            Assert.True(answer.Response.Headers.TryGetValues("Referrer-Policy", out var referrer) && referrer.Single() == "no-referrer",
+                $"{answer.What} ({(int)answer.Response.StatusCode}) has no Referrer-Policy: no-referrer");
+            Assert.True(answer.Response.Headers.TryGetValues("X-Content-Type-Options", out var sniff) && sniff.Single() == "nosniff",
+                $"{answer.What} ({(int)answer.Response.StatusCode}) has no X-Content-Type-Options: nosniff");
+        });
+    }
+
+    [Fact]
     public async Task Only_hashes_of_tokens_are_stored()
     {
         var buyer = new Buyer(app.CreateClient());
@@ -46,6 +69,49 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
         var rawTokenRows = await app.QueryAsync(db => db.PostPurchaseSessions.CountAsync(s => s.TokenHash == buyer.Token || s.BrowserBindingHash == buyer.Token));
         Assert.Equal(0, rawTokenRows);
     }
+
+    [Fact]
+    public async Task Encore_stores_only_hashes_of_session_and_receipt_tokens()
+    {
+        var (sessionToken, receiptToken) = await CheckOutWithAKeyAndAcceptAsync();
+        var stored = await app.QueryAsync(db => StoredText.WhereAsync(db,
+            sessionToken, receiptToken, SecretTokens.Hash(sessionToken), SecretTokens.Hash(receiptToken)));
+        Assert.Empty(Ours(stored[sessionToken]));
+        Assert.Empty(Ours(stored[receiptToken]));
+        // The scan itself works: the hashes are found where they belong.
+        Assert.Contains("post_purchase_sessions.TokenHash", stored[SecretTokens.Hash(sessionToken)]);
+        Assert.Contains("orders.ReceiptTokenHash", stored[SecretTokens.Hash(receiptToken)]);
+    }
+
+    [Fact(Skip = "Known bug: Checkout and OfferService send ReturnUrl \"/o/{sessionToken}\" (or \"/r/{receiptToken}\") to the gateway, " +
+                 "which keeps it (sandbox_payment_intents.ReturnUrl; Stripe would keep its return_url). Fixing it needs a token-free return route on the pages.")]
+    public async Task The_gateway_is_never_handed_a_raw_token()
+    {
+        var (sessionToken, receiptToken) = await CheckOutWithAKeyAndAcceptAsync();
+        var stored = await app.QueryAsync(db => StoredText.WhereAsync(db, sessionToken, receiptToken));
+        Assert.Empty(stored[sessionToken]);
+        Assert.Empty(stored[receiptToken]);
+    }
+
+    /// <summary>A checkout with an Idempotency-Key (its response is stored for replay) and an accepted offer.</summary>
+    private async Task<(string SessionToken, string ReceiptToken)> CheckOutWithAKeyAndAcceptAsync()
+    {
+        var client = app.CreateClient();
+        var response = await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = Buyer.Funnel, email = "t@example.com", name = "T", paymentMethod = "pm_card_visa",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        }, idempotencyKey: Guid.NewGuid().ToString());
+        var checkout = await Buyer.ReadAsync(response, HttpStatusCode.Created);
+        var sessionToken = checkout["sessionToken"]!.GetValue<string>();
+        var buyer = new Buyer(client);
+        buyer.UseToken(sessionToken);
+        await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        return (sessionToken, checkout["receiptUrl"]!.GetValue<string>()["/r/".Length..]);
+    }
+
+    /// <summary>Encore's own tables: the Sandbox's <c>sandbox_*</c> tables stand for the gateway's storage.</summary>
+    private static IEnumerable<string> Ours(IEnumerable<string> columns) => columns.Where(c => !c.StartsWith("sandbox_", StringComparison.Ordinal));
 
     [Fact]
     public void Tokens_are_unguessable()

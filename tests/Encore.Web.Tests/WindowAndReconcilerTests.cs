@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Encore.Web.Data.Entities;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
@@ -26,6 +27,8 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal("expired", accept["code"]!.GetValue<string>());
         await Buyer.ProblemAsync(await buyer.DeclineAsync(Buyer.OfferStep), HttpStatusCode.Gone);
         Assert.Equal(0, await app.QueryAsync(db => db.Charges.CountAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer)));
+        Assert.Equal(0, await app.QueryAsync(db => db.ConsentRecords.CountAsync(c => c.OrderId == buyer.OrderId)));
+        Assert.Equal(1, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
         Assert.Equal(Domain.PostPurchase.StepState.Expired, await app.QueryAsync(db =>
             db.StepVisits.Where(v => db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == buyer.OrderId)).Select(v => v.State).SingleAsync()));
     }
@@ -38,16 +41,16 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var result = await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
         Assert.Equal("processing", result["outcome"]!.GetValue<string>());
         Assert.Equal("processing", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
-        Assert.Equal(ChargeStatus.Unknown, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
         var order = await buyer.GetOrderAsync();
         Assert.Contains(order["lines"]!.AsArray(), l => l!["kind"]!.GetValue<string>() == "offer");
         Assert.Equal(16100, order["total"]!["amount"]!.GetValue<long>());
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -58,13 +61,34 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var result = await WithFaultAsync(ChargeFault.NeverReached, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
         Assert.Equal("processing", result["outcome"]!.GetValue<string>());
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
 
-        Assert.Equal(ChargeStatus.Failed, await OfferChargeStatusAsync(buyer.OrderId));
+        Assert.Equal(ChargeStatus.Failed, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         var next = await buyer.GetOfferAsync();
         Assert.Equal(Buyer.DownsellStep, next["step"]!["id"]!.GetValue<Guid>());
         Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_look_after_a_few_seconds_learns_a_lost_answer_from_the_gateway_but_never_guesses_one()
+    {
+        var charged = new Buyer(app.CreateClient());
+        await charged.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => charged.AcceptCurrentAsync(Buyer.OfferStep));
+        var unseen = new Buyer(app.CreateClient());
+        await unseen.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.NeverReached, () => unseen.AcceptCurrentAsync(Buyer.OfferStep));
+
+        app.Clock.Advance(ChargeStatusCheck.AskAfter);
+
+        // The gateway has the charge: the buyer's next look records it, without waiting for the reconciler.
+        Assert.Equal("completed", (await charged.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, charged.OrderId));
+        await Ledger.AssertAgreesAsync(app, charged.OrderId);
+        // The gateway never saw it: that may still change while the request could be in flight, so it stays open.
+        Assert.Equal("processing", (await unseen.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, unseen.OrderId));
     }
 
     [Fact]
@@ -73,10 +97,10 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var buyer = new Buyer(app.CreateClient());
         await buyer.CheckoutAsync();
         await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
-        await ReconcileAsync();
-        await ReconcileAsync();
+        await app.ReconcileAsync();
+        await app.ReconcileAsync();
         Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -93,10 +117,10 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(Buyer.Json(first), Buyer.Json(retry));
         await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Conflict);
 
-        await ReconcileAsync();
-        Assert.Equal(ChargeStatus.Succeeded, await OfferChargeStatusAsync(buyer.OrderId));
+        await app.ReconcileAsync();
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
         Assert.Equal(16100, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
-        await AssertLedgerAgreesAsync(buyer.OrderId);
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     [Fact]
@@ -111,11 +135,61 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         var retry = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, body, key), HttpStatusCode.Created);
         Assert.Equal(first["orderId"]!.GetValue<Guid>(), retry["orderId"]!.GetValue<Guid>());
 
-        await ReconcileAsync();
+        await app.ReconcileAsync();
         var orderId = first["orderId"]!.GetValue<Guid>();
         Assert.Equal(OrderStatus.Paid, await app.QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.Status).SingleAsync()));
         Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == "crash@example.com")));
-        await AssertLedgerAgreesAsync(orderId);
+        await Ledger.AssertAgreesAsync(app, orderId);
+    }
+
+    [Fact]
+    public async Task Two_reconcilers_at_once_settle_a_lost_answer_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(ChargeFault.AnswerLostAfterCharging, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        app.Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
+
+        // Two instances' background jobs, each in its own scope and transaction, on the same charge.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = Enumerable.Range(0, 2).Select(async _ =>
+        {
+            await gate.Task;
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
+        }).ToList();
+        gate.SetResult();
+        await Task.WhenAll(runs);
+
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+        Assert.Equal(4700 + 1700 + 9700, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
+    }
+
+    [Theory]
+    [InlineData(ChargeFault.AnswerLostAfterCharging, "active", OrderStatus.Paid)]
+    [InlineData(ChargeFault.NeverReached, "void", OrderStatus.PaymentFailed)]
+    public async Task A_checkout_whose_answer_was_lost_is_processing_until_the_reconciler_settles_it(
+        ChargeFault fault, string sessionAfter, OrderStatus orderAfter)
+    {
+        var buyer = new Buyer(app.CreateClient());
+        app.Faults.OnSessionFault = fault;
+        JsonNode checkout;
+        try { checkout = await buyer.CheckoutAsync(); }
+        finally { app.Faults.OnSessionFault = ChargeFault.None; }
+        Assert.Equal("processing", checkout["next"]!["kind"]!.GetValue<string>());
+        Assert.Equal("awaiting_payment", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+
+        await app.ReconcileAsync();
+
+        Assert.Equal(orderAfter, await app.QueryAsync(db => db.Orders.Where(o => o.Id == buyer.OrderId).Select(o => o.Status).SingleAsync()));
+        var offer = await buyer.GetOfferAsync();
+        Assert.Equal(sessionAfter, offer["status"]!.GetValue<string>());
+        if (orderAfter == OrderStatus.Paid) Assert.Equal(Buyer.OfferStep, offer["step"]!["id"]!.GetValue<Guid>());
+        else Assert.Null(offer["step"]);
+        Assert.Equal(orderAfter == OrderStatus.Paid ? 1 : 0, await Ledger.SucceededChargesAsync(app, buyer.OrderId));
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
     }
 
     private async Task<T> WithFaultAsync<T>(ChargeFault fault, Func<Task<T>> action)
@@ -123,32 +197,6 @@ public abstract class WindowAndReconcilerTests<TApp>(TApp app) : IClassFixture<T
         app.Faults.OffSessionFault = fault;
         try { return await action(); }
         finally { app.Faults.OffSessionFault = ChargeFault.None; }
-    }
-
-    private async Task ReconcileAsync()
-    {
-        app.Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
-    }
-
-    private Task<ChargeStatus> OfferChargeStatusAsync(Guid orderId) =>
-        app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).Select(c => c.Status).SingleAsync());
-
-    /// <summary>Every succeeded charge has its money in the ledger and its line on the order, and nothing else does.</summary>
-    private async Task AssertLedgerAgreesAsync(Guid orderId)
-    {
-        var (charges, ledger, lines) = await app.QueryAsync(async db =>
-        {
-            var all = await db.Charges.Where(c => c.OrderId == orderId).ToListAsync();
-            var keys = all.Select(c => c.IdempotencyKey).ToList();
-            return (all,
-                await db.SandboxPaymentIntents.Where(i => keys.Contains(i.IdempotencyKey) && i.Status == SandboxIntentStatus.Succeeded).Select(i => i.IdempotencyKey).ToListAsync(),
-                await db.OrderLines.Where(l => l.OrderId == orderId).ToListAsync());
-        });
-        Assert.Equal(charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.IdempotencyKey).Order(), ledger.Order());
-        Assert.All(charges.Where(c => c.Kind == ChargeKind.Offer), c =>
-            Assert.Equal(c.Status == ChargeStatus.Succeeded ? 1 : 0, lines.Count(l => l.ChargeId == c.Id)));
     }
 }
 

@@ -9,14 +9,22 @@ public static class SecurityHeaders
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
 
+    /// <remarks>
+    /// Set when the response starts, not when the request arrives: the API's exception handler clears the
+    /// headers before it writes a problem (a malformed body), and those answers need them as much as any.
+    /// </remarks>
     public static IApplicationBuilder UseEncoreSecurityHeaders(this IApplicationBuilder app) =>
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers["Referrer-Policy"] = "no-referrer";
-            headers["X-Content-Type-Options"] = "nosniff";
-            headers["X-Frame-Options"] = "DENY";
-            headers["Content-Security-Policy"] = ContentSecurityPolicy;
+            context.Response.OnStarting(static state =>
+            {
+                var headers = ((HttpResponse)state).Headers;
+                headers["Referrer-Policy"] = "no-referrer";
+                headers["X-Content-Type-Options"] = "nosniff";
+                headers["X-Frame-Options"] = "DENY";
+                headers["Content-Security-Policy"] = ContentSecurityPolicy;
+                return Task.CompletedTask;
+            }, context.Response);
             return next(context);
         });
 }

@@ -9,9 +9,9 @@ namespace Encore.Web.Payments;
 
 /// <summary>
 /// Settles charges whose outcome this side never learned (a time-out, a lost answer, a process that died
-/// between the gateway call and the second transaction). It asks the gateway by the charge's own
-/// idempotency key and records what the gateway says; it never charges again. Safe to run in every
-/// instance at once: each settlement is a conditional update.
+/// between the gateway call and the second transaction, a buyer who answered the bank and never came
+/// back). It asks the gateway by the charge's own idempotency key and records what the gateway says; it
+/// never charges again. Safe to run in every instance at once: each settlement is a conditional update.
 /// </summary>
 public sealed class Reconciler(
     EncoreDbContext db,
@@ -24,12 +24,23 @@ public sealed class Reconciler(
     /// <summary>Charges younger than this may still have their own request running; leave them to it.</summary>
     public static readonly TimeSpan Grace = GatewayCalls.Timeout + TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a charge waiting for the buyer's authentication is still asked about. Beyond it the bank's
+    /// page is abandoned, and asking about such charges for ever would crowd out the rest of each batch.
+    /// </summary>
+    public static readonly TimeSpan AuthenticationHorizon = TimeSpan.FromDays(1);
+
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var cutoff = clock.GetUtcNow() - Grace;
+        var now = clock.GetUtcNow();
+        var cutoff = now - Grace;
+        var horizon = now - AuthenticationHorizon;
         var open = await db.Charges.AsNoTracking()
-            .Where(c => (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown) && c.CreatedAt < cutoff)
-            .OrderBy(c => c.CreatedAt)
+            .Where(c => (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown ||
+                         (c.Status == ChargeStatus.RequiresAction && c.CreatedAt > horizon)) && c.CreatedAt < cutoff)
+            // Lost answers first: each of them is money that may have moved; a bank page may still be open.
+            .OrderBy(c => c.Status == ChargeStatus.RequiresAction)
+            .ThenBy(c => c.CreatedAt)
             .Take(100)
             .ToListAsync(cancellationToken);
         var settled = 0;
@@ -48,6 +59,8 @@ public sealed class Reconciler(
             // The gateway never saw the key, and the request that would have sent it is long over: nothing was charged.
             result ??= GatewayCalls.NothingCharged(charge.Amount, charge.Currency, "not_received", "The payment never reached the bank. Nothing was charged.");
             if (result.Status == PaymentStatus.Processing) continue;
+            // The buyer has not answered the bank yet: nothing to record.
+            if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) continue;
             if (charge.Kind == ChargeKind.Checkout) await checkoutSettlement.ApplyAsync(charge, result, cancellationToken);
             else await offerSettlement.ApplyAsync(charge, result, cancellationToken);
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);

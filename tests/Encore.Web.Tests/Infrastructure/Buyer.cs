@@ -22,6 +22,9 @@ public sealed class Buyer(HttpClient client)
 
     public JsonNode? LastCheckout { get; private set; }
 
+    /// <summary>Takes over a session whose checkout was placed by hand.</summary>
+    public void UseToken(string token) => Token = token;
+
     public static Task<HttpResponseMessage> PostCheckoutAsync(HttpClient client, object body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/checkouts") { Content = JsonContent.Create(body) };
@@ -57,7 +60,9 @@ public sealed class Buyer(HttpClient client)
     public async Task<string> DisclosureHashAsync() =>
         (await GetOfferAsync())["step"]!["disclosure"]!["sha256"]!.GetValue<string>();
 
-    public Task<HttpResponseMessage> AcceptAsync(Guid stepId, string sha256, string? idempotencyKey = null, string? userAgent = null)
+    /// <param name="forwardedFor">The buyer's address as a proxy in front of Encore reports it (the test server has none of its own).</param>
+    public Task<HttpResponseMessage> AcceptAsync(
+        Guid stepId, string sha256, string? idempotencyKey = null, string? userAgent = null, string? forwardedFor = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/offers/{Token}/accept")
         {
@@ -65,6 +70,17 @@ public sealed class Buyer(HttpClient client)
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
         if (userAgent is not null) request.Headers.UserAgent.ParseAdd(userAgent);
+        if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return Client.SendAsync(request);
+    }
+
+    /// <summary>The same call with the token as <c>Authorization: Bearer</c> and <c>current</c> in the path.</summary>
+    public Task<HttpResponseMessage> SendAsBearerAsync(HttpMethod method, string path, object? body = null, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(method, $"/api/v1/offers/current{path}");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
         return Client.SendAsync(request);
     }
 

@@ -22,13 +22,21 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public DatabaseKind Kind { get; } = kind;
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>Real now at the start, in whole milliseconds (PostgreSQL keeps microseconds, .NET ticks are finer), moved by the tests.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
 
     public FaultyGateway Faults { get; private set; } = null!;
 
     public FailingSettlement Database { get; } = new();
 
-    public IServiceProvider Services => Factory.Services;
+    public IServiceProvider Services
+    {
+        get
+        {
+            TestDatabase.EnsureAvailable(Kind);
+            return Factory.Services;
+        }
+    }
 
     private WebApplicationFactory<Program> Factory =>
         _factory ?? throw new InvalidOperationException("The app was not started: the database kind is not available here.");
@@ -66,6 +74,14 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     {
         await using var scope = Services.CreateAsyncScope();
         return await query(scope.ServiceProvider.GetRequiredService<EncoreDbContext>());
+    }
+
+    /// <summary>Moves the clock past the reconciler's grace period and runs it once, as the background job would.</summary>
+    public async Task<int> ReconcileAsync()
+    {
+        Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -14,10 +14,14 @@ public enum ChargeFault
     NeverReached,
 }
 
-/// <summary>The real Sandbox gateway with faults injected into off-session charges on demand.</summary>
+/// <summary>The real Sandbox gateway with faults injected into charges on demand.</summary>
 public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
 {
+    /// <summary>The fault for one-click (off-session) charges.</summary>
     public ChargeFault OffSessionFault { get; set; }
+
+    /// <summary>The fault for checkout (on-session) charges.</summary>
+    public ChargeFault OnSessionFault { get; set; }
 
     public string Name => inner.Name;
 
@@ -29,7 +33,7 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
 
     public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
-        var fault = request.OffSession ? OffSessionFault : ChargeFault.None;
+        var fault = request.OffSession ? OffSessionFault : OnSessionFault;
         if (fault == ChargeFault.NeverReached) throw new GatewayUnavailableException("Injected: the request never reached the gateway.");
         var result = await inner.ChargeAsync(request, cancellationToken);
         if (fault == ChargeFault.AnswerLostAfterCharging) throw new GatewayUnavailableException("Injected: the answer was lost after charging.");

@@ -66,9 +66,19 @@ public static class OffersApi
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
     }
 
+    /// <summary>
+    /// True for a session the API started. A session started on the checkout page is bound to the buying
+    /// browser by cookie and its token sits in the page's address; through the API that address alone would
+    /// be enough to charge the card, so the API does not know such sessions.
+    /// </summary>
+    private static async Task<bool> IsApiSessionAsync(string token, OfferService offers, CancellationToken cancellationToken) =>
+        await offers.FindAsync(token, cancellationToken) is { BrowserBindingHash.Length: 0 };
+
     private static async Task<IResult> GetSession(string token, HttpContext http, OfferService offers)
     {
-        var view = await offers.ShowAsync(ResolveToken(token, http), http.RequestAborted);
+        var resolved = ResolveToken(token, http);
+        if (!await IsApiSessionAsync(resolved, offers, http.RequestAborted)) return NotFound();
+        var view = await offers.ShowAsync(resolved, http.RequestAborted);
         if (view is null) return NotFound();
         return TypedResults.Ok(ToResponse(view));
     }
@@ -82,7 +92,7 @@ public static class OffersApi
         if (request.DisclosureSha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigit))
             return ApiProblems.Invalid("disclosureSha256", "The lowercase hex SHA-256 of the disclosure shown to the buyer is required (64 characters).");
         var resolved = ResolveToken(token, http);
-        if (!SecretTokens.LooksValid(resolved)) return NotFound();
+        if (!await IsApiSessionAsync(resolved, offers, http.RequestAborted)) return NotFound();
 
         return await IdempotentEndpoint.RunAsync(http, "offer-accept:" + SecretTokens.Hash(resolved), key!,
             $"{request.StepId:N}|{sha.ToLowerInvariant()}", async () =>
@@ -110,6 +120,7 @@ public static class OffersApi
     {
         if (request is null || request.StepId == Guid.Empty) return ApiProblems.Invalid("stepId", "The id of the offer step being declined is required.");
         var resolved = ResolveToken(token, http);
+        if (!await IsApiSessionAsync(resolved, offers, http.RequestAborted)) return NotFound();
         var rejection = await offers.DeclineAsync(resolved, request.StepId, http.RequestAborted);
         if (rejection is not null) return IdempotentEndpoint.Write(Problem(rejection), JsonOptions(http));
         return TypedResults.Ok(new DeclineResponse(NextOf(await offers.FindAsync(resolved, CancellationToken.None))!));
@@ -118,7 +129,7 @@ public static class OffersApi
     private static async Task<IResult> GetOrder(string token, HttpContext http, OfferService offers, ReceiptQuery receipts)
     {
         var row = await offers.FindAsync(ResolveToken(token, http), http.RequestAborted);
-        if (row is null) return NotFound();
+        if (row is not { BrowserBindingHash.Length: 0 }) return NotFound();
         var receipt = (await receipts.ForOrderAsync(row.OrderId, http.RequestAborted))!;
         return TypedResults.Ok(new OrderResponse(
             receipt.OrderId, receipt.StatusName, receipt.Currency, MoneyDto.From(receipt.TotalPaid),

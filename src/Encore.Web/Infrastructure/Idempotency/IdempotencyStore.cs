@@ -28,8 +28,16 @@ public sealed record IdempotencyBegin(IdempotencyOutcome Outcome, Guid RecordId,
 /// the first response to a key is stored and replayed; another body with the same key is refused; a
 /// request still running holds a lease, and a retry after the lease ran out (its request died) takes over.
 /// </summary>
+/// <remarks>
+/// A stored response can hold a secret (a checkout's session token, which can charge the saved card), so a
+/// record keeps only the SHA-256 of its key and the response sealed with a key derived from the
+/// Idempotency-Key itself: the client that holds the key reads its response back; a copy of the database
+/// alone reads nothing.
+/// </remarks>
 public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
 {
+    private readonly Dictionary<Guid, byte[]> _sealingKeys = [];
+
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     public const int MaxKeyLength = 255;
@@ -40,32 +48,41 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
     public async Task<IdempotencyBegin> BeginAsync(string scope, string key, string requestHash, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var sealingKey = SealingKeyFor(key);
+        var keyHash = HashRequest(key);
         var record = new IdempotencyRecord
         {
             Id = Guid.CreateVersion7(),
             Scope = scope,
-            Key = key,
+            Key = keyHash,
             RequestHash = requestHash,
             CreatedAt = now,
             LeaseExpiresAt = now + Lease,
         };
-        db.IdempotencyRecords.Add(record);
-        try
+        IdempotencyRecord? existing = null;
+        // A record found taken may be gone a moment later (its request released the key): then try again.
+        for (var attempt = 0; existing is null && attempt < 3; attempt++)
         {
-            await db.SaveChangesAsync(cancellationToken);
-            return new IdempotencyBegin(IdempotencyOutcome.Started, record.Id);
+            db.IdempotencyRecords.Add(record);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                _sealingKeys[record.Id] = sealingKey;
+                return new IdempotencyBegin(IdempotencyOutcome.Started, record.Id);
+            }
+            catch (DbUpdateException)
+            {
+                db.Entry(record).State = EntityState.Detached;
+            }
+            existing = await db.IdempotencyRecords.AsNoTracking()
+                .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
         }
-        catch (DbUpdateException)
-        {
-            db.Entry(record).State = EntityState.Detached;
-        }
-
-        var existing = await db.IdempotencyRecords.AsNoTracking()
-            .SingleAsync(r => r.Scope == scope && r.Key == key, cancellationToken);
+        if (existing is null) return new IdempotencyBegin(IdempotencyOutcome.InProgress, record.Id);
         if (existing.RequestHash != requestHash)
             return new IdempotencyBegin(IdempotencyOutcome.Mismatch, existing.Id);
+        _sealingKeys[existing.Id] = sealingKey;
         if (existing.Completed)
-            return new IdempotencyBegin(IdempotencyOutcome.Replay, existing.Id, existing.ResponseStatus, existing.ResponseBody);
+            return new IdempotencyBegin(IdempotencyOutcome.Replay, existing.Id, existing.ResponseStatus, Open(sealingKey, existing.ResponseBody));
         if (existing.LeaseExpiresAt > now)
             return new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
 
@@ -78,13 +95,16 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
             : new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
     }
 
-    public Task CompleteAsync(Guid recordId, int status, string body, CancellationToken cancellationToken) =>
-        db.IdempotencyRecords
+    public Task CompleteAsync(Guid recordId, int status, string body, CancellationToken cancellationToken)
+    {
+        var sealedBody = Seal(SealingKeyOf(recordId), body);
+        return db.IdempotencyRecords
             .Where(r => r.Id == recordId)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Completed, true)
                 .SetProperty(r => r.ResponseStatus, status)
-                .SetProperty(r => r.ResponseBody, body), cancellationToken);
+                .SetProperty(r => r.ResponseBody, sealedBody), cancellationToken);
+    }
 
     /// <summary>Gives the key back when the request failed before it changed anything, so a retry runs again.</summary>
     public Task ReleaseAsync(Guid recordId, CancellationToken cancellationToken) =>
@@ -115,9 +135,42 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
                 .SingleOrDefaultAsync(cancellationToken);
             if (record is null) return null;
             if (record.Completed)
-                return new IdempotencyBegin(IdempotencyOutcome.Replay, recordId, record.ResponseStatus, record.ResponseBody);
+                return new IdempotencyBegin(IdempotencyOutcome.Replay, recordId, record.ResponseStatus, Open(SealingKeyOf(recordId), record.ResponseBody));
             await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
         }
         return null;
     }
+
+    private byte[] SealingKeyOf(Guid recordId) =>
+        _sealingKeys.TryGetValue(recordId, out var sealingKey)
+            ? sealingKey
+            : throw new InvalidOperationException("A record's response is written and read only in the scope that began it with its key.");
+
+    private static byte[] SealingKeyFor(string key) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(key), 32, info: "encore idempotent response"u8.ToArray());
+
+    /// <summary>AES-GCM: nonce, tag and ciphertext, in base64.</summary>
+    private static string Seal(byte[] sealingKey, string body)
+    {
+        var plain = Encoding.UTF8.GetBytes(body);
+        var output = new byte[NonceSize + TagSize + plain.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(sealingKey, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize));
+        return Convert.ToBase64String(output);
+    }
+
+    private static string? Open(byte[] sealingKey, string? sealedBody)
+    {
+        if (sealedBody is null) return null;
+        var input = Convert.FromBase64String(sealedBody);
+        var plain = new byte[input.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(sealingKey, TagSize);
+        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain);
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
 }

@@ -20,7 +20,7 @@ public sealed record ApiResponse(int Status, object Body)
 /// <summary>
 /// Runs an API request under an <c>Idempotency-Key</c> (IETF httpapi draft semantics): the first response is
 /// stored and replayed for every retry; the same key with another body is 422; the same key while the
-/// first request still runs is 409.
+/// first request still runs is 409. A 400 (invalid input) is not stored.
 /// </summary>
 public static class IdempotentEndpoint
 {
@@ -68,7 +68,9 @@ public static class IdempotentEndpoint
             throw;
         }
         var body = Serialize(response, json);
-        await store.CompleteAsync(begin.RecordId, response.Status, body, CancellationToken.None);
+        // Invalid input never started anything (Stripe's rule): remember nothing, and leave the key free for the corrected request.
+        if (response.Status == StatusCodes.Status400BadRequest) await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
+        else await store.CompleteAsync(begin.RecordId, response.Status, body, CancellationToken.None);
         return Results.Text(body, ContentTypeFor(response.Status), Encoding.UTF8, response.Status);
     }
 
