@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Encore.Web.Tests;
 
 /// <summary>Sellers: accounts, API keys, the walls between sellers, and the offer linter over the API.</summary>
-public abstract partial class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+public abstract class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
 {
     [Fact]
     public async Task A_new_seller_signs_up_and_sees_their_own_empty_store()
@@ -192,45 +192,15 @@ public abstract partial class SellerTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Contains("default password", (error.InnerException ?? error).Message);
     }
 
-    private const string Password = "a long enough password";
+    private const string Password = Sellers.Password;
 
-    private async Task<(HttpClient Client, string Email)> SignUpAsync()
-    {
-        var client = app.CreateClient();
-        var email = $"seller-{Guid.NewGuid():N}@example.com";
-        var page = await FormPage.GetAsync(client, "/seller/sign-up");
-        var response = await page.PostAsync(client, "/seller/sign-up",
-            ("BusinessName", "Sleep Well Studio"), ("SupportEmail", "help@sleepwell.example"), ("Email", email), ("Password", Password));
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
-        return (client, email);
-    }
+    private Task<(HttpClient Client, string Email)> SignUpAsync() => app.SignUpAsync();
 
-    private async Task<HttpClient> SignInAsync(string email, string password)
-    {
-        var client = app.CreateClient();
-        var page = await FormPage.GetAsync(client, "/seller/sign-in");
-        var response = await page.PostAsync(client, "/seller/sign-in", ("Email", email), ("Password", password));
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
-        return client;
-    }
+    private Task<HttpClient> SignInAsync(string email, string password) => app.SignInAsync(email, password);
 
-    private static async Task<string> CreateApiKeyAsync(HttpClient signedIn)
-    {
-        var page = await FormPage.GetAsync(signedIn, "/seller/api-keys");
-        var response = await page.PostAsync(signedIn, "/seller/api-keys?handler=create", ("name", "tests"));
-        var html = await response.Content.ReadAsStringAsync();
-        return NewKey().Match(html).Groups[1].Value is { Length: > 0 } key ? key : throw new InvalidOperationException("No new key shown: " + html);
-    }
+    private static Task<string> CreateApiKeyAsync(HttpClient signedIn) => Sellers.CreateApiKeyAsync(signedIn);
 
-    private HttpClient ApiClient(string key)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
-    }
-
-    [GeneratedRegex("data-testid=\"new-key\">([^<]+)<")]
-    private static partial Regex NewKey();
+    private HttpClient ApiClient(string key) => app.ApiClient(key);
 }
 
 public sealed class SellerTests_Sqlite(SqliteApp app) : SellerTests<SqliteApp>(app);

@@ -23,6 +23,10 @@ public static class DemoSeed
     private static readonly Guid WorksheetsId = new("0b1e8a52-5d0c-4f0e-9a51-000000000102");
     private static readonly Guid ProgramId = new("0b1e8a52-5d0c-4f0e-9a51-000000000103");
     private static readonly Guid StarterId = new("0b1e8a52-5d0c-4f0e-9a51-000000000104");
+    private static readonly Guid CoursePriceId = new("0b1e8a52-5d0c-4f0e-9a51-000000000201");
+    private static readonly Guid WorksheetsPriceId = new("0b1e8a52-5d0c-4f0e-9a51-000000000202");
+    private static readonly Guid ProgramPriceId = new("0b1e8a52-5d0c-4f0e-9a51-000000000203");
+    private static readonly Guid StarterPriceId = new("0b1e8a52-5d0c-4f0e-9a51-000000000204");
 
     public static async Task EnsureAsync(EncoreDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -36,6 +40,11 @@ public static class DemoSeed
             Product(WorksheetsId, "Printable calm-down worksheets", "Twelve printable worksheets to practise each lesson.", ["anxiety", "calm", "worksheets"], now),
             Product(ProgramId, "4-week guided audio program", "Four weeks of daily guided audio sessions that go deeper.", ["anxiety", "calm", "audio"], now),
             Product(StarterId, "7-day guided audio starter", "The first seven days of the guided audio program.", ["anxiety", "calm", "audio"], now));
+        db.Prices.AddRange(
+            Price(CoursePriceId, CourseId, 4700, now),
+            Price(WorksheetsPriceId, WorksheetsId, 1700, now),
+            Price(ProgramPriceId, ProgramId, 9700, now),
+            Price(StarterPriceId, StarterId, 3700, now));
 
         db.Funnels.Add(new Funnel
         {
@@ -43,6 +52,7 @@ public static class DemoSeed
             SellerId = SellerId,
             Slug = FunnelSlug,
             Name = "Calm Your Anxiety",
+            Currency = "USD",
             PublishedVersionId = VersionId,
             CreatedAt = now,
         });
@@ -58,16 +68,18 @@ public static class DemoSeed
             PublishedAt = now,
             Currency = "USD",
             MainProductId = CourseId,
+            MainPriceId = CoursePriceId,
             MainName = "Calm Your Anxiety",
             MainDescription = "A short self-paced mini-course with five lessons to calm anxious moments, yours to keep.",
             MainPrice = Usd(4700),
             WindowMinutes = 30,
             EntryStepId = OfferStepId,
+            UpdatedAt = now,
             Bumps =
             [
                 new OrderBump
                 {
-                    Id = BumpId, Position = 0, ProductId = WorksheetsId, Name = "Printable calm-down worksheets",
+                    Id = BumpId, Position = 0, ProductId = WorksheetsId, PriceId = WorksheetsPriceId, Name = "Printable calm-down worksheets",
                     Description = "Add twelve printable worksheets to practise each lesson.", Price = Usd(1700),
                 },
             ],
@@ -75,7 +87,7 @@ public static class DemoSeed
             [
                 new OfferStep
                 {
-                    Id = OfferStepId, Position = 0, Kind = OfferStepKind.Offer, ProductId = ProgramId,
+                    Id = OfferStepId, Position = 0, Key = "audio-program", Kind = OfferStepKind.Offer, ProductId = ProgramId, PriceId = ProgramPriceId,
                     ProductName = "4-week guided audio program",
                     Headline = "Add the 4-week guided audio program to your order",
                     Body = "Go deeper than the mini-course: four weeks of short daily guided audio sessions that build on each lesson. "
@@ -84,7 +96,7 @@ public static class DemoSeed
                 },
                 new OfferStep
                 {
-                    Id = DownsellStepId, Position = 1, Kind = OfferStepKind.Downsell, ProductId = StarterId,
+                    Id = DownsellStepId, Position = 1, Key = "audio-starter", Kind = OfferStepKind.Downsell, ProductId = StarterId, PriceId = StarterPriceId,
                     ProductName = "7-day guided audio starter",
                     Headline = "Prefer a lighter start? Try the 7-day guided audio starter",
                     Body = "The first seven days of the guided audio program: one short session a day to make calm a habit.",
@@ -133,6 +145,9 @@ public static class DemoSeed
 
     private static Product Product(Guid id, string name, string description, List<string> topics, DateTimeOffset now) =>
         new() { Id = id, SellerId = SellerId, Name = name, Description = description, Topics = topics, CreatedAt = now };
+
+    private static ProductPrice Price(Guid id, Guid productId, long cents, DateTimeOffset now) =>
+        new() { Id = id, SellerId = SellerId, ProductId = productId, Terms = Usd(cents), CreatedAt = now };
 
     private static PriceTerms Usd(long cents) => PriceTerms.From(new Price(new Money(cents, "USD")));
 }

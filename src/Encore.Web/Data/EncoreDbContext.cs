@@ -15,6 +15,7 @@ public abstract class EncoreDbContext(DbContextOptions options)
 {
     public DbSet<Seller> Sellers => Set<Seller>();
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<ProductPrice> Prices => Set<ProductPrice>();
     public DbSet<Funnel> Funnels => Set<Funnel>();
     public DbSet<FunnelVersion> FunnelVersions => Set<FunnelVersion>();
     public DbSet<OrderBump> OrderBumps => Set<OrderBump>();
@@ -22,6 +23,7 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<Charge> Charges => Set<Charge>();
+    public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<PostPurchaseSession> PostPurchaseSessions => Set<PostPurchaseSession>();
     public DbSet<StepVisit> StepVisits => Set<StepVisit>();
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();

@@ -20,12 +20,23 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
     }
 }
 
+internal sealed class ProductPriceConfiguration : IEntityTypeConfiguration<ProductPrice>
+{
+    public void Configure(EntityTypeBuilder<ProductPrice> builder)
+    {
+        builder.ToTable("prices");
+        builder.ComplexProperty(p => p.Terms, PriceTermsMapping.Configure);
+        builder.HasIndex(p => new { p.SellerId, p.ProductId });
+    }
+}
+
 internal sealed class FunnelConfiguration : IEntityTypeConfiguration<Funnel>
 {
     public void Configure(EntityTypeBuilder<Funnel> builder)
     {
         builder.ToTable("funnels");
         builder.Property(f => f.Slug).HasMaxLength(80);
+        builder.Property(f => f.Currency).HasMaxLength(3);
         builder.HasIndex(f => f.Slug).IsUnique();
         builder.HasIndex(f => f.SellerId);
     }
@@ -61,6 +72,9 @@ internal sealed class OfferStepConfiguration : IEntityTypeConfiguration<OfferSte
     {
         builder.ToTable("offer_steps");
         builder.Property(s => s.Body).HasMaxLength(8000);
+        builder.Property(s => s.Terms).HasMaxLength(4000);
+        builder.Property(s => s.Key).HasMaxLength(64);
+        builder.HasIndex(s => new { s.FunnelVersionId, s.Key }).IsUnique();
         builder.ComplexProperty(s => s.Price, PriceTermsMapping.Configure);
     }
 }
@@ -81,8 +95,12 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.HasIndex(o => o.ReceiptTokenHash).IsUnique();
         builder.HasIndex(o => new { o.SellerId, o.CreatedAt });
         builder.HasIndex(o => new { o.FunnelVersionId, o.CreatedAt });
+        // Analytics reads a funnel's paid orders over a date range; the seller's order list filters the same way.
+        builder.HasIndex(o => new { o.FunnelId, o.PaidAt });
+        builder.HasIndex(o => new { o.SellerId, o.Email });
         builder.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
         builder.HasMany(o => o.Charges).WithOne().HasForeignKey(c => c.OrderId);
+        builder.HasMany(o => o.Refunds).WithOne().HasForeignKey(r => r.OrderId);
     }
 }
 
@@ -95,6 +113,20 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         // An order gets at most one line per post-purchase step: the database itself refuses a second.
         builder.HasIndex(l => new { l.OrderId, l.StepId }).IsUnique();
         builder.HasIndex(l => l.ChargeId);
+    }
+}
+
+internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> builder)
+    {
+        builder.ToTable("refunds");
+        builder.Property(r => r.Currency).HasMaxLength(3);
+        builder.Property(r => r.IdempotencyKey).HasMaxLength(200);
+        builder.Property(r => r.Reason).HasMaxLength(500);
+        builder.HasIndex(r => r.IdempotencyKey).IsUnique();
+        builder.HasIndex(r => r.OrderId);
+        builder.HasIndex(r => new { r.Status, r.CreatedAt });
     }
 }
 
@@ -123,6 +155,7 @@ internal sealed class PostPurchaseSessionConfiguration : IEntityTypeConfiguratio
         builder.Property(s => s.BrowserBindingHash).HasMaxLength(64);
         builder.HasIndex(s => s.TokenHash).IsUnique();
         builder.HasIndex(s => s.OrderId).IsUnique();
+        builder.HasIndex(s => new { s.FunnelVersionId, s.CreatedAt });
     }
 }
 

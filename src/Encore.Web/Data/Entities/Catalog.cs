@@ -20,6 +20,24 @@ public sealed class Product
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>
+/// A price of a product, as a seller offers it: one-time or recurring. Immutable once created, like a
+/// Stripe price: to change what something costs, add a price and archive the old one. Funnel versions
+/// copy the terms when published, so an archived price never changes what was sold.
+/// </summary>
+public sealed class ProductPrice
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public Guid ProductId { get; set; }
+    public required PriceTerms Terms { get; set; }
+
+    /// <summary>Archived prices stay readable but cannot be put into a funnel draft any more.</summary>
+    public bool Archived { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
 /// <summary>A price as stored: minor units, currency, and recurrence when recurring. Frozen into published versions.</summary>
 public sealed class PriceTerms
 {

@@ -8,6 +8,9 @@ public sealed class Funnel
     public required string Slug { get; set; }
     public required string Name { get; set; }
 
+    /// <summary>Every price in every version is in this currency, so a funnel's figures add up without conversion.</summary>
+    public required string Currency { get; set; }
+
     /// <summary>The version buyers are sold now; null until the first publish.</summary>
     public Guid? PublishedVersionId { get; set; }
 
@@ -40,6 +43,10 @@ public sealed class FunnelVersion
     public DateTimeOffset? PublishedAt { get; set; }
     public required string Currency { get; set; }
     public Guid MainProductId { get; set; }
+
+    /// <summary>The seller's price the main terms were copied from (null for versions made before prices existed).</summary>
+    public Guid? MainPriceId { get; set; }
+
     public required string MainName { get; set; }
     public string MainDescription { get; set; } = "";
     public required PriceTerms MainPrice { get; set; }
@@ -48,6 +55,10 @@ public sealed class FunnelVersion
     public int WindowMinutes { get; set; } = 30;
 
     public Guid? EntryStepId { get; set; }
+
+    /// <summary>When the draft was last changed (or the version published).</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
     public List<OrderBump> Bumps { get; set; } = [];
     public List<OfferStep> Steps { get; set; } = [];
 }
@@ -59,6 +70,7 @@ public sealed class OrderBump
     public Guid FunnelVersionId { get; set; }
     public int Position { get; set; }
     public Guid ProductId { get; set; }
+    public Guid? PriceId { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
     public required PriceTerms Price { get; set; }
@@ -76,11 +88,23 @@ public sealed class OfferStep
     public Guid Id { get; set; }
     public Guid FunnelVersionId { get; set; }
     public int Position { get; set; }
+
+    /// <summary>
+    /// The seller's name for the step ("audio-offer"), unique in the funnel and kept from version to version:
+    /// the edges of the definition name it, and analytics compares a step across versions by it.
+    /// </summary>
+    public required string Key { get; set; }
+
     public OfferStepKind Kind { get; set; }
     public Guid ProductId { get; set; }
+    public Guid? PriceId { get; set; }
     public required string ProductName { get; set; }
+
     public required string Headline { get; set; }
     public string Body { get; set; } = "";
+
+    /// <summary>The seller's own terms for a recurring price, shown under the disclosure.</summary>
+    public string? Terms { get; set; }
     public required PriceTerms Price { get; set; }
     public Guid? OnAcceptStepId { get; set; }
     public Guid? OnDeclineStepId { get; set; }

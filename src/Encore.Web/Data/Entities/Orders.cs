@@ -34,6 +34,7 @@ public sealed class Order
     public DateTimeOffset? PaidAt { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
     public List<Charge> Charges { get; set; } = [];
+    public List<Refund> Refunds { get; set; } = [];
 }
 
 public enum OrderLineKind
@@ -44,7 +45,10 @@ public enum OrderLineKind
     Downsell = 3,
 }
 
-/// <summary>What was bought, at the price of the funnel version it was sold under. Inserted, never changed.</summary>
+/// <summary>
+/// What was bought, at the price of the funnel version it was sold under. Inserted once; only
+/// <see cref="RefundedAmount"/> ever moves, upward, by a conditional update that keeps it within <see cref="Amount"/>.
+/// </summary>
 public sealed class OrderLine
 {
     public Guid Id { get; set; }
@@ -59,7 +63,51 @@ public sealed class OrderLine
     public Guid? BumpId { get; set; }
     public Guid? StepId { get; set; }
     public Guid ChargeId { get; set; }
+
+    /// <summary>Refunded or being refunded (pending refunds reserve their amount), in minor units.</summary>
+    public long RefundedAmount { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+public enum RefundStatus
+{
+    /// <summary>Recorded and its amount reserved on the line; the gateway may or may not have it yet.</summary>
+    Pending = 0,
+
+    Succeeded = 1,
+
+    /// <summary>The gateway refused it: nothing was refunded and the reservation was released.</summary>
+    Failed = 2,
+
+    /// <summary>The gateway's answer never came back; the reconciler asks again with the same key.</summary>
+    Unknown = 3,
+}
+
+/// <summary>Money given back on one line of an order, through the gateway, once per idempotency key.</summary>
+public sealed class Refund
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public Guid OrderId { get; set; }
+    public Guid OrderLineId { get; set; }
+    public Guid ChargeId { get; set; }
+    public long Amount { get; set; }
+    public required string Currency { get; set; }
+    public string Reason { get; set; } = "";
+
+    /// <summary>The gateway idempotency key: derived from the request's key, so a retry never refunds twice.</summary>
+    public required string IdempotencyKey { get; set; }
+
+    public string? GatewayRefundId { get; set; }
+    public RefundStatus Status { get; set; }
+    public string? FailureMessage { get; set; }
+
+    /// <summary>Who asked: the signed-in seller user's e-mail or the API key's prefix.</summary>
+    public string RequestedBy { get; set; } = "";
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SettledAt { get; set; }
 }
 
 public enum ChargeKind

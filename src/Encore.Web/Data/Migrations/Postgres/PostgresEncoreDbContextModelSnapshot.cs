@@ -222,6 +222,11 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -275,6 +280,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
+                    b.Property<Guid?>("MainPriceId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("MainProductId")
                         .HasColumnType("uuid");
 
@@ -301,6 +309,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("WindowMinutes")
                         .HasColumnType("integer");
@@ -402,6 +413,11 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -416,6 +432,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<int>("Position")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("PriceId")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
 
@@ -423,6 +442,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<string>("Terms")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Price", "Encore.Web.Data.Entities.OfferStep.Price#PriceTerms", b1 =>
                         {
@@ -449,7 +472,8 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("FunnelVersionId");
+                    b.HasIndex("FunnelVersionId", "Key")
+                        .IsUnique();
 
                     b.ToTable("offer_steps", (string)null);
                 });
@@ -509,9 +533,13 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasIndex("ReceiptTokenHash")
                         .IsUnique();
 
+                    b.HasIndex("FunnelId", "PaidAt");
+
                     b.HasIndex("FunnelVersionId", "CreatedAt");
 
                     b.HasIndex("SellerId", "CreatedAt");
+
+                    b.HasIndex("SellerId", "Email");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -537,6 +565,9 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.Property<int>("Position")
                         .HasColumnType("integer");
+
+                    b.Property<Guid?>("PriceId")
+                        .HasColumnType("uuid");
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
@@ -617,6 +648,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("bigint");
+
                     b.Property<Guid?>("StepId")
                         .HasColumnType("uuid");
 
@@ -694,6 +728,8 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("FunnelVersionId", "CreatedAt");
+
                     b.ToTable("post_purchase_sessions", (string)null);
                 });
 
@@ -728,6 +764,126 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasIndex("SellerId");
 
                     b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.ProductPrice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Terms", "Encore.Web.Data.Entities.ProductPrice.Terms#PriceTerms", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("Amount")
+                                .HasColumnType("bigint");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("character varying(3)");
+
+                            b1.Property<string>("Interval")
+                                .HasMaxLength(32)
+                                .HasColumnType("character varying(32)");
+
+                            b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int>("TrialDays")
+                                .HasColumnType("integer");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SellerId", "ProductId");
+
+                    b.ToTable("prices", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ChargeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("GatewayRefundId")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("refunds", (string)null);
                 });
 
             modelBuilder.Entity("Encore.Web.Data.Entities.Seller", b =>
@@ -1244,6 +1400,15 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.Refund", b =>
+                {
+                    b.HasOne("Encore.Web.Data.Entities.Order", null)
+                        .WithMany("Refunds")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
@@ -1307,6 +1472,8 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Navigation("Charges");
 
                     b.Navigation("Lines");
+
+                    b.Navigation("Refunds");
                 });
 #pragma warning restore 612, 618
         }

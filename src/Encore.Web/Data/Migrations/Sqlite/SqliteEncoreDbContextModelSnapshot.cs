@@ -215,6 +215,11 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -268,6 +273,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("MainPriceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MainProductId")
                         .HasColumnType("TEXT");
 
@@ -294,6 +302,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("WindowMinutes")
                         .HasColumnType("INTEGER");
@@ -395,6 +406,11 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -409,12 +425,19 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("PriceId")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ProductName")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Terms")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Price", "Encore.Web.Data.Entities.OfferStep.Price#PriceTerms", b1 =>
@@ -442,7 +465,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("FunnelVersionId");
+                    b.HasIndex("FunnelVersionId", "Key")
+                        .IsUnique();
 
                     b.ToTable("offer_steps", (string)null);
                 });
@@ -502,9 +526,13 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasIndex("ReceiptTokenHash")
                         .IsUnique();
 
+                    b.HasIndex("FunnelId", "PaidAt");
+
                     b.HasIndex("FunnelVersionId", "CreatedAt");
 
                     b.HasIndex("SellerId", "CreatedAt");
+
+                    b.HasIndex("SellerId", "Email");
 
                     b.ToTable("orders", (string)null);
                 });
@@ -530,6 +558,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("PriceId")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT");
@@ -610,6 +641,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("ProductId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("RefundedAmount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("StepId")
                         .HasColumnType("TEXT");
 
@@ -687,6 +721,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasIndex("TokenHash")
                         .IsUnique();
 
+                    b.HasIndex("FunnelVersionId", "CreatedAt");
+
                     b.ToTable("post_purchase_sessions", (string)null);
                 });
 
@@ -721,6 +757,126 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasIndex("SellerId");
 
                     b.ToTable("products", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.ProductPrice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("TEXT");
+
+                    b.ComplexProperty(typeof(Dictionary<string, object>), "Terms", "Encore.Web.Data.Entities.ProductPrice.Terms#PriceTerms", b1 =>
+                        {
+                            b1.IsRequired();
+
+                            b1.Property<long>("Amount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Currency")
+                                .IsRequired()
+                                .HasMaxLength(3)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Interval")
+                                .HasMaxLength(32)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("TrialDays")
+                                .HasColumnType("INTEGER");
+                        });
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SellerId", "ProductId");
+
+                    b.ToTable("prices", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.Refund", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ChargeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GatewayRefundId")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrderLineId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique();
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("refunds", (string)null);
                 });
 
             modelBuilder.Entity("Encore.Web.Data.Entities.Seller", b =>
@@ -1233,6 +1389,15 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.Refund", b =>
+                {
+                    b.HasOne("Encore.Web.Data.Entities.Order", null)
+                        .WithMany("Refunds")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", null)
@@ -1296,6 +1461,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Navigation("Charges");
 
                     b.Navigation("Lines");
+
+                    b.Navigation("Refunds");
                 });
 #pragma warning restore 612, 618
         }
