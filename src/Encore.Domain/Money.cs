@@ -71,6 +71,32 @@ public readonly record struct Money
         return sign + currency.Symbol + number;
     }
 
+    /// <summary>
+    /// Reads an amount as a person types it in major units ("47", "47.5", "1,200.00", "$47.00") into minor
+    /// units of <paramref name="currency"/>. Refuses more decimals than the currency has, negative amounts
+    /// and amounts that would not fit: a typo must never become a different amount.
+    /// </summary>
+    public static bool TryParseMajor(string? text, string currency, out Money money)
+    {
+        money = default;
+        if (!Domain.Currency.TryGet(currency, out var info) || string.IsNullOrWhiteSpace(text) || text.Length > 40) return false;
+        var cleaned = text.Trim();
+        if (cleaned.StartsWith(info.Symbol.Trim(), StringComparison.Ordinal)) cleaned = cleaned[info.Symbol.Trim().Length..].Trim();
+        if (cleaned.EndsWith(info.Code, StringComparison.OrdinalIgnoreCase)) cleaned = cleaned[..^info.Code.Length].Trim();
+        if (!decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var major)) return false;
+        var minor = major * Pow10(info.MinorDigits);
+        if (minor != decimal.Truncate(minor) || minor > long.MaxValue / 100) return false;
+        money = new Money((long)minor, info.Code);
+        return true;
+    }
+
+    /// <summary>The amount in major units without a symbol, as a form field shows it: <c>47.00</c>, <c>1200</c>.</summary>
+    public string FormatMajor()
+    {
+        var digits = Domain.Currency.Get(Currency).MinorDigits;
+        return ((decimal)Amount / Pow10(digits)).ToString("F" + digits, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Formats with the currency code spelled out, e.g. <c>$97.00 USD</c>: what a disclosure states.</summary>
     public string FormatWithCode() => $"{Format()} {Currency}";
 

@@ -44,3 +44,39 @@ public sealed class MoneyTests
     public void Sum_of_nothing_is_zero_in_the_given_currency() =>
         Assert.Equal(Money.Zero("EUR"), Money.Sum([], "EUR"));
 }
+
+public sealed class MoneyParsingTests
+{
+    [Theory]
+    [InlineData("47", "USD", 4700)]
+    [InlineData("47.5", "USD", 4750)]
+    [InlineData(" $1,200.00 ", "USD", 120000)]
+    [InlineData("0.01", "USD", 1)]
+    [InlineData("97.00 usd", "USD", 9700)]
+    [InlineData("1200", "JPY", 1200)]
+    [InlineData("¥1,200", "JPY", 1200)]
+    public void Reads_what_a_person_types_into_minor_units(string text, string currency, long expected)
+    {
+        Assert.True(Money.TryParseMajor(text, currency, out var money));
+        Assert.Equal(new Money(expected, currency), money);
+    }
+
+    [Theory]
+    [InlineData("47.001", "USD")]
+    [InlineData("12.5", "JPY")]
+    [InlineData("-5", "USD")]
+    [InlineData("", "USD")]
+    [InlineData("forty", "USD")]
+    [InlineData("1e5", "USD")]
+    [InlineData("99999999999999999999999", "USD")]
+    [InlineData("10", "XYZ")]
+    public void Refuses_what_would_become_another_amount(string text, string currency) =>
+        Assert.False(Money.TryParseMajor(text, currency, out _));
+
+    [Fact]
+    public void Formats_major_units_for_a_form_field()
+    {
+        Assert.Equal("47.00", new Money(4700, "USD").FormatMajor());
+        Assert.Equal("1200", new Money(1200, "JPY").FormatMajor());
+    }
+}
