@@ -4,6 +4,7 @@ using Encore.Web.Features.Funnels;
 using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
+using Encore.Web.Features.Sellers.Funnels;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
 using Encore.Web.Payments;
@@ -43,6 +44,8 @@ builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
 builder.Services.AddSellerAuth();
 builder.Services.AddScoped<SellerApiKeys>();
+builder.Services.AddScoped<FunnelDefinitions>();
+builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
@@ -106,6 +109,7 @@ app.MapFunnelsApi();
 app.MapCheckoutApi();
 app.MapOffersApi();
 app.MapSellerApi();
+app.MapSellerFunnelsApi();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 

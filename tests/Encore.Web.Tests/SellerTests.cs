@@ -139,45 +139,6 @@ public abstract class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TA
     }
 
     [Fact]
-    public async Task The_lint_endpoint_explains_what_is_wrong_and_saves_nothing()
-    {
-        var api = ApiClient(await CreateApiKeyAsync((await SignUpAsync()).Client));
-        var funnelsBefore = await app.QueryAsync(db => db.Funnels.CountAsync());
-        var response = await api.PostAsJsonAsync("/api/v1/seller/funnels/lint", new
-        {
-            main = new { name = "Better Sleep", topics = new[] { "sleep" }, price = new { amount = 4700, currency = "USD" } },
-            steps = new object[]
-            {
-                new { id = "oto", productName = "Business coaching", topics = new[] { "business" }, price = new { amount = 9700, currency = "USD" },
-                      headline = "Last chance!", body = "Only 3 spots left", onDecline = "down" },
-                new { id = "down", productName = "Business mini", topics = new[] { "business" }, price = new { amount = 9700, currency = "USD" } },
-            },
-            entryStepId = "oto",
-        });
-        var body = await Buyer.ReadAsync(response, HttpStatusCode.OK);
-        Assert.True(body["blocksPublishing"]!.GetValue<bool>());
-        var codes = body["findings"]!.AsArray().Select(f => f!["code"]!.GetValue<string>()).ToList();
-        Assert.Contains("downsell-not-cheaper", codes);
-        Assert.Contains("unrelated-offer", codes);
-        Assert.Contains("fake-urgency", codes);
-        Assert.Equal(funnelsBefore, await app.QueryAsync(db => db.Funnels.CountAsync()));
-
-        var clean = await api.PostAsJsonAsync("/api/v1/seller/funnels/lint", new
-        {
-            main = new { name = "Calm Your Anxiety", topics = new[] { "anxiety" }, price = new { amount = 4700, currency = "USD" } },
-            steps = new[] { new { id = "oto", productName = "Audio program", topics = new[] { "anxiety" }, price = new { amount = 9700, currency = "USD" } } },
-            entryStepId = "oto",
-        });
-        var cleanBody = await Buyer.ReadAsync(clean, HttpStatusCode.OK);
-        Assert.False(cleanBody["blocksPublishing"]!.GetValue<bool>());
-        Assert.Empty(cleanBody["findings"]!.AsArray());
-
-        var bad = await api.PostAsJsonAsync("/api/v1/seller/funnels/lint", new { main = new { name = "X", price = new { amount = 1, currency = "usd" } } });
-        var problem = await Buyer.ProblemAsync(bad, HttpStatusCode.BadRequest);
-        Assert.NotNull(problem["errors"]!["main.price.currency"]);
-    }
-
-    [Fact]
     public async Task Production_refuses_to_start_with_the_default_demo_password()
     {
         TestDatabase.EnsureAvailable(app.Kind);

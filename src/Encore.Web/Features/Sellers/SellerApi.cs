@@ -1,15 +1,12 @@
-using Encore.Domain.Linting;
 using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Sellers.Products;
 using Encore.Web.Features.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Features.Sellers;
-
-public sealed record LintFindingDto(string Code, string Severity, string? StepId, string Message);
-
-public sealed record LintResponse(bool BlocksPublishing, IReadOnlyList<LintFindingDto> Findings);
 
 public sealed record ProductDto(Guid Id, string Name, string Description, IReadOnlyList<string> Topics);
 
@@ -19,32 +16,59 @@ public static class SellerApi
     public static IEndpointRouteBuilder MapSellerApi(this IEndpointRouteBuilder app)
     {
         var seller = app.MapGroup("/api/v1/seller").WithTags("Seller").RequireAuthorization(SellerAuth.ApiPolicy);
-        // Bodies are funnel definitions and products: 256 KB is generous, and bounds the linter's work per request.
         var bodyLimit = new RequestSizeLimitAttribute(256 * 1024);
-        seller.MapPost("/funnels/lint", Lint).WithName("LintFunnel").WithMetadata(bodyLimit)
-            .WithSummary("Checks a funnel definition against the offer linter's rules and returns the findings; saves nothing.")
-            .ProducesValidationProblem().ProducesProblem(401);
         seller.MapGet("/products", ListProducts).WithName("ListProducts").WithSummary("The seller's products.").ProducesProblem(401);
-        seller.MapGet("/products/{id:guid}", GetProduct).WithName("GetProduct").WithSummary("One of the seller's products.").ProducesProblem(401);
+        seller.MapGet("/products/{productId:guid}", GetProduct).WithName("GetProduct").WithSummary("One of the seller's products.").ProducesProblem(401);
         seller.MapPost("/products", CreateProduct).WithName("CreateProduct").WithMetadata(bodyLimit)
             .WithSummary("Adds a product: a name, a description, and the topics the offer linter compares.")
             .Produces<ProductDto>(201).ProducesValidationProblem().ProducesProblem(401);
-        seller.MapPut("/products/{id:guid}", UpdateProduct).WithName("UpdateProduct").WithMetadata(bodyLimit)
+        seller.MapPut("/products/{productId:guid}", UpdateProduct).WithName("UpdateProduct").WithMetadata(bodyLimit)
             .WithSummary("Changes a product. Published funnel versions keep the names they were published with.")
             .Produces<ProductDto>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(404);
+        seller.MapGet("/products/{productId:guid}/prices", ListPrices).WithName("ListPrices")
+            .WithSummary("A product's prices, archived ones included.").ProducesProblem(401).ProducesProblem(404);
+        seller.MapPost("/products/{productId:guid}/prices", CreatePrice).WithName("CreatePrice").WithMetadata(bodyLimit)
+            .WithSummary("Adds a price to a product: minor units and currency, one-time or recurring (interval, count, optional trial days). Prices never change; archive one and add another.")
+            .Produces<PriceDto>(201).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(404);
+        seller.MapPost("/prices/{priceId:guid}/archive", ArchivePrice).WithName("ArchivePrice")
+            .WithSummary("Archives a price: drafts can no longer use it; published versions keep what they froze.")
+            .Produces<PriceDto>().ProducesProblem(401).ProducesProblem(404);
         return app;
     }
 
-    private static Results<Ok<LintResponse>, ValidationProblem> Lint(FunnelDefinitionDto? body)
+    private static async Task<IResult> ListPrices(Guid productId, HttpContext http, EncoreDbContext db)
     {
-        if (body is null) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A funnel definition is required."] });
-        var (definition, errors) = body.ToDefinition();
-        if (definition is null) return TypedResults.ValidationProblem(errors);
-        var findings = OfferLinter.Lint(definition);
-        return TypedResults.Ok(new LintResponse(
-            OfferLinter.BlocksPublishing(findings),
-            findings.Select(f => new LintFindingDto(f.Code, f.Severity.ToString().ToLowerInvariant(), f.StepId, f.Message)).ToList()));
+        var sellerId = http.User.SellerId();
+        if (!await db.Products.AnyAsync(p => p.Id == productId && p.SellerId == sellerId, http.RequestAborted)) return ProductNotFound();
+        var prices = await db.Prices.AsNoTracking().Where(p => p.ProductId == productId && p.SellerId == sellerId)
+            .OrderBy(p => p.CreatedAt).ToListAsync(http.RequestAborted);
+        return TypedResults.Ok(prices.Select(PriceDto.From).ToList());
     }
+
+    private static async Task<IResult> CreatePrice(Guid productId, PriceRequest? body, HttpContext http, EncoreDbContext db, TimeProvider clock)
+    {
+        if (body is null) return ApiProblems.Invalid("body", "A price is required.");
+        var sellerId = http.User.SellerId();
+        if (!await db.Products.AnyAsync(p => p.Id == productId && p.SellerId == sellerId, http.RequestAborted)) return ProductNotFound();
+        var (price, errors) = body.Validate();
+        if (price is null) return TypedResults.ValidationProblem(errors);
+        var row = new ProductPrice { Id = Guid.CreateVersion7(), SellerId = sellerId, ProductId = productId, Terms = PriceTerms.From(price), CreatedAt = clock.GetUtcNow() };
+        db.Prices.Add(row);
+        await db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.Created($"/api/v1/seller/products/{productId}/prices", PriceDto.From(row));
+    }
+
+    private static async Task<IResult> ArchivePrice(Guid priceId, HttpContext http, EncoreDbContext db)
+    {
+        var sellerId = http.User.SellerId();
+        var price = await db.Prices.FirstOrDefaultAsync(p => p.Id == priceId && p.SellerId == sellerId, http.RequestAborted);
+        if (price is null) return ApiProblems.Problem(404, "not_found", "Price not found", "You have no price with this id.");
+        price.Archived = true;
+        await db.SaveChangesAsync(http.RequestAborted);
+        return TypedResults.Ok(PriceDto.From(price));
+    }
+
+    private static IResult ProductNotFound() => ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.");
 
     private static async Task<Ok<List<ProductDto>>> ListProducts(HttpContext http, EncoreDbContext db)
     {
@@ -57,7 +81,7 @@ public static class SellerApi
     private static async Task<IResult> CreateProduct(ProductRequest? body, HttpContext http, EncoreDbContext db, TimeProvider clock)
     {
         if (ProductRequest.Validate(body) is { } errors) return TypedResults.ValidationProblem(errors);
-        var product = new Data.Entities.Product
+        var product = new Product
         {
             Id = Guid.CreateVersion7(),
             SellerId = http.User.SellerId(),
@@ -71,11 +95,11 @@ public static class SellerApi
         return TypedResults.Created($"/api/v1/seller/products/{product.Id}", new ProductDto(product.Id, product.Name, product.Description, product.Topics));
     }
 
-    private static async Task<IResult> UpdateProduct(Guid id, ProductRequest? body, HttpContext http, EncoreDbContext db)
+    private static async Task<IResult> UpdateProduct(Guid productId, ProductRequest? body, HttpContext http, EncoreDbContext db)
     {
         if (ProductRequest.Validate(body) is { } errors) return TypedResults.ValidationProblem(errors);
         var sellerId = http.User.SellerId();
-        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == id && p.SellerId == sellerId, http.RequestAborted);
+        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == productId && p.SellerId == sellerId, http.RequestAborted);
         if (product is null) return ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.");
         product.Name = body!.Name!.Trim();
         product.Description = body.Description?.Trim() ?? "";
@@ -84,10 +108,10 @@ public static class SellerApi
         return TypedResults.Ok(new ProductDto(product.Id, product.Name, product.Description, product.Topics));
     }
 
-    private static async Task<IResult> GetProduct(Guid id, HttpContext http, EncoreDbContext db)
+    private static async Task<IResult> GetProduct(Guid productId, HttpContext http, EncoreDbContext db)
     {
         var sellerId = http.User.SellerId();
-        var product = await db.Products.AsNoTracking().Where(p => p.Id == id && p.SellerId == sellerId)
+        var product = await db.Products.AsNoTracking().Where(p => p.Id == productId && p.SellerId == sellerId)
             .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Topics)).FirstOrDefaultAsync(http.RequestAborted);
         return product is null
             ? ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.")
