@@ -5,6 +5,7 @@ using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
 using Encore.Web.Features.Sellers.Funnels;
+using Encore.Web.Features.Sellers.Products;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
 using Encore.Web.Payments;
@@ -44,6 +45,7 @@ builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
 builder.Services.AddSellerAuth();
 builder.Services.AddScoped<SellerApiKeys>();
+builder.Services.AddScoped<Catalog>();
 builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddRazorPages(options =>

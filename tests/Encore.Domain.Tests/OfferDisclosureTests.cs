@@ -23,6 +23,17 @@ public sealed class OfferDisclosureTests
     }
 
     [Fact]
+    public void The_sellers_own_terms_are_part_of_what_is_agreed_and_of_its_hash()
+    {
+        var price = new Price(new Money(2900, "USD"), new Recurrence(BillingInterval.Month));
+        var plain = OfferDisclosure.For(Terms(price));
+        var withTerms = OfferDisclosure.For(Terms(price) with { SellerTerms = "  Cancel any time from your account page.  " });
+        Assert.EndsWith("Calm Mind Coaching's terms for this offer: Cancel any time from your account page.", withTerms.Text);
+        Assert.NotEqual(plain.Sha256, withTerms.Sha256);
+        Assert.Equal(plain, OfferDisclosure.For(Terms(price) with { SellerTerms = " " }));
+    }
+
+    [Fact]
     public void Hash_is_lowercase_hex_sha256_of_the_utf8_text()
     {
         var disclosure = OfferDisclosure.For(Terms(new Price(new Money(9700, "USD"))));

@@ -11,10 +11,12 @@ public sealed record OfferTerms(
     Price Price,
     string CardBrand,
     string CardLast4,
-    DateOnly Today);
+    DateOnly Today,
+    string? SellerTerms = null);
 
 /// <summary>
-/// The exact words a buyer agrees to with one click: what, how much, how often and which card.
+/// The exact words a buyer agrees to with one click: what, how much, how often and which card, followed by
+/// the seller's own terms for the offer when it has any, so the consent record keeps everything that was agreed.
 /// The same terms always give the same text, so the hash a client sends back proves which text it showed.
 /// </summary>
 public sealed record OfferDisclosure(string Text, string Sha256, string AcceptLabel)
@@ -40,6 +42,8 @@ public sealed record OfferDisclosure(string Text, string Sha256, string AcceptLa
             text.Append($"until you cancel. You can cancel at any time by writing to {terms.SupportEmail}; ")
                 .Append("cancelling stops future charges.");
         }
+        if (!string.IsNullOrWhiteSpace(terms.SellerTerms))
+            text.Append($" {terms.SellerName}'s terms for this offer: {terms.SellerTerms.Trim()}");
         var value = text.ToString();
         return new OfferDisclosure(value, HashOf(value), label);
     }

@@ -27,7 +27,7 @@ public sealed class PublishedFunnel
             .Select(b => new BumpItem(b.Id, b.ProductId, b.Name, b.Description, b.Price.ToPrice()))
             .ToList();
         Steps = version.Steps.ToDictionary(s => s.Id, s => new StepItem(
-            s.Id, s.Position, s.Kind, s.ProductId, s.ProductName, s.Headline, s.Body, s.Price.ToPrice(), s.OnAcceptStepId, s.OnDeclineStepId));
+            s.Id, s.Position, s.Kind, s.ProductId, s.ProductName, s.Headline, s.Body, s.Price.ToPrice(), s.OnAcceptStepId, s.OnDeclineStepId, s.Key, s.Terms));
         EntryStepId = version.EntryStepId;
         Graph = new FunnelGraph(version.EntryStepId, Steps.Values.Select(s => new StepEdges(s.Id, s.OnAccept, s.OnDecline)));
     }
@@ -66,4 +66,6 @@ public sealed record StepItem(
     string Body,
     Price Price,
     Guid? OnAccept,
-    Guid? OnDecline);
+    Guid? OnDecline,
+    string Key = "",
+    string? Terms = null);

@@ -193,7 +193,7 @@ public sealed class OfferService(
     public OfferDisclosure Disclose(PublishedFunnel funnel, StepItem step, OfferSessionRow row) =>
         OfferDisclosure.For(new OfferTerms(
             funnel.SellerName, funnel.SupportEmail, step.Name, step.Price,
-            row.CardBrand ?? "card", row.CardLast4 ?? "????", DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+            row.CardBrand ?? "card", row.CardLast4 ?? "????", DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), step.Terms));
 
     private OfferView ToView(OfferSessionRow row, PublishedFunnel funnel)
     {

@@ -64,3 +64,6 @@ public sealed record AcceptResult(
     Data.Entities.Charge? Charge = null,
     string? ActionUrl = null,
     string? Message = null);
+
+/// <summary>What the offer copy partial shows: the step, the exact disclosure and the saved card.</summary>
+public sealed record OfferCopy(StepItem Step, OfferDisclosure Disclosure, string CardBrand, string CardLast4);

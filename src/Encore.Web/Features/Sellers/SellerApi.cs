@@ -8,7 +8,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Features.Sellers;
 
-public sealed record ProductDto(Guid Id, string Name, string Description, IReadOnlyList<string> Topics);
+public sealed record ProductDto(Guid Id, string Name, string Description, IReadOnlyList<string> Topics)
+{
+    public static ProductDto From(Product product) => new(product.Id, product.Name, product.Description, product.Topics);
+}
 
 /// <summary>The seller API: authenticated by API key, every query scoped to the key's seller.</summary>
 public static class SellerApi
@@ -36,85 +39,45 @@ public static class SellerApi
         return app;
     }
 
-    private static async Task<IResult> ListPrices(Guid productId, HttpContext http, EncoreDbContext db)
+    private static async Task<IResult> ListPrices(Guid productId, HttpContext http, Catalog catalog) =>
+        await catalog.PricesAsync(http.User.SellerId(), productId, http.RequestAborted) is { } prices
+            ? TypedResults.Ok(prices.Select(PriceDto.From).ToList())
+            : ProductNotFound();
+
+    private static async Task<IResult> CreatePrice(Guid productId, PriceRequest? body, HttpContext http, Catalog catalog)
     {
-        var sellerId = http.User.SellerId();
-        if (!await db.Products.AnyAsync(p => p.Id == productId && p.SellerId == sellerId, http.RequestAborted)) return ProductNotFound();
-        var prices = await db.Prices.AsNoTracking().Where(p => p.ProductId == productId && p.SellerId == sellerId)
-            .OrderBy(p => p.CreatedAt).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(prices.Select(PriceDto.From).ToList());
+        var (price, errors) = await catalog.CreatePriceAsync(http.User.SellerId(), productId, body, http.RequestAborted);
+        if (errors is not null) return TypedResults.ValidationProblem(errors);
+        return price is null ? ProductNotFound() : TypedResults.Created($"/api/v1/seller/products/{productId}/prices", PriceDto.From(price));
     }
 
-    private static async Task<IResult> CreatePrice(Guid productId, PriceRequest? body, HttpContext http, EncoreDbContext db, TimeProvider clock)
-    {
-        if (body is null) return ApiProblems.Invalid("body", "A price is required.");
-        var sellerId = http.User.SellerId();
-        if (!await db.Products.AnyAsync(p => p.Id == productId && p.SellerId == sellerId, http.RequestAborted)) return ProductNotFound();
-        var (price, errors) = body.Validate();
-        if (price is null) return TypedResults.ValidationProblem(errors);
-        var row = new ProductPrice { Id = Guid.CreateVersion7(), SellerId = sellerId, ProductId = productId, Terms = PriceTerms.From(price), CreatedAt = clock.GetUtcNow() };
-        db.Prices.Add(row);
-        await db.SaveChangesAsync(http.RequestAborted);
-        return TypedResults.Created($"/api/v1/seller/products/{productId}/prices", PriceDto.From(row));
-    }
-
-    private static async Task<IResult> ArchivePrice(Guid priceId, HttpContext http, EncoreDbContext db)
-    {
-        var sellerId = http.User.SellerId();
-        var price = await db.Prices.FirstOrDefaultAsync(p => p.Id == priceId && p.SellerId == sellerId, http.RequestAborted);
-        if (price is null) return ApiProblems.Problem(404, "not_found", "Price not found", "You have no price with this id.");
-        price.Archived = true;
-        await db.SaveChangesAsync(http.RequestAborted);
-        return TypedResults.Ok(PriceDto.From(price));
-    }
+    private static async Task<IResult> ArchivePrice(Guid priceId, HttpContext http, Catalog catalog) =>
+        await catalog.ArchivePriceAsync(http.User.SellerId(), priceId, http.RequestAborted) is { } price
+            ? TypedResults.Ok(PriceDto.From(price))
+            : ApiProblems.Problem(404, "not_found", "Price not found", "You have no price with this id.");
 
     private static IResult ProductNotFound() => ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.");
 
-    private static async Task<Ok<List<ProductDto>>> ListProducts(HttpContext http, EncoreDbContext db)
-    {
-        var sellerId = http.User.SellerId();
-        var products = await db.Products.AsNoTracking().Where(p => p.SellerId == sellerId).OrderBy(p => p.Name)
-            .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Topics)).ToListAsync(http.RequestAborted);
-        return TypedResults.Ok(products);
-    }
+    private static async Task<Ok<List<ProductDto>>> ListProducts(HttpContext http, Catalog catalog) =>
+        TypedResults.Ok((await catalog.ProductsAsync(http.User.SellerId(), http.RequestAborted)).Select(ProductDto.From).ToList());
 
-    private static async Task<IResult> CreateProduct(ProductRequest? body, HttpContext http, EncoreDbContext db, TimeProvider clock)
+    private static async Task<IResult> CreateProduct(ProductRequest? body, HttpContext http, Catalog catalog)
     {
-        if (ProductRequest.Validate(body) is { } errors) return TypedResults.ValidationProblem(errors);
-        var product = new Product
-        {
-            Id = Guid.CreateVersion7(),
-            SellerId = http.User.SellerId(),
-            Name = body!.Name!.Trim(),
-            Description = body.Description?.Trim() ?? "",
-            Topics = ProductRequest.CleanTopics(body.Topics),
-            CreatedAt = clock.GetUtcNow(),
-        };
-        db.Products.Add(product);
-        await db.SaveChangesAsync(http.RequestAborted);
-        return TypedResults.Created($"/api/v1/seller/products/{product.Id}", new ProductDto(product.Id, product.Name, product.Description, product.Topics));
-    }
-
-    private static async Task<IResult> UpdateProduct(Guid productId, ProductRequest? body, HttpContext http, EncoreDbContext db)
-    {
-        if (ProductRequest.Validate(body) is { } errors) return TypedResults.ValidationProblem(errors);
-        var sellerId = http.User.SellerId();
-        var product = await db.Products.FirstOrDefaultAsync(p => p.Id == productId && p.SellerId == sellerId, http.RequestAborted);
-        if (product is null) return ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.");
-        product.Name = body!.Name!.Trim();
-        product.Description = body.Description?.Trim() ?? "";
-        product.Topics = ProductRequest.CleanTopics(body.Topics);
-        await db.SaveChangesAsync(http.RequestAborted);
-        return TypedResults.Ok(new ProductDto(product.Id, product.Name, product.Description, product.Topics));
-    }
-
-    private static async Task<IResult> GetProduct(Guid productId, HttpContext http, EncoreDbContext db)
-    {
-        var sellerId = http.User.SellerId();
-        var product = await db.Products.AsNoTracking().Where(p => p.Id == productId && p.SellerId == sellerId)
-            .Select(p => new ProductDto(p.Id, p.Name, p.Description, p.Topics)).FirstOrDefaultAsync(http.RequestAborted);
+        var (product, errors) = await catalog.CreateProductAsync(http.User.SellerId(), body, http.RequestAborted);
         return product is null
-            ? ApiProblems.Problem(404, "not_found", "Product not found", "You have no product with this id.")
-            : TypedResults.Ok(product);
+            ? TypedResults.ValidationProblem(errors!)
+            : TypedResults.Created($"/api/v1/seller/products/{product.Id}", ProductDto.From(product));
     }
+
+    private static async Task<IResult> UpdateProduct(Guid productId, ProductRequest? body, HttpContext http, Catalog catalog)
+    {
+        var (product, errors) = await catalog.UpdateProductAsync(http.User.SellerId(), productId, body, http.RequestAborted);
+        if (errors is not null) return TypedResults.ValidationProblem(errors);
+        return product is null ? ProductNotFound() : TypedResults.Ok(ProductDto.From(product));
+    }
+
+    private static async Task<IResult> GetProduct(Guid productId, HttpContext http, Catalog catalog) =>
+        await catalog.ProductAsync(http.User.SellerId(), productId, http.RequestAborted) is { } product
+            ? TypedResults.Ok(ProductDto.From(product))
+            : ProductNotFound();
 }

@@ -1,4 +1,4 @@
-namespace Encore.Web.Features.Sellers;
+namespace Encore.Web.Features.Sellers.Products;
 
 /// <summary>A product as the seller API takes it. Topics say what it is about; the linter compares them.</summary>
 public sealed record ProductRequest(string? Name, string? Description, IReadOnlyList<string>? Topics)

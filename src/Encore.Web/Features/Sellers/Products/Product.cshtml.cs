@@ -1,0 +1,62 @@
+using Encore.Domain;
+using Encore.Web.Data.Entities;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Encore.Web.Features.Sellers.Products;
+
+/// <summary>One product: edit it, add prices, archive prices.</summary>
+public sealed class ProductModel(Catalog catalog) : PageModel
+{
+    public Product Product { get; private set; } = null!;
+    public List<ProductPrice> Prices { get; private set; } = [];
+    public Dictionary<string, string[]> Errors { get; private set; } = [];
+
+    [FromRoute] public Guid ProductId { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await LoadAsync(cancellationToken) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostEditAsync(string? name, string? description, string? topics, CancellationToken cancellationToken)
+    {
+        var (product, errors) = await catalog.UpdateProductAsync(User.SellerId(), ProductId, new ProductRequest(name, description, IndexModel.SplitTopics(topics)), cancellationToken);
+        if (product is null && errors is null) return NotFound();
+        if (errors is null) return Redirect($"/seller/products/{ProductId}");
+        Errors = errors;
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    /// <param name="amount">Major units as typed: "47" or "47.00".</param>
+    /// <param name="interval">"once", or day, week, month or year.</param>
+    public async Task<IActionResult> OnPostPriceAsync(
+        string? amount, string? currency, string? interval, int intervalCount, int trialDays, CancellationToken cancellationToken)
+    {
+        if (!Money.TryParseMajor(amount, currency ?? "", out var money))
+        {
+            Errors = new() { ["amount"] = [$"Type the amount in {currency}, like 47 or 47.00."] };
+            return await LoadAsync(cancellationToken) ? Page() : NotFound();
+        }
+        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount), trialDays);
+        var (price, errors) = await catalog.CreatePriceAsync(User.SellerId(), ProductId, new PriceRequest(money.Amount, currency, recurring), cancellationToken);
+        if (price is null && errors is null) return NotFound();
+        if (errors is null) return Redirect($"/seller/products/{ProductId}#prices");
+        Errors = errors;
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    public async Task<IActionResult> OnPostArchiveAsync(Guid priceId, CancellationToken cancellationToken)
+    {
+        var prices = await catalog.PricesAsync(User.SellerId(), ProductId, cancellationToken);
+        if (prices is null || prices.All(p => p.Id != priceId)) return NotFound();
+        await catalog.ArchivePriceAsync(User.SellerId(), priceId, cancellationToken);
+        return Redirect($"/seller/products/{ProductId}#prices");
+    }
+
+    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    {
+        if (await catalog.ProductAsync(User.SellerId(), ProductId, cancellationToken) is not { } product) return false;
+        Product = product;
+        Prices = (await catalog.PricesAsync(User.SellerId(), ProductId, cancellationToken))!;
+        return true;
+    }
+}
