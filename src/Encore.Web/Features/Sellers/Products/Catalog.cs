@@ -50,9 +50,10 @@ public sealed class Catalog(EncoreDbContext db, TimeProvider clock)
     public async Task<(Product? Product, Dictionary<string, string[]>? Errors)> UpdateProductAsync(
         Guid sellerId, Guid productId, ProductRequest? request, CancellationToken cancellationToken)
     {
-        if (ProductRequest.Validate(request) is { } errors) return (null, errors);
+        // Ownership first: another seller's id is "not found" whatever the body says.
         var product = await db.Products.FirstOrDefaultAsync(p => p.Id == productId && p.SellerId == sellerId, cancellationToken);
         if (product is null) return (null, null);
+        if (ProductRequest.Validate(request) is { } errors) return (null, errors);
         product.Name = request!.Name!.Trim();
         product.Description = request.Description?.Trim() ?? "";
         product.Topics = ProductRequest.CleanTopics(request.Topics);

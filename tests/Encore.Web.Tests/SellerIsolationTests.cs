@@ -1,0 +1,168 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.RazorPages.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Web.Tests;
+
+/// <summary>
+/// The wall between sellers, route by route: a seller tries every seller page, page handler and API route
+/// with another seller's ids and gets 404 every time, never the data, and nothing of the other seller changes.
+/// The routes are read from the running app, so a new seller route is covered (or fails here) the day it is added.
+/// </summary>
+public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    private static readonly string[] SellerPrefixes = ["/seller", "/api/v1/seller"];
+
+    [Fact]
+    public async Task Every_seller_route_answers_404_to_another_sellers_ids_and_changes_nothing()
+    {
+        var victim = await VictimIdsAsync();
+        var before = await SnapshotAsync();
+        var (intruderPages, _) = await app.SignUpAsync("Intruder Ltd");
+        var intruderApi = app.ApiClient(await Sellers.CreateApiKeyAsync(intruderPages));
+        var token = (await FormPage.GetAsync(intruderPages, "/seller")).AntiforgeryToken;
+
+        var tried = new List<string>();
+        var failures = new List<string>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            if (!SellerPrefixes.Any(p => pattern == p || pattern.StartsWith(p + "/", StringComparison.Ordinal))) continue;
+            var parameters = endpoint.RoutePattern.Parameters;
+            if (parameters.Count == 0) continue;
+
+            var path = pattern;
+            foreach (var parameter in parameters)
+            {
+                if (!victim.TryGetValue(parameter.Name, out var id))
+                {
+                    failures.Add($"{pattern}: no other seller's id for route parameter {{{parameter.Name}}}; add it to this test");
+                    continue;
+                }
+                path = System.Text.RegularExpressions.Regex.Replace(path, "\\{" + parameter.Name + "[^}]*\\}", id);
+            }
+
+            var page = endpoint.Metadata.GetMetadata<PageActionDescriptor>();
+            if (page is not null)
+            {
+                tried.Add("GET " + path);
+                await ExpectNotFoundAsync(failures, "GET " + path, await intruderPages.GetAsync(path));
+                var compiled = page as CompiledPageActionDescriptor
+                    ?? await app.Services.GetRequiredService<PageLoader>().LoadAsync(page, EndpointMetadataCollection.Empty);
+                foreach (var handler in compiled.HandlerMethods.Where(h => string.Equals(h.HttpMethod, "POST", StringComparison.OrdinalIgnoreCase)))
+                {
+                    var url = handler.Name is null ? path : $"{path}?handler={handler.Name}";
+                    tried.Add("POST " + url);
+                    var form = new FormUrlEncodedContent(new Dictionary<string, string>
+                    {
+                        ["__RequestVerificationToken"] = token, ["index"] = "0", ["priceId"] = victim["priceId"], ["amount"] = "1", ["id"] = "x",
+                    });
+                    await ExpectNotFoundAsync(failures, "POST " + url, await intruderPages.PostAsync(url, form));
+                }
+                continue;
+            }
+
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                tried.Add($"{method} {path}");
+                var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method is "POST" or "PUT")
+                {
+                    request.Content = JsonContent.Create(PlausibleBody(pattern, victim));
+                    request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+                }
+                await ExpectNotFoundAsync(failures, $"{method} {path}", await intruderApi.SendAsync(request));
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\nTried: " + string.Join("\n", tried));
+        Assert.Contains(tried, t => t.StartsWith("GET /api/v1/seller/products/", StringComparison.Ordinal));
+        Assert.True(tried.Any(t => t.StartsWith("POST /seller/funnels/", StringComparison.Ordinal) && t.Contains("handler=publish", StringComparison.OrdinalIgnoreCase)), string.Join("\n", tried));
+        Assert.True(tried.Count >= 20, "Only tried: " + string.Join(", ", tried));
+        Assert.Equal(before, await SnapshotAsync());
+
+        // Lists without ids show the intruder nothing of the other seller.
+        foreach (var list in new[] { "/api/v1/seller/products", "/api/v1/seller/funnels" })
+            Assert.DoesNotContain("Calm", await intruderApi.GetStringAsync(list));
+        foreach (var list in new[] { "/seller", "/seller/products" })
+            Assert.DoesNotContain("Calm Your Anxiety", await intruderPages.GetStringAsync(list));
+    }
+
+    private static async Task ExpectNotFoundAsync(List<string> failures, string call, HttpResponseMessage response)
+    {
+        if (response.StatusCode == HttpStatusCode.NotFound) return;
+        var body = await response.Content.ReadAsStringAsync();
+        failures.Add($"{call}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 200)]}");
+    }
+
+    /// <summary>A body the route would accept from its owner, so that only ownership can make it fail.</summary>
+    private static object PlausibleBody(string pattern, IReadOnlyDictionary<string, string> victim) => pattern switch
+    {
+        _ when pattern.EndsWith("/draft", StringComparison.Ordinal) => new { main = new { priceId = victim["priceId"] } },
+        _ when pattern.EndsWith("/prices", StringComparison.Ordinal) => new { amount = 100, currency = "USD" },
+        _ when pattern.EndsWith("/refunds", StringComparison.Ordinal) => new { amount = 1, reason = "test" },
+        _ when pattern.Contains("/products/", StringComparison.Ordinal) => new { name = "Taken over", topics = new[] { "x" } },
+        _ => new { },
+    };
+
+    /// <summary>The demo seller's ids, with a paid order, an accepted offer (so a consent record) and a refund.</summary>
+    private async Task<Dictionary<string, string>> VictimIdsAsync()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<EncoreDbContext>();
+        var order = await db.Orders.Include(o => o.Lines).SingleAsync(o => o.Id == buyer.OrderId);
+        var line = order.Lines.First(l => l.Kind == OrderLineKind.Main);
+        var refund = new Refund
+        {
+            Id = Guid.CreateVersion7(), SellerId = order.SellerId, OrderId = order.Id, OrderLineId = line.Id, ChargeId = line.ChargeId,
+            Amount = 100, Currency = order.Currency, IdempotencyKey = "isolation:" + Guid.NewGuid(), Status = RefundStatus.Failed,
+            FailureMessage = "test row", CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Refunds.Add(refund);
+        await db.SaveChangesAsync();
+        return new Dictionary<string, string>
+        {
+            ["funnelId"] = DemoSeed.FunnelId.ToString(),
+            ["versionId"] = DemoSeed.VersionId.ToString(),
+            ["productId"] = (await db.Products.FirstAsync(p => p.SellerId == DemoSeed.SellerId)).Id.ToString(),
+            ["priceId"] = (await db.Prices.FirstAsync(p => p.SellerId == DemoSeed.SellerId)).Id.ToString(),
+            ["orderId"] = order.Id.ToString(),
+            ["lineId"] = line.Id.ToString(),
+            ["consentId"] = (await db.ConsentRecords.FirstAsync(c => c.OrderId == order.Id)).Id.ToString(),
+            ["refundId"] = refund.Id.ToString(),
+        };
+    }
+
+    /// <summary>Everything of the demo seller an intruder might change.</summary>
+    private Task<string> SnapshotAsync() => app.QueryAsync(async db =>
+    {
+        var text = new StringBuilder();
+        foreach (var p in await db.Products.Where(p => p.SellerId == DemoSeed.SellerId).OrderBy(p => p.Id).ToListAsync())
+            text.AppendLine($"{p.Id} {p.Name} {string.Join(",", p.Topics)}");
+        foreach (var p in await db.Prices.Where(p => p.SellerId == DemoSeed.SellerId).OrderBy(p => p.Id).ToListAsync())
+            text.AppendLine($"{p.Id} {p.Terms.Amount} {p.Archived}");
+        foreach (var v in await db.FunnelVersions.Where(v => v.SellerId == DemoSeed.SellerId).OrderBy(v => v.Id).ToListAsync())
+            text.AppendLine($"{v.Id} {v.Number} {v.Status} {v.UpdatedAt:O}");
+        var funnel = await db.Funnels.SingleAsync(f => f.Id == DemoSeed.FunnelId);
+        text.AppendLine($"{funnel.Name} {funnel.Slug} {funnel.PublishedVersionId}");
+        text.AppendLine($"lines {await db.OrderLines.SumAsync(l => l.RefundedAmount)} refunds {await db.Refunds.CountAsync()} keys {await db.SellerApiKeys.CountAsync(k => k.SellerId == DemoSeed.SellerId && k.RevokedAt == null)}");
+        text.AppendLine($"sandbox refunds {await db.SandboxRefunds.CountAsync()}");
+        return text.ToString();
+    });
+}
+
+public sealed class SellerIsolationTests_Sqlite(SqliteApp app) : SellerIsolationTests<SqliteApp>(app);
+
+public sealed class SellerIsolationTests_Postgres(PostgresApp app) : SellerIsolationTests<PostgresApp>(app);
