@@ -17,7 +17,7 @@ public sealed record MapEdge(string Path, string Label, double LabelX, double La
 /// </summary>
 public sealed class FunnelMap
 {
-    public const double BoxWidth = 190;
+    public const double BoxWidth = 220;
     public const double BoxHeight = 76;
     private const double ColumnGap = 90;
     private const double RowGap = 34;
