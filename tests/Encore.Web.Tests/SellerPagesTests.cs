@@ -82,6 +82,10 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         Assert.Contains("Published: buyers now get version 1", editor.Html);
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync($"/f/{slug}")).StatusCode);
 
+        // Saving what is already published changes nothing and starts no draft.
+        await PostOkAsync(seller, editor, editorUrl + "?handler=entry", ("entryStepId", "program"));
+        Assert.Contains("Nothing changed.", (await FormPage.GetAsync(seller, editorUrl)).Html);
+
         // An edit after publishing starts version 2 as a draft; buyers still get version 1.
         await PostOkAsync(seller, editor, editorUrl + "?handler=removeStep", ("index", "1"));
         editor = await FormPage.GetAsync(seller, editorUrl);

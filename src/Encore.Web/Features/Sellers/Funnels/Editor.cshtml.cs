@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Encore.Domain.Linting;
 using Encore.Web.Data.Entities;
 using Microsoft.AspNetCore.Mvc;
@@ -127,6 +128,11 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
     {
         if (!await LoadAsync(cancellationToken)) return NotFound();
         var attempted = change(Definition);
+        if (Version is not null && JsonSerializer.Serialize(attempted) == JsonSerializer.Serialize(Definition))
+        {
+            Flash = "Nothing changed."; // and no draft is started for it
+            return Redirect($"/seller/funnels/{FunnelId}");
+        }
         var result = await drafts.SaveAsync(User.SellerId(), FunnelId, attempted, cancellationToken);
         switch (result.Status)
         {
