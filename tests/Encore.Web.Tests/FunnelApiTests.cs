@@ -122,6 +122,41 @@ public abstract class FunnelApiTests<TApp>(TApp app) : IClassFixture<TApp> where
     }
 
     [Fact]
+    public async Task A_checkout_shown_before_a_publish_is_refused_rather_than_charged_at_prices_the_buyer_did_not_see()
+    {
+        var (api, shop) = await ShopAsync();
+        var slug = NewSlug();
+        var funnelId = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/funnels", shop.Definition(slug)), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnelId}/publish", null), HttpStatusCode.OK);
+
+        var browser = app.CreateClient();
+        var form = await FormPage.GetAsync(browser, $"/f/{slug}");
+        Assert.Equal("1", form.Value("Input.Version"));
+
+        // The seller publishes version 2 with the main product at another price while the buyer reads the page.
+        var dearer = await PriceAsync(api, shop.Course, 5900);
+        var definition = System.Text.Json.JsonSerializer.SerializeToNode(shop.Definition(slug))!;
+        definition["main"] = new JsonObject { ["priceId"] = dearer };
+        await Buyer.ReadAsync(await api.PutAsJsonAsync($"/api/v1/seller/funnels/{funnelId}/draft", definition), HttpStatusCode.OK);
+        await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnelId}/publish", null), HttpStatusCode.OK);
+        var ordersBefore = await app.QueryAsync(db => db.Orders.CountAsync());
+
+        var paid = await form.PostAsync(browser, $"/f/{slug}",
+            ("Input.CheckoutKey", form.Value("Input.CheckoutKey")), ("Input.Version", "1"), ("Input.Email", "late@example.com"), ("Input.Name", "Late Buyer"),
+            ("Input.CardNumber", "4242424242424242"), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"));
+        var html = await paid.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
+        Assert.Contains("The seller updated this checkout after it was shown to you. Nothing was charged", html);
+        Assert.Contains("$59.00", html); // the page now shows what would be charged
+        var api1 = await Buyer.ProblemAsync(await Buyer.PostCheckoutAsync(app.CreateClient(), new
+        {
+            funnel = slug, email = "late@example.com", name = "Late", paymentMethod = "pm_card_visa", bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false, version = 1,
+        }), HttpStatusCode.BadRequest);
+        Assert.NotNull(api1["errors"]!["version"]);
+        Assert.Equal(ordersBefore, await app.QueryAsync(db => db.Orders.CountAsync()));
+    }
+
+    [Fact]
     public async Task The_linter_blocks_publishing_a_downsell_that_is_not_cheaper_and_nothing_goes_live()
     {
         var (api, shop) = await ShopAsync();

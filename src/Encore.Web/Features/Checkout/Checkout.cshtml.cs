@@ -48,8 +48,8 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         if (Errors.Count > 0) return Page();
 
         var bumps = (Input.Bumps ?? []).Distinct().Order().ToList();
-        var command = new CheckoutCommand(slug, Input.Email, Input.Name, card!.PaymentMethod, bumps, Input.SaveCard, binding);
-        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{card.PaymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}";
+        var command = new CheckoutCommand(slug, Input.Email, Input.Name, card!.PaymentMethod, bumps, Input.SaveCard, binding, Input.Version);
+        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{card.PaymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}";
         var begin = await idempotency.BeginAsync("checkout-page", Input.CheckoutKey.ToString("N"), IdempotencyStore.HashRequest(canonical), cancellationToken);
         if (begin.Outcome == IdempotencyOutcome.InProgress)
             begin = await idempotency.WaitForCompletionAsync(begin.RecordId, TimeSpan.FromSeconds(10), cancellationToken) ?? begin;
@@ -166,4 +166,7 @@ public sealed class CheckoutInput
     public string? Cvc { get; set; }
     public List<Guid>? Bumps { get; set; }
     public bool SaveCard { get; set; }
+
+    /// <summary>The funnel version whose prices the form showed.</summary>
+    public int? Version { get; set; }
 }

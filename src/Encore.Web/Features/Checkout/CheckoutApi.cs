@@ -4,14 +4,19 @@ using Encore.Web.Infrastructure.Idempotency;
 
 namespace Encore.Web.Features.Checkout;
 
-/// <summary>A checkout from a custom storefront. Prices are never sent: they come from the published funnel.</summary>
+/// <summary>
+/// A checkout from a custom storefront. Prices are never sent: they come from the published funnel. Send the
+/// <c>version</c> the buyer was shown (from <c>GET /api/v1/funnels/{slug}</c>) and a publish in between is
+/// refused with 400 instead of charging prices the buyer did not see.
+/// </summary>
 public sealed record CheckoutRequest(
     string? Funnel,
     string? Email,
     string? Name,
     string? PaymentMethod,
     IReadOnlyList<Guid>? Bumps,
-    bool SavePaymentMethodForOffers);
+    bool SavePaymentMethodForOffers,
+    int? Version = null);
 
 public sealed record CheckoutResponse(Guid OrderId, string? SessionToken, NextDto Next, MoneyDto Total, string ReceiptUrl);
 
@@ -45,7 +50,7 @@ public static class CheckoutApi
         async Task<ApiResponse> Run()
         {
             var result = await checkout.PlaceOrderAsync(new CheckoutCommand(
-                request.Funnel, request.Email, request.Name, request.PaymentMethod, request.Bumps, request.SavePaymentMethodForOffers, null),
+                request.Funnel, request.Email, request.Name, request.PaymentMethod, request.Bumps, request.SavePaymentMethodForOffers, null, request.Version),
                 http.RequestAborted);
             return ToResponse(result);
         }

@@ -16,7 +16,8 @@ public sealed record CheckoutCommand(
     string? PaymentMethod,
     IReadOnlyList<Guid>? BumpIds,
     bool SavePaymentMethodForOffers,
-    string? BrowserBindingHash);
+    string? BrowserBindingHash,
+    int? ExpectedVersion = null);
 
 public enum CheckoutOutcome
 {
@@ -73,6 +74,11 @@ public sealed class CheckoutService(
     {
         var funnel = await funnels.FindBySlugAsync(command.FunnelSlug, cancellationToken);
         if (funnel is null) return new CheckoutResult { Outcome = CheckoutOutcome.FunnelNotFound };
+
+        // The buyer agreed to the prices of the version they were shown; a publish since then must not change what they pay.
+        if (command.ExpectedVersion is { } shown && shown != funnel.VersionNumber)
+            return CheckoutResult.Invalid("version",
+                "The seller updated this checkout after it was shown to you. Nothing was charged: please check the prices below and pay again.");
 
         var errors = Validate(command, funnel, out var email, out var name, out var bumps);
         if (errors.Count > 0) return new CheckoutResult { Outcome = CheckoutOutcome.Invalid, Errors = errors };
