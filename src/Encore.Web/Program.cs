@@ -43,6 +43,7 @@ builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
 builder.Services.AddSellerAuth();
 builder.Services.AddScoped<SellerApiKeys>();
+builder.Services.AddSellerOrders();
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
@@ -106,6 +107,7 @@ app.MapFunnelsApi();
 app.MapCheckoutApi();
 app.MapOffersApi();
 app.MapSellerApi();
+app.MapSellerOrdersApi();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 
