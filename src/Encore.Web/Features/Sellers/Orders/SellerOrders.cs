@@ -151,8 +151,9 @@ public sealed class SellerOrders(EncoreDbContext db)
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (head is null) return null;
-        var lines = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == orderId)
-            .OrderBy(l => l.CreatedAt).ThenBy(l => l.Kind).ToListAsync(cancellationToken);
+        // Main, bumps, offer, downsell (sorted here: the kind may be stored as text).
+        var lines = (await db.OrderLines.AsNoTracking().Where(l => l.OrderId == orderId).ToListAsync(cancellationToken))
+            .OrderBy(l => l.Kind).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id).ToList();
         var charges = await db.Charges.AsNoTracking().Where(c => c.OrderId == orderId).OrderBy(c => c.CreatedAt).ToListAsync(cancellationToken);
         var consents = await db.ConsentRecords.AsNoTracking().Where(c => c.OrderId == orderId && c.SellerId == sellerId)
             .OrderBy(c => c.AgreedAt).ToListAsync(cancellationToken);
