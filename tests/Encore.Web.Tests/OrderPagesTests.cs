@@ -247,6 +247,18 @@ public abstract class OrderPagesTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Equal(orderId, fromApi["orderId"]!.GetValue<Guid>());
     }
 
+    [Fact]
+    public async Task The_openapi_document_lists_the_seller_order_endpoints_with_their_parameter_names()
+    {
+        var document = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var paths = document["paths"]!.AsObject();
+        Assert.NotNull(paths["/api/v1/seller/orders"]!["get"]);
+        Assert.NotNull(paths["/api/v1/seller/orders/{orderId}"]!["get"]);
+        Assert.Equal("RefundSellerOrderLine", paths["/api/v1/seller/orders/{orderId}/lines/{lineId}/refunds"]!["post"]!["operationId"]!.GetValue<string>());
+        Assert.NotNull(paths["/api/v1/seller/refunds/{refundId}"]!["get"]);
+        Assert.NotNull(paths["/api/v1/seller/consent-records/{consentId}"]!["get"]);
+    }
+
     [Theory]
     [InlineData("17", "USD", 1700L)]
     [InlineData("17.5", "USD", 1750L)]
