@@ -170,7 +170,7 @@ public sealed class SellerOrders(EncoreDbContext db)
             {
                 Consent = c,
                 Order = db.Orders.Where(o => o.Id == c.OrderId && o.SellerId == sellerId).Select(o => new { o.Email, o.BuyerName, o.FunnelVersionId }).FirstOrDefault(),
-                Charge = db.Charges.Where(ch => ch.ConsentRecordId == c.Id).Select(ch => new { ch.GatewayPaymentId, ch.Status, ch.Id }).FirstOrDefault(),
+                Charge = db.Charges.Where(ch => ch.OrderId == c.OrderId && ch.ConsentRecordId == c.Id).Select(ch => new { ch.GatewayPaymentId, ch.Status, ch.Id }).FirstOrDefault(),
                 Product = db.OrderLines.Where(l => l.OrderId == c.OrderId && l.StepId == c.StepId).Select(l => l.Name).FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
