@@ -240,6 +240,20 @@ public abstract class OrderPagesTests<TApp>(TApp app) : IClassFixture<TApp> wher
         Assert.Equal("succeeded", json["charge"]!["status"]!.GetValue<string>());
         Assert.Equal(consent.AcceptLabel, json["acceptLabel"]!.GetValue<string>());
 
+        // The verification command printed on the record really prints the hash (where a POSIX shell is at hand).
+        if (OperatingSystem.IsLinux() && File.Exists("/bin/sh"))
+        {
+            var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh")
+            {
+                ArgumentList = { "-c", json["disclosure"]!["verify"]!.GetValue<string>() },
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            var output = await shell.StandardOutput.ReadToEndAsync();
+            await shell.WaitForExitAsync();
+            Assert.StartsWith(consent.DisclosureSha256 + " ", output);
+        }
+
         var api = await Orders.DemoApiAsync(app);
         var fromApi = await GetJsonAsync(api, $"/api/v1/seller/consent-records/{consent.Id}");
         Assert.Equal(consent.DisclosureText, fromApi["disclosure"]!["text"]!.GetValue<string>());
