@@ -48,6 +48,7 @@ builder.Services.AddScoped<SellerApiKeys>();
 builder.Services.AddScoped<Catalog>();
 builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
+builder.Services.AddSellerOrders();
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
@@ -112,6 +113,7 @@ app.MapCheckoutApi();
 app.MapOffersApi();
 app.MapSellerApi();
 app.MapSellerFunnelsApi();
+app.MapSellerOrdersApi();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 

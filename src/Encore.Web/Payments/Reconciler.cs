@@ -2,6 +2,7 @@ using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Checkout;
 using Encore.Web.Features.Offers;
+using Encore.Web.Features.Refunds;
 using Encore.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,7 +11,7 @@ namespace Encore.Web.Payments;
 /// <summary>
 /// Settles charges whose outcome this side never learned (a time-out, a lost answer, a process that died
 /// between the gateway call and the second transaction, a buyer who answered the bank and never came
-/// back). It asks the gateway by the charge's own idempotency key and records what the gateway says; it
+/// back), and refunds left pending or unknown the same way. It asks the gateway by the charge's own idempotency key and records what the gateway says; it
 /// never charges again. Safe to run in every instance at once: each settlement is a conditional update.
 /// </summary>
 public sealed class Reconciler(
@@ -18,6 +19,7 @@ public sealed class Reconciler(
     IPaymentGateway gateway,
     CheckoutSettlement checkoutSettlement,
     OfferSettlement offerSettlement,
+    RefundService refunds,
     TimeProvider clock,
     ILogger<Reconciler> logger)
 {
@@ -66,6 +68,8 @@ public sealed class Reconciler(
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
             settled++;
         }
+        // Refunds whose answer was lost: asked again with the same key (the gateway replays a refund it made).
+        settled += await refunds.SettleOpenAsync(cutoff, cancellationToken);
         return settled;
     }
 }
