@@ -32,6 +32,7 @@ builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddScoped<OfferSettlement>();
 builder.Services.AddScoped<OfferService>();
 builder.Services.AddScoped<ReceiptQuery>();
+builder.Services.AddScoped<Encore.Web.Features.Analytics.FunnelAnalytics>();
 builder.Services.AddScoped<Reconciler>();
 if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
 builder.Services.AddHostedService<IdempotencyPruningService>();
@@ -106,6 +107,7 @@ app.MapFunnelsApi();
 app.MapCheckoutApi();
 app.MapOffersApi();
 app.MapSellerApi();
+app.MapSellerAnalyticsApi();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 
