@@ -97,7 +97,7 @@ public sealed record FunnelAnalyticsReport(
 
 /// <summary>
 /// Analytics of one funnel, computed in the database with grouped queries: a fixed number of round trips
-/// (eleven) whatever the number of orders, never one row per order in memory.
+/// (nine) whatever the number of orders, never one row per order in memory.
 /// </summary>
 public sealed class FunnelAnalytics(EncoreDbContext db)
 {
@@ -160,12 +160,13 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
 
         var buyers = await paid.Select(o => o.Email.ToLower()).Distinct().CountAsync(cancellationToken);
 
-        var lines = await (
-                from l in db.OrderLines
-                join o in paid on l.OrderId equals o.Id
-                group l by new { l.Kind, l.BumpId, l.StepId } into g
-                select new { g.Key.Kind, g.Key.BumpId, g.Key.StepId, Count = g.Count(), Amount = g.Sum(l => l.Amount) })
-            .ToListAsync(cancellationToken);
+        // Lines per day of payment, kind, bump and step: gross, main, bump and step revenue and the line chart in one pass.
+        var linesByDay = await LinesByDayAsync(funnelId, versionId, range, cancellationToken);
+        var lines = linesByDay
+            .GroupBy(l => (l.Kind, l.BumpId, l.StepId))
+            .Select(g => (g.Key.Kind, g.Key.BumpId, g.Key.StepId, Count: g.Sum(l => l.Count), Amount: g.Sum(l => l.Amount)))
+            .ToList();
+        var byDay = linesByDay.GroupBy(l => l.Day).ToDictionary(g => g.Key, g => g.Sum(l => l.Amount));
 
         var refunds = await (
                 from r in db.Refunds
@@ -182,8 +183,6 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
                 group v by new { v.StepId, v.State, Viewed = v.ViewedAt != null } into g
                 select new { g.Key.StepId, g.Key.State, g.Key.Viewed, Count = g.Count() })
             .ToListAsync(cancellationToken);
-
-        var byDay = await RevenueByDayAsync(funnelId, versionId, range, cancellationToken);
 
         // Money.
         var gross = lines.Sum(l => l.Amount);
@@ -250,41 +249,48 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
             bumpRows, stepRows, days);
     }
 
+    private sealed record LineGroup(DateOnly Day, OrderLineKind Kind, Guid? BumpId, Guid? StepId, int Count, long Amount);
+
     /// <summary>
-    /// Gross revenue of the cohort per UTC day of payment. Raw SQL because the day of a moment is computed
-    /// differently by each provider: SQLite stores UTC ticks (a day is 864,000,000,000 of them), PostgreSQL a
-    /// <c>timestamptz</c> (a day is 86,400 seconds of epoch).
+    /// The cohort's order lines grouped by UTC day of payment, kind, bump and step (at most a few rows per day).
+    /// Raw SQL because the day of a moment is computed differently by each provider: SQLite stores UTC ticks
+    /// (a day is 864,000,000,000 of them), PostgreSQL a <c>timestamptz</c> (a day is 86,400 seconds of epoch).
     /// </summary>
-    private async Task<Dictionary<DateOnly, long>> RevenueByDayAsync(Guid funnelId, Guid? versionId, AnalyticsRange range, CancellationToken cancellationToken)
+    private async Task<List<LineGroup>> LinesByDayAsync(Guid funnelId, Guid? versionId, AnalyticsRange range, CancellationToken cancellationToken)
     {
         var versionFilter = versionId is null ? "" : """ AND o."FunnelVersionId" = {3}""";
-        List<DayRow> rows;
+        string sql;
+        object[] parameters;
+        int epochDay;
         if (db.IsSqlite)
         {
-            var sql = $$"""
-                SELECT o."PaidAt" / {{TimeSpan.TicksPerDay}} AS "Day", SUM(l."Amount") AS "Revenue"
+            sql = $$"""
+                SELECT o."PaidAt" / {{TimeSpan.TicksPerDay}} AS "Day", l."Kind" AS "Kind", l."BumpId" AS "BumpId", l."StepId" AS "StepId",
+                       COUNT(*) AS "Count", SUM(l."Amount") AS "Amount"
                 FROM "orders" AS o JOIN "order_lines" AS l ON l."OrderId" = o."Id"
                 WHERE o."FunnelId" = {0} AND o."Status" = 'Paid' AND o."PaidAt" >= {1} AND o."PaidAt" < {2}{{versionFilter}}
-                GROUP BY o."PaidAt" / {{TimeSpan.TicksPerDay}}
+                GROUP BY 1, 2, 3, 4
                 """;
             // EF stores a Guid in SQLite as upper-case text and a moment as UTC ticks: the parameters must match.
-            object[] parameters = [SqliteGuid(funnelId), range.Start.UtcTicks, range.End.UtcTicks, SqliteGuid(versionId ?? Guid.Empty)];
-            rows = await db.Database.SqlQueryRaw<DayRow>(sql, parameters[..(versionId is null ? 3 : 4)]).ToListAsync(cancellationToken);
-            return rows.ToDictionary(r => DateOnly.FromDayNumber((int)r.Day), r => r.Revenue);
+            parameters = [SqliteGuid(funnelId), range.Start.UtcTicks, range.End.UtcTicks, SqliteGuid(versionId ?? Guid.Empty)];
+            epochDay = 0; // ticks count from 0001-01-01, as DateOnly's day numbers do
         }
         else
         {
-            var sql = $$"""
-                SELECT floor(extract(epoch FROM o."PaidAt") / 86400)::bigint AS "Day", SUM(l."Amount")::bigint AS "Revenue"
+            sql = $$"""
+                SELECT floor(extract(epoch FROM o."PaidAt") / 86400)::bigint AS "Day", l."Kind" AS "Kind", l."BumpId" AS "BumpId", l."StepId" AS "StepId",
+                       count(*)::int AS "Count", sum(l."Amount")::bigint AS "Amount"
                 FROM "orders" AS o JOIN "order_lines" AS l ON l."OrderId" = o."Id"
                 WHERE o."FunnelId" = {0} AND o."Status" = 'Paid' AND o."PaidAt" >= {1} AND o."PaidAt" < {2}{{versionFilter}}
-                GROUP BY 1
+                GROUP BY 1, 2, 3, 4
                 """;
-            object[] parameters = [funnelId, range.Start, range.End, versionId ?? Guid.Empty];
-            rows = await db.Database.SqlQueryRaw<DayRow>(sql, parameters[..(versionId is null ? 3 : 4)]).ToListAsync(cancellationToken);
-            var epoch = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
-            return rows.ToDictionary(r => DateOnly.FromDayNumber(epoch + (int)r.Day), r => r.Revenue);
+            parameters = [funnelId, range.Start, range.End, versionId ?? Guid.Empty];
+            epochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
         }
+        var rows = await db.Database.SqlQueryRaw<LineRow>(sql, parameters[..(versionId is null ? 3 : 4)]).ToListAsync(cancellationToken);
+        return rows.Select(r => new LineGroup(
+                DateOnly.FromDayNumber(epochDay + (int)r.Day), Enum.Parse<OrderLineKind>(r.Kind), r.BumpId, r.StepId, r.Count, r.Amount))
+            .ToList();
     }
 
     private static string SqliteGuid(Guid id) => id.ToString().ToUpperInvariant();
@@ -292,9 +298,13 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
     private static decimal? Ratio(long numerator, long denominator, int decimals) =>
         denominator == 0 ? null : Math.Round((decimal)numerator / denominator, decimals, MidpointRounding.AwayFromZero);
 
-    private sealed class DayRow
+    private sealed class LineRow
     {
         public long Day { get; set; }
-        public long Revenue { get; set; }
+        public string Kind { get; set; } = "";
+        public Guid? BumpId { get; set; }
+        public Guid? StepId { get; set; }
+        public int Count { get; set; }
+        public long Amount { get; set; }
     }
 }
