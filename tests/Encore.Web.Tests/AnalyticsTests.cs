@@ -214,6 +214,20 @@ public abstract class AnalyticsTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.StartsWith("/seller/sign-in", anonymous.Headers.Location!.PathAndQuery);
     }
 
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_analytics_endpoint()
+    {
+        var document = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var operation = document["paths"]!["/api/v1/seller/funnels/{funnelId}/analytics"]!["get"]!;
+        Assert.Equal("GetFunnelAnalytics", operation["operationId"]!.GetValue<string>());
+        Assert.StartsWith("A funnel's analytics", operation["summary"]!.GetValue<string>());
+        var parameters = operation["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(["funnelId", "from", "to", "versionId"], parameters);
+        Assert.NotNull(operation["responses"]!["200"]);
+        Assert.NotNull(operation["responses"]!["400"]);
+        Assert.NotNull(operation["responses"]!["404"]);
+    }
+
     private static int CountOf(string text, string value) => (text.Length - text.Replace(value, "").Length) / value.Length;
 }
 
@@ -331,6 +345,24 @@ public abstract class AnalyticsVersionTests<TApp>(TApp app) : IClassFixture<TApp
 public sealed class AnalyticsVersionTests_Sqlite(SqliteApp app) : AnalyticsVersionTests<SqliteApp>(app);
 
 public sealed class AnalyticsVersionTests_Postgres(PostgresApp app) : AnalyticsVersionTests<PostgresApp>(app);
+
+/// <summary>The CSV's quoting and its defence against formulas in names a seller typed.</summary>
+public sealed class AnalyticsCsvTests
+{
+    [Theory]
+    [InlineData("Worksheets", "Worksheets")]
+    [InlineData("=HYPERLINK(\"http://evil.example\")", "\"'=HYPERLINK(\"\"http://evil.example\"\")\"")]
+    [InlineData("+1 bonus", "'+1 bonus")]
+    [InlineData("-cmd", "'-cmd")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\tTab", "'\tTab")]
+    [InlineData("a, b", "\"a, b\"")]
+    [InlineData("line\nbreak", "\"line\nbreak\"")]
+    [InlineData("-0.25", "-0.25")]
+    [InlineData("", "")]
+    public void Fields_are_quoted_and_formulas_neutralised(string value, string expected) =>
+        Assert.Equal(expected, Encore.Web.Features.Analytics.AnalyticsCsv.Field(value));
+}
 
 /// <summary>Helpers of the analytics tests.</summary>
 internal static class Analytics
