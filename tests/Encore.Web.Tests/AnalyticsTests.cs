@@ -99,6 +99,8 @@ public abstract class AnalyticsTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Contains("data-testid=\"take-rate-chart\"", page.Html);
         Assert.Contains("data-testid=\"revenue-chart\"", page.Html);
         Assert.Equal(2, CountOf(page.Html, "role=\"img\""));
+        Assert.Contains("aria-label=\"Take rate per step and bump: Offer: 4-week guided audio program: 33.3% (1 accepted of 3 views); Downsell: 7-day guided audio starter: 50.0% (1 accepted of 2 views); Bump: Printable calm-down worksheets: 40.0% (2 taken of 5 checkouts)\"", page.Html);
+        Assert.Contains($"aria-label=\"Gross revenue per day (UTC) from {from} to {from}: $403.00 in all, highest day $403.00\"", page.Html);
         Assert.Contains("<title>Offer: 4-week guided audio program: 33.3% (1 accepted of 3 views)</title>", page.Html);
         Assert.Contains($"<title>{from}: $403.00</title>", page.Html);
         Assert.DoesNotContain("style=", page.Html);

@@ -17,8 +17,8 @@ public sealed record LinePoint(double X, double Y, string Tooltip);
 public static class AnalyticsCharts
 {
     public const double Width = 720;
-    public const double BarLabelWidth = 260;
-    public const double BarAreaWidth = 380;
+    public const double BarLabelWidth = 300;
+    public const double BarAreaWidth = 360;
     public const double BarRowHeight = 30;
     public const double BarTop = 10;
 
@@ -32,7 +32,7 @@ public static class AnalyticsCharts
         var items = report.Steps.Select(s => (Label: $"{Kind(s.Kind)}: {s.Name}", s.TakeRate, Detail: $"{s.Accepts} accepted of {s.Views} views"))
             .Concat(report.Bumps.Select(b => (Label: $"Bump: {b.Name}", b.TakeRate, Detail: $"{b.Taken} taken of {b.Checkouts} checkouts")));
         return items.Select((item, i) => new Bar(
-                item.Label,
+                item.Label.Length > 42 ? item.Label[..41] + "…" : item.Label,
                 item.TakeRate,
                 $"{item.Label}: {Percent(item.TakeRate)} ({item.Detail})",
                 BarTop + i * BarRowHeight,
@@ -40,7 +40,7 @@ public static class AnalyticsCharts
             .ToList();
     }
 
-    public static double BarChartHeight(int bars) => BarTop + bars * BarRowHeight + 34;
+    public static double BarChartHeight(int bars) => BarTop + bars * BarRowHeight + 50;
 
     public static IReadOnlyList<AxisTick> RateTicks() =>
         [.. new[] { 0m, 0.25m, 0.5m, 0.75m, 1m }.Select(r => new AxisTick(BarLabelWidth + (double)r * BarAreaWidth, Percent(r, 0)))];
