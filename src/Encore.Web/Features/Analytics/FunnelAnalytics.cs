@@ -194,7 +194,6 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
         var lift = main == 0 ? null : Ratio(gross - main, main, 4); // AOV / (main / checkouts) - 1 = gross / main - 1
 
         // Bumps, by name across versions.
-        var bumpName = bumps.ToDictionary(b => b.Id, b => b.Name);
         var bumpRows = bumps
             .GroupBy(b => b.Name)
             .OrderBy(g => g.Min(b => b.Position)).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -210,7 +209,6 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
             .ToList();
 
         // Steps, by key across versions, named as in the newest version that has them.
-        var keyOf = steps.ToDictionary(s => s.Id, s => s.Key);
         var stepRows = steps
             .GroupBy(s => s.Key)
             .Select(g => (Newest: g.MaxBy(s => numbers.GetValueOrDefault(s.FunnelVersionId))!, Ids: g.Select(s => s.Id).ToHashSet()))
