@@ -34,6 +34,7 @@ builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddScoped<OfferSettlement>();
 builder.Services.AddScoped<OfferService>();
 builder.Services.AddScoped<ReceiptQuery>();
+builder.Services.AddScoped<Encore.Web.Features.Analytics.FunnelAnalytics>();
 builder.Services.AddScoped<Reconciler>();
 if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
 builder.Services.AddHostedService<IdempotencyPruningService>();
@@ -114,6 +115,7 @@ app.MapOffersApi();
 app.MapSellerApi();
 app.MapSellerFunnelsApi();
 app.MapSellerOrdersApi();
+app.MapSellerAnalyticsApi();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 
