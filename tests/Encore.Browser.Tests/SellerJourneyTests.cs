@@ -66,10 +66,12 @@ public sealed class SellerJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
 
         // The seller sees the order, the consent behind the one-click charge, and the funnel's figures.
         await seller.GotoAsync("/seller/orders");
-        await seller.GetByRole(AriaRole.Link, new() { Name = "sleepy@example.com" }).ClickAsync();
+        await seller.GetByRole(AriaRole.Row, new() { Name = "sleepy@example.com" }).GetByRole(AriaRole.Link).First.ClickAsync();
         await Assertions.Expect(seller.GetByText("Sleep audio starter").First).ToBeVisibleAsync();
         await Assertions.Expect(seller.GetByText("Visa ending in 4242, the card you just used").First).ToBeVisibleAsync();
         await Screenshot(seller, "seller-order");
+        await seller.GetByRole(AriaRole.Link, new() { Name = "Consent record" }).First.ClickAsync();
+        await Assertions.Expect(seller.GetByText("sha256sum").First).ToBeVisibleAsync();
 
         await seller.GotoAsync("/seller");
         await seller.GetByRole(AriaRole.Row, new() { Name = "Deep Sleep" }).GetByRole(AriaRole.Link, new() { Name = "Analytics" }).ClickAsync();
