@@ -6,7 +6,7 @@ namespace Encore.Domain;
 /// An amount in integer minor units (cents) of one ISO 4217 currency. Never floating point;
 /// adding two currencies is an error, not a conversion.
 /// </summary>
-public readonly record struct Money
+public readonly partial record struct Money
 {
     public Money(long amount, string currency)
     {
@@ -83,6 +83,9 @@ public readonly record struct Money
         var cleaned = text.Trim();
         if (cleaned.StartsWith(info.Symbol.Trim(), StringComparison.Ordinal)) cleaned = cleaned[info.Symbol.Trim().Length..].Trim();
         if (cleaned.EndsWith(info.Code, StringComparison.OrdinalIgnoreCase)) cleaned = cleaned[..^info.Code.Length].Trim();
+        // Digits, optionally grouped by threes with commas, and a point before the minor digits. "17,50" is refused:
+        // read with a thousands separator it would become 1,750.
+        if (!PlainNumber().IsMatch(cleaned)) return false;
         if (!decimal.TryParse(cleaned, NumberStyles.AllowDecimalPoint | NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var major)) return false;
         var minor = major * Pow10(info.MinorDigits);
         if (minor != decimal.Truncate(minor) || minor > long.MaxValue / 100) return false;
@@ -101,6 +104,9 @@ public readonly record struct Money
     public string FormatWithCode() => $"{Format()} {Currency}";
 
     public override string ToString() => FormatWithCode();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\d{1,3}(,\d{3})+|\d{1,16})(\.\d{1,4})?$")]
+    private static partial System.Text.RegularExpressions.Regex PlainNumber();
 
     private static decimal Pow10(int digits)
     {

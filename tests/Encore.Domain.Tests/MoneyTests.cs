@@ -68,6 +68,9 @@ public sealed class MoneyParsingTests
     [InlineData("", "USD")]
     [InlineData("forty", "USD")]
     [InlineData("1e5", "USD")]
+    [InlineData("17,50", "USD")]
+    [InlineData("1.", "USD")]
+    [InlineData("1,2345", "USD")]
     [InlineData("99999999999999999999999", "USD")]
     [InlineData("10", "XYZ")]
     public void Refuses_what_would_become_another_amount(string text, string currency) =>

@@ -287,7 +287,7 @@ public abstract class OrderPagesTests<TApp>(TApp app) : IClassFixture<TApp> wher
     [Theory]
     [InlineData("17.505", "USD")]
     [InlineData("12.5", "JPY")]
-    [InlineData("1,200", "USD")]
+    [InlineData("17,50", "USD")]
     [InlineData("-5", "USD")]
     [InlineData("abc", "USD")]
     [InlineData("", "USD")]

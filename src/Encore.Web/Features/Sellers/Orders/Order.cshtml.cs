@@ -68,36 +68,16 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds) : Pag
         return Page();
     }
 
-    /// <summary>
-    /// Parses a decimal amount typed in the order's currency ("17", "17.5", "17.50"; "1200" for JPY) into
-    /// minor units, exactly: no floating point, no more decimals than the currency has, no thousands separators.
-    /// </summary>
+    /// <summary>Reads an amount typed in the order's currency into minor units, exactly (see <see cref="Money.TryParseMajor"/>).</summary>
     public static bool TryParseAmount(string? text, string currencyCode, out long minor)
     {
-        minor = 0;
-        if (string.IsNullOrWhiteSpace(text)) return false;
-        var digits = Currency.Get(currencyCode).MinorDigits;
-        var value = text.Trim();
-        var parts = value.Split('.');
-        if (parts.Length > 2 || parts[0].Length == 0 || parts[0].Length > 15 || !parts[0].All(char.IsAsciiDigit)) return false;
-        var fraction = parts.Length == 2 ? parts[1] : "";
-        if (parts.Length == 2 && (fraction.Length == 0 || fraction.Length > digits || !fraction.All(char.IsAsciiDigit))) return false;
-        var whole = long.Parse(parts[0], CultureInfo.InvariantCulture);
-        long scale = 1;
-        for (var i = 0; i < digits; i++) scale *= 10;
-        var fractionMinor = fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(digits, '0'), CultureInfo.InvariantCulture);
-        minor = checked(whole * scale + fractionMinor);
-        return true;
+        var ok = Money.TryParseMajor(text, currencyCode, out var money);
+        minor = money.Amount;
+        return ok;
     }
 
-    /// <summary>Minor units as the form shows them: "17.00" for USD, "1200" for JPY, no symbol, no separators.</summary>
-    public static string FormatAmount(long minor, string currencyCode)
-    {
-        var digits = Currency.Get(currencyCode).MinorDigits;
-        decimal scale = 1;
-        for (var i = 0; i < digits; i++) scale *= 10;
-        return (minor / scale).ToString("F" + digits, CultureInfo.InvariantCulture);
-    }
+    /// <summary>Minor units as the form shows them: "17.00" for USD, "1200" for JPY.</summary>
+    public static string FormatAmount(long minor, string currencyCode) => new Money(minor, currencyCode).FormatMajor();
 
     private static string ExampleAmount(string currencyCode) => FormatAmount(1750, currencyCode);
 
