@@ -24,6 +24,12 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<Charge> Charges => Set<Charge>();
     public DbSet<Refund> Refunds => Set<Refund>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+    public DbSet<EmailMessage> EmailMessages => Set<EmailMessage>();
+    public DbSet<StripeEventRecord> StripeEvents => Set<StripeEventRecord>();
     public DbSet<PostPurchaseSession> PostPurchaseSessions => Set<PostPurchaseSession>();
     public DbSet<StepVisit> StepVisits => Set<StepVisit>();
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();

@@ -183,6 +183,69 @@ internal sealed class ConsentRecordConfiguration : IEntityTypeConfiguration<Cons
     }
 }
 
+internal sealed class OutboxConfiguration :
+    IEntityTypeConfiguration<WebhookEvent>,
+    IEntityTypeConfiguration<WebhookEndpoint>,
+    IEntityTypeConfiguration<WebhookDelivery>,
+    IEntityTypeConfiguration<WebhookAttempt>,
+    IEntityTypeConfiguration<EmailMessage>,
+    IEntityTypeConfiguration<StripeEventRecord>
+{
+    public void Configure(EntityTypeBuilder<WebhookEvent> builder)
+    {
+        builder.ToTable("webhook_events");
+        builder.Property(e => e.Type).HasMaxLength(64);
+        builder.Property(e => e.Payload).HasMaxLength(65536);
+        builder.HasIndex(e => new { e.SellerId, e.CreatedAt });
+    }
+
+    public void Configure(EntityTypeBuilder<WebhookEndpoint> builder)
+    {
+        builder.ToTable("webhook_endpoints");
+        builder.Property(e => e.Url).HasMaxLength(2000);
+        builder.Property(e => e.SecretProtected).HasMaxLength(2000);
+        builder.HasIndex(e => e.SellerId);
+    }
+
+    public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
+    {
+        builder.ToTable("webhook_deliveries");
+        builder.Property(d => d.LastError).HasMaxLength(2000);
+        // The worker's query: what is due, oldest first.
+        builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
+        builder.HasIndex(d => new { d.EndpointId, d.CreatedAt });
+        builder.HasIndex(d => new { d.EventId, d.EndpointId }).IsUnique();
+    }
+
+    public void Configure(EntityTypeBuilder<WebhookAttempt> builder)
+    {
+        builder.ToTable("webhook_attempts");
+        builder.Property(a => a.Error).HasMaxLength(2000);
+        builder.HasIndex(a => a.DeliveryId);
+    }
+
+    public void Configure(EntityTypeBuilder<EmailMessage> builder)
+    {
+        builder.ToTable("email_messages");
+        builder.Property(m => m.To).HasMaxLength(320);
+        builder.Property(m => m.Subject).HasMaxLength(500);
+        builder.Property(m => m.TextBody).HasMaxLength(65536);
+        builder.Property(m => m.HtmlBody).HasMaxLength(131072);
+        builder.Property(m => m.LastError).HasMaxLength(2000);
+        // One mail of each kind per order, whatever retries or instances do.
+        builder.HasIndex(m => new { m.OrderId, m.Kind }).IsUnique();
+        builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
+    }
+
+    public void Configure(EntityTypeBuilder<StripeEventRecord> builder)
+    {
+        builder.ToTable("stripe_events");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).HasMaxLength(255);
+        builder.Property(e => e.Type).HasMaxLength(100);
+    }
+}
+
 internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
 {
     public void Configure(EntityTypeBuilder<IdempotencyRecord> builder)

@@ -1,0 +1,119 @@
+namespace Encore.Web.Data.Entities;
+
+public enum DeliveryStatus
+{
+    /// <summary>Waiting for its next attempt (at <c>NextAttemptAt</c>).</summary>
+    Pending = 0,
+
+    Delivered = 1,
+
+    /// <summary>Gave up after the last back-off step; a seller can still redeliver it by hand.</summary>
+    Abandoned = 2,
+}
+
+/// <summary>
+/// Something that happened to an order, as a seller's webhook endpoints receive it. Written in the same
+/// transaction as the change it reports, with one <see cref="WebhookDelivery"/> per subscribed endpoint,
+/// so an event is never lost and never invented. Its id is what receivers dedupe on.
+/// </summary>
+public sealed class WebhookEvent
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+
+    /// <summary><c>order.paid</c>, <c>offer.accepted</c>, <c>offer.declined</c> or <c>order.refunded</c>.</summary>
+    public required string Type { get; set; }
+
+    public Guid? OrderId { get; set; }
+
+    /// <summary>The exact JSON body every endpoint receives (and that the signature covers).</summary>
+    public required string Payload { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>A seller's URL that receives signed events.</summary>
+public sealed class WebhookEndpoint
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public required string Url { get; set; }
+
+    /// <summary>The signing secret, sealed with ASP.NET Core data protection (keys in the database).</summary>
+    public required string SecretProtected { get; set; }
+
+    /// <summary>The event types sent; empty: all of them.</summary>
+    public List<string> Events { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DisabledAt { get; set; }
+}
+
+/// <summary>One event for one endpoint: retried with exponential back-off until delivered or abandoned.</summary>
+public sealed class WebhookDelivery
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public Guid EventId { get; set; }
+    public Guid EndpointId { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    /// <summary>A worker's lease: no other worker (in this or another instance) takes the row before then.</summary>
+    public DateTimeOffset? LockedUntil { get; set; }
+
+    public int? LastStatusCode { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? DeliveredAt { get; set; }
+}
+
+/// <summary>The log of one HTTP attempt, shown on the seller's delivery page.</summary>
+public sealed class WebhookAttempt
+{
+    public Guid Id { get; set; }
+    public Guid DeliveryId { get; set; }
+    public Guid SellerId { get; set; }
+    public DateTimeOffset AttemptedAt { get; set; }
+    public int? StatusCode { get; set; }
+    public string? Error { get; set; }
+    public int DurationMs { get; set; }
+}
+
+public enum EmailKind
+{
+    /// <summary>Sent when the checkout is paid.</summary>
+    CheckoutReceipt = 0,
+
+    /// <summary>Sent once the post-purchase path has ended: every charge of the order in one mail.</summary>
+    FinalReceipt = 1,
+}
+
+/// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>
+public sealed class EmailMessage
+{
+    public Guid Id { get; set; }
+    public Guid SellerId { get; set; }
+    public Guid OrderId { get; set; }
+    public EmailKind Kind { get; set; }
+    public required string To { get; set; }
+    public required string Subject { get; set; }
+    public required string TextBody { get; set; }
+    public required string HtmlBody { get; set; }
+    public DeliveryStatus Status { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset NextAttemptAt { get; set; }
+    public DateTimeOffset? LockedUntil { get; set; }
+    public string? LastError { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? SentAt { get; set; }
+}
+
+/// <summary>A Stripe event already handled: <c>/webhooks/stripe</c> handles each event id once.</summary>
+public sealed class StripeEventRecord
+{
+    public required string Id { get; set; }
+    public required string Type { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+}
