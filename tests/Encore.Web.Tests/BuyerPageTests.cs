@@ -134,6 +134,36 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Contains("Mastercard 4444", receipt.Html);
     }
 
+    [Fact]
+    public async Task The_bank_sends_the_buyer_back_through_an_address_without_a_token_and_only_their_browser_goes_on()
+    {
+        var client = app.CreateClient();
+        var bank = await CheckoutOnPageAsync(client, "4000 0027 6000 3184", saveCard: true);
+        Assert.StartsWith("/sandbox/authenticate/", bank);
+        var paymentId = bank["/sandbox/authenticate/".Length..];
+        var chargeId = await app.QueryAsync(db => db.Charges.Where(c => c.GatewayPaymentId == paymentId).Select(c => c.Id).SingleAsync());
+        var returnUrl = await app.QueryAsync(db => db.SandboxPaymentIntents.Where(i => i.Id == paymentId).Select(i => i.ReturnUrl).SingleAsync());
+        Assert.Equal($"/pay/return/{chargeId}", returnUrl); // all the gateway ever holds
+
+        var bankPage = await FormPage.GetAsync(client, bank);
+        var back = await bankPage.PostAsync(client, bank, ("approve", "true"));
+        Assert.Equal($"/pay/return/{chargeId}", back.Headers.Location!.OriginalString);
+
+        // Another browser at the same address learns nothing and goes nowhere.
+        var stranger = await app.CreateClient().GetAsync(returnUrl);
+        Assert.Equal(HttpStatusCode.OK, stranger.StatusCode);
+        Assert.Contains("being confirmed", await stranger.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("/o/", await stranger.Content.ReadAsStringAsync());
+
+        // The buyer's own browser is sent on to its offer, once.
+        var mine = await client.GetAsync(returnUrl);
+        Assert.Equal(HttpStatusCode.Redirect, mine.StatusCode);
+        var offerUrl = mine.Headers.Location!.OriginalString;
+        Assert.StartsWith("/o/", offerUrl);
+        Assert.Contains("Yes, add it for $97.00", (await FormPage.GetAsync(client, offerUrl)).Html);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(returnUrl)).StatusCode); // the cookie is spent
+    }
+
     private static async Task<string> CheckoutOnPageAsync(HttpClient client, string card, bool saveCard)
     {
         var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");

@@ -80,6 +80,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
                 return Page();
         }
 
+        if (outcome.ReturnPath is { } back) BankReturn.Remember(HttpContext, back);
         if (outcome.Redirect is { } target) return Redirect(target);
         Declined = outcome.Declined;
         foreach (var (field, message) in outcome.Errors ?? []) Errors[field] = message;
@@ -99,6 +100,8 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
                 CheckoutNext.RequiresAction => result.ActionUrl,
                 _ => $"/r/{result.ReceiptToken}",
             },
+            ReturnPath = result.Next != CheckoutNext.RequiresAction ? null
+                : result.SessionToken is not null ? $"/o/{result.SessionToken}" : $"/r/{result.ReceiptToken}",
         },
         CheckoutOutcome.Invalid => new PageOutcome
         {
@@ -148,6 +151,10 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
     public sealed record PageOutcome
     {
         public string? Redirect { get; init; }
+
+        /// <summary>When the buyer goes to the bank: the page to come back to (holds a token, so kept in a cookie, never in the gateway's return URL).</summary>
+        public string? ReturnPath { get; init; }
+
         public string? Declined { get; init; }
         public Dictionary<string, string>? Errors { get; init; }
     }

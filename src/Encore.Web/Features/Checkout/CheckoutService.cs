@@ -173,7 +173,7 @@ public sealed class CheckoutService(
             IdempotencyKey = charge.IdempotencyKey,
             SaveForOffSession = saveCard,
             Description = $"{funnel.SellerName}: {funnel.Main.Name}",
-            ReturnUrl = sessionToken is not null ? $"/o/{sessionToken}" : $"/r/{receiptToken}",
+            ReturnUrl = BankReturn.UrlFor(charge.Id),
             Metadata = new Dictionary<string, string> { ["encore_order"] = orderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
         }, logger);
 

@@ -38,6 +38,7 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
         if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
         var consent = new ConsentContext("page", HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString());
         var result = await offers.AcceptAsync(token, stepId, disclosureSha256, consent, cancellationToken);
+        if (result.Outcome == AcceptOutcome.RequiresAction) BankReturn.Remember(HttpContext, $"/o/{token}");
         return result.Outcome switch
         {
             AcceptOutcome.RequiresAction when result.ActionUrl is { } action => Redirect(action),

@@ -136,7 +136,7 @@ public sealed class OfferService(
             IdempotencyKey = charge.IdempotencyKey,
             OffSession = true,
             Description = $"{funnel.SellerName}: {step.Name}",
-            ReturnUrl = $"/o/{token}",
+            ReturnUrl = BankReturn.UrlFor(charge.Id),
             Metadata = new Dictionary<string, string> { ["encore_order"] = row.OrderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
         }, logger);
 
