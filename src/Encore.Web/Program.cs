@@ -10,6 +10,7 @@ using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
+using Encore.Web.Payments.Stripe;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -116,6 +117,7 @@ app.MapSellerApi();
 app.MapSellerFunnelsApi();
 app.MapSellerOrdersApi();
 app.MapSellerAnalyticsApi();
+app.MapStripeWebhooks();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();
 

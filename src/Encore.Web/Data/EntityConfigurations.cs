@@ -143,6 +143,8 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
         builder.HasIndex(c => new { c.SessionId, c.StepId }).IsUnique();
         builder.HasIndex(c => new { c.Status, c.CreatedAt });
         builder.HasIndex(c => c.OrderId);
+        // Stripe's events name the PaymentIntent.
+        builder.HasIndex(c => c.GatewayPaymentId);
     }
 }
 

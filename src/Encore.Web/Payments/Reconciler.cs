@@ -63,8 +63,7 @@ public sealed class Reconciler(
             if (result.Status == PaymentStatus.Processing) continue;
             // The buyer has not answered the bank yet: nothing to record.
             if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) continue;
-            if (charge.Kind == ChargeKind.Checkout) await checkoutSettlement.ApplyAsync(charge, result, cancellationToken);
-            else await offerSettlement.ApplyAsync(charge, result, cancellationToken);
+            await ApplyAsync(charge, result, cancellationToken);
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
             settled++;
         }
@@ -72,6 +71,12 @@ public sealed class Reconciler(
         settled += await refunds.SettleOpenAsync(cutoff, cancellationToken);
         return settled;
     }
+
+    /// <summary>Records what the gateway says about a charge, through the settlement of its kind (conditional: once).</summary>
+    public Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken) =>
+        charge.Kind == ChargeKind.Checkout
+            ? checkoutSettlement.ApplyAsync(charge, result, cancellationToken)
+            : offerSettlement.ApplyAsync(charge, result, cancellationToken);
 }
 
 /// <summary>Runs the reconciler every few seconds in the background.</summary>

@@ -22,6 +22,9 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public DatabaseKind Kind { get; } = kind;
 
+    /// <summary>The secret Stripe signs webhook events with, as the tests' app is configured.</summary>
+    public const string StripeWebhookSecret = "whsec_test_encore_webhooks";
+
     /// <summary>Real now at the start, in whole milliseconds (PostgreSQL keeps microseconds, .NET ticks are finer), moved by the tests.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
 
@@ -49,6 +52,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         {
             builder.UseSetting("ENCORE_DATABASE", _database.ConnectionString);
             builder.UseSetting("Encore:RunReconciler", "false");
+            builder.UseSetting("ENCORE_STRIPE_WEBHOOK_SECRET", StripeWebhookSecret);
             builder.UseEnvironment("Testing");
             builder.ConfigureTestServices(services =>
             {

@@ -96,6 +96,8 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GatewayPaymentId");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 

@@ -91,6 +91,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GatewayPaymentId");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 

@@ -1,0 +1,137 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Stripe;
+
+namespace Encore.Web.Payments.Stripe;
+
+/// <summary>
+/// <c>POST /webhooks/stripe</c>: Stripe's word that a payment or a refund changed. The signature is checked
+/// with Stripe.net's own helper and the secret <c>ENCORE_STRIPE_WEBHOOK_SECRET</c>; each event id is handled
+/// once. An event is a prompt, not a fact to copy: for a payment Encore asks the gateway about the charge
+/// and records the answer through the same settlement as the reconciler, so a forged, stale or replayed
+/// event can never make a charge succeed that did not.
+/// </summary>
+public static class StripeWebhooks
+{
+    public const string SecretSetting = "ENCORE_STRIPE_WEBHOOK_SECRET";
+
+    public static IEndpointRouteBuilder MapStripeWebhooks(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/webhooks/stripe", HandleAsync)
+            .WithTags("Webhooks")
+            .WithName("StripeWebhook")
+            .WithSummary("Receives Stripe events (payment_intent.succeeded, payment_intent.payment_failed, charge.refunded), signed with the endpoint's secret.")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(512 * 1024))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(
+        HttpContext http, IConfiguration configuration, EncoreDbContext db, IPaymentGateway gateway, Reconciler reconciler,
+        TimeProvider clock, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Encore.StripeWebhooks");
+        var secret = configuration[SecretSetting];
+        if (string.IsNullOrEmpty(secret)) return Results.NotFound();
+        var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
+        Event stripeEvent;
+        try
+        {
+            stripeEvent = EventUtility.ConstructEvent(body, http.Request.Headers["Stripe-Signature"], secret, throwOnApiVersionMismatch: false);
+        }
+        catch (StripeException exception)
+        {
+            logger.LogWarning("Refused a Stripe webhook: {Reason}", exception.Message);
+            return Results.Problem(statusCode: 400, title: "Invalid signature", detail: "The Stripe-Signature header does not match this body.");
+        }
+        if (await db.StripeEvents.AnyAsync(e => e.Id == stripeEvent.Id, http.RequestAborted)) return Results.Ok(new { received = true, duplicate = true });
+
+        switch (stripeEvent.Data.Object)
+        {
+            case PaymentIntent intent when stripeEvent.Type is EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed:
+                try
+                {
+                    await SettlePaymentAsync(db, gateway, reconciler, intent, http.RequestAborted);
+                }
+                catch (GatewayUnavailableException)
+                {
+                    // Not recorded as handled: Stripe sends it again, and the reconciler asks meanwhile.
+                    return Results.Problem(statusCode: 503, title: "Gateway unavailable", detail: "Could not confirm the payment with the gateway; send it again.");
+                }
+                catch (GatewayRequestException exception)
+                {
+                    // The gateway does not know the payment: nothing to record, whatever the event claims.
+                    logger.LogWarning("Stripe event {EventId} names a payment the gateway does not know: {Reason}", stripeEvent.Id, exception.Message);
+                }
+                break;
+            case global::Stripe.Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded:
+                await RecordRefundsAsync(db, charge, clock.GetUtcNow(), http.RequestAborted);
+                break;
+        }
+
+        db.StripeEvents.Add(new StripeEventRecord { Id = stripeEvent.Id, Type = stripeEvent.Type, ReceivedAt = clock.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException)
+        {
+            // The same event at the same moment on another request or instance: its effects are conditional, so once.
+        }
+        return Results.Ok(new { received = true });
+    }
+
+    /// <summary>Asks the gateway about the charge the intent belongs to, and settles it if it is still open here.</summary>
+    private static async Task SettlePaymentAsync(EncoreDbContext db, IPaymentGateway gateway, Reconciler reconciler, PaymentIntent intent, CancellationToken cancellationToken)
+    {
+        var charge = intent.Metadata is { } metadata && metadata.TryGetValue("encore_charge", out var id) && Guid.TryParse(id, out var chargeId)
+            ? await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == chargeId, cancellationToken)
+            : await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.GatewayPaymentId == intent.Id, cancellationToken);
+        if (charge is null || charge.Status is ChargeStatus.Succeeded or ChargeStatus.Failed) return;
+        var result = await gateway.GetPaymentAsync(intent.Id, cancellationToken);
+        if (result.Status == PaymentStatus.Processing) return;
+        if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) return;
+        await reconciler.ApplyAsync(charge, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// A refund made outside Encore (in Stripe's dashboard) shows up on the order: what Stripe has refunded on the
+    /// charge beyond what Encore's refunds account for becomes refunds of its lines, in order, each within what is
+    /// left on the line. Keyed by the charge and Stripe's running total, so a replayed event adds nothing.
+    /// </summary>
+    private static async Task RecordRefundsAsync(EncoreDbContext db, global::Stripe.Charge stripeCharge, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (stripeCharge.PaymentIntentId is not { } intentId) return;
+        var charge = await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.GatewayPaymentId == intentId, cancellationToken);
+        if (charge is null) return;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var known = await db.Refunds.Where(r => r.ChargeId == charge.Id && r.Status != RefundStatus.Failed).SumAsync(r => (long?)r.Amount, cancellationToken) ?? 0;
+        var missing = stripeCharge.AmountRefunded - known;
+        if (missing <= 0) return;
+        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == charge.OrderId, cancellationToken);
+        // Main first, then bumps (in memory: the kind is stored by name, which sorts otherwise).
+        var lines = (await db.OrderLines.AsNoTracking().Where(l => l.ChargeId == charge.Id).ToListAsync(cancellationToken))
+            .OrderBy(l => l.Kind).ThenBy(l => l.CreatedAt).ThenBy(l => l.Id).ToList();
+        foreach (var line in lines)
+        {
+            if (missing <= 0) break;
+            var amount = Math.Min(missing, line.Amount - line.RefundedAmount);
+            if (amount <= 0) continue;
+            var reserved = await db.OrderLines.Where(l => l.Id == line.Id && l.RefundedAmount + amount <= l.Amount)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAmount, l => l.RefundedAmount + amount), cancellationToken);
+            if (reserved == 0) continue;
+            db.Refunds.Add(new Data.Entities.Refund
+            {
+                Id = Guid.CreateVersion7(), SellerId = order.SellerId, OrderId = order.Id, OrderLineId = line.Id, ChargeId = charge.Id,
+                Amount = amount, Currency = charge.Currency, Reason = "Refunded in Stripe",
+                IdempotencyKey = $"stripe:{stripeCharge.Id}:{stripeCharge.AmountRefunded}:{line.Id:N}",
+                GatewayRefundId = stripeCharge.Refunds?.Data?.LastOrDefault()?.Id, Status = RefundStatus.Succeeded,
+                RequestedBy = "stripe", CreatedAt = now, SettledAt = now,
+            });
+            missing -= amount;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Encore.Web.Data.Entities;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Tests;
+
+/// <summary><c>/webhooks/stripe</c>: signed, once per event id, a prompt to ask the gateway, and refunds made in Stripe's dashboard.</summary>
+public abstract class StripeWebhookTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    [Fact]
+    public async Task A_payment_event_settles_a_charge_whose_answer_was_lost_once_and_a_replay_changes_nothing()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        app.Faults.OffSessionFault = ChargeFault.AnswerLostAfterCharging;
+        try { await buyer.AcceptAsync(Buyer.OfferStep, await buyer.DisclosureHashAsync()); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        var charge = await app.QueryAsync(db => db.Charges.SingleAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
+        Assert.Equal(ChargeStatus.Unknown, charge.Status);
+        var intentId = await app.QueryAsync(db => db.SandboxPaymentIntents.Where(i => i.IdempotencyKey == charge.IdempotencyKey).Select(i => i.Id).SingleAsync());
+
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+        var body = Event(eventId, "payment_intent.succeeded", new JsonObject
+        {
+            ["id"] = intentId, ["object"] = "payment_intent", ["amount"] = charge.Amount, ["currency"] = "usd", ["status"] = "succeeded",
+            ["metadata"] = new JsonObject { ["encore_charge"] = charge.Id.ToString() },
+        });
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(body)).StatusCode);
+        Assert.Equal(ChargeStatus.Succeeded, await app.QueryAsync(db => db.Charges.Where(c => c.Id == charge.Id).Select(c => c.Status).SingleAsync()));
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+
+        var replay = await SendAsync(body);
+        Assert.Contains("duplicate", await replay.Content.ReadAsStringAsync());
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+        Assert.Equal(1, await app.QueryAsync(db => db.StripeEvents.CountAsync(e => e.Id == eventId)));
+        await Ledger.AssertAgreesAsync(app, buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task An_event_claiming_success_for_a_charge_the_gateway_never_made_changes_nothing()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        app.Faults.OffSessionFault = ChargeFault.NeverReached;
+        try { await buyer.AcceptAsync(Buyer.OfferStep, await buyer.DisclosureHashAsync()); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        var charge = await app.QueryAsync(db => db.Charges.SingleAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
+
+        // A validly signed event (a leaked secret, a bug) naming a payment the gateway does not have.
+        var forged = Event("evt_" + Guid.NewGuid().ToString("N"), "payment_intent.succeeded", new JsonObject
+        {
+            ["id"] = "pi_forged", ["object"] = "payment_intent", ["status"] = "succeeded", ["metadata"] = new JsonObject { ["encore_charge"] = charge.Id.ToString() },
+        });
+        var response = await SendAsync(forged);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // heard, and checked with the gateway, which has no such payment
+        Assert.Equal(ChargeStatus.Unknown, await app.QueryAsync(db => db.Charges.Where(c => c.Id == charge.Id).Select(c => c.Status).SingleAsync()));
+        Assert.Equal(0, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+    }
+
+    [Fact]
+    public async Task A_bad_signature_is_refused_and_nothing_is_recorded()
+    {
+        var body = Event("evt_bad", "payment_intent.succeeded", new JsonObject { ["id"] = "pi_x", ["object"] = "payment_intent" });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", Sign(body, "whsec_someone_else"));
+        var response = await app.CreateClient().SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(0, await app.QueryAsync(db => db.StripeEvents.CountAsync(e => e.Id == "evt_bad")));
+    }
+
+    [Fact]
+    public async Task A_refund_made_in_stripe_shows_up_on_the_order_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync(); // $47 + $17 in one charge
+        var charge = await app.QueryAsync(db => db.Charges.SingleAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Checkout));
+        var refunded = new JsonObject
+        {
+            ["id"] = "ch_" + Guid.NewGuid().ToString("N"), ["object"] = "charge", ["payment_intent"] = charge.GatewayPaymentId,
+            ["amount"] = 6400, ["amount_refunded"] = 5000, ["currency"] = "usd", ["refunded"] = false,
+        };
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Event("evt_" + Guid.NewGuid().ToString("N"), "charge.refunded", (JsonObject)refunded.DeepClone()))).StatusCode);
+        // The same total again (another event id, as Stripe may send): nothing more.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(Event("evt_" + Guid.NewGuid().ToString("N"), "charge.refunded", refunded))).StatusCode);
+
+        var refunds = await app.QueryAsync(db => db.Refunds.Where(r => r.OrderId == buyer.OrderId).OrderBy(r => r.Amount).ToListAsync());
+        Assert.Equal([300L, 4700L], refunds.Select(r => r.Amount)); // the main line in full, then the bump in part
+        Assert.All(refunds, r => Assert.Equal(RefundStatus.Succeeded, r.Status));
+        var lines = await app.QueryAsync(db => db.OrderLines.Where(l => l.OrderId == buyer.OrderId).ToListAsync());
+        Assert.Equal([4700L, 300L], lines.OrderBy(l => l.Kind).Select(l => l.RefundedAmount));
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("Stripe-Signature", Sign(body, EncoreApp.StripeWebhookSecret));
+        return app.CreateClient().SendAsync(request);
+    }
+
+    private static string Event(string id, string type, JsonObject data) => new JsonObject
+    {
+        ["id"] = id, ["object"] = "event", ["api_version"] = "2025-01-27.acacia", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["livemode"] = false, ["type"] = type, ["data"] = new JsonObject { ["object"] = data },
+    }.ToJsonString();
+
+    /// <summary>Stripe's scheme: <c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;</c>.</summary>
+    private static string Sign(string body, string secret)
+    {
+        var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
+        return $"t={t},v1={Convert.ToHexStringLower(mac)}";
+    }
+}
+
+public sealed class StripeWebhookTests_Sqlite(SqliteApp app) : StripeWebhookTests<SqliteApp>(app);
+
+public sealed class StripeWebhookTests_Postgres(PostgresApp app) : StripeWebhookTests<PostgresApp>(app);
