@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -51,9 +52,13 @@ builder.Services.AddScoped<Catalog>();
 builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
+builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
 {
     options.RootDirectory = "/Features";
+    options.Conventions.AddPageApplicationModelConvention("/Checkout/Checkout", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Checkout)));
+    options.Conventions.AddPageApplicationModelConvention("/Offers/Offer", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
+    options.Conventions.AddPageApplicationModelConvention("/Sellers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
@@ -105,6 +110,7 @@ if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseEncoreSecurityHeaders();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseAntiforgery();

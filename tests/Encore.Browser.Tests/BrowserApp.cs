@@ -43,6 +43,7 @@ public sealed class BrowserApp : IAsyncLifetime
         {
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={_databasePath}");
             builder.UseSetting("Encore:RunReconciler", "false");
+            builder.UseSetting("Encore:RateLimits:Enabled", "false"); // every browser of the tests shares 127.0.0.1
         });
         // An explicit loopback listener on port 0: UseKestrel(0) alone may fall back to port 5000.
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));

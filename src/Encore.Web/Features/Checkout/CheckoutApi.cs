@@ -27,6 +27,7 @@ public static class CheckoutApi
         app.MapPost("/api/v1/checkouts", PlaceOrder)
             .WithTags("Checkout")
             .WithName("CreateCheckout")
+            .RequireRateLimiting(Infrastructure.RateLimits.Checkout)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024))
             .WithSummary("Pays for the main product and the chosen bumps in one charge; optionally saves the card for the post-purchase offers.")
             .WithDescription("Send an Idempotency-Key header to make retries safe: the first response is replayed. " +
@@ -36,7 +37,8 @@ public static class CheckoutApi
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 

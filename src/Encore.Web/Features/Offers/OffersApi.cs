@@ -44,11 +44,11 @@ public static class OffersApi
         offers.MapGet("", GetSession).WithName("GetOfferSession")
             .WithSummary("The current offer with its exact disclosure, or step: null once the path is over.")
             .Produces<OfferSessionResponse>().ProducesProblem(404);
-        offers.MapPost("/accept", Accept).WithName("AcceptOffer")
+        offers.MapPost("/accept", Accept).WithName("AcceptOffer").RequireRateLimiting(RateLimits.Accept)
             .WithSummary("Accepts the current offer with one click: one off-session charge on the saved card, exactly once.")
             .WithDescription("Requires an Idempotency-Key header and the SHA-256 of the disclosure the buyer was shown. " +
                              "410: already decided or window closed; 409: not the current step, disclosure mismatch, or in progress; 422: key reused with another body.")
-            .Produces<AcceptResponse>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422);
+            .Produces<AcceptResponse>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(410).ProducesProblem(422).ProducesProblem(429);
         offers.MapPost("/decline", Decline).WithName("DeclineOffer")
             .WithSummary("Declines the current offer; the buyer moves on to the downsell or to thank-you.")
             .Produces<DeclineResponse>().ProducesValidationProblem().ProducesProblem(404).ProducesProblem(409).ProducesProblem(410);
