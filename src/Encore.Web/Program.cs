@@ -22,6 +22,10 @@ using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// Offer and receipt tokens travel in paths (/o/{token}, /r/{token}); ASP.NET Core's request log would write
+// them out. Pinned here, after the configuration's rules, so no log level setting can turn it on.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddEncoreDatabase(database);
 builder.Services.AddSingleton(TimeProvider.System);

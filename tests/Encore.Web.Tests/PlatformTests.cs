@@ -92,6 +92,19 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Empty(stored[receiptToken]);
     }
 
+    [Fact]
+    public async Task Offer_and_receipt_tokens_never_appear_in_the_log()
+    {
+        var (sessionToken, receiptToken) = await CheckOutWithAKeyAndAcceptAsync();
+        var client = app.CreateClient();
+        await client.GetAsync($"/o/{sessionToken}"); // another browser: refused, and logged as nothing more than that
+        await client.GetAsync($"/r/{receiptToken}");
+        await client.GetAsync($"/api/v1/offers/{sessionToken}/order");
+        Assert.NotEmpty(app.Logs.Entries);
+        var leaks = app.Logs.Entries.Where(e => e.Message.Contains(sessionToken) || e.Message.Contains(receiptToken)).ToList();
+        Assert.True(leaks.Count == 0, string.Join("\n", leaks.Select(l => $"{l.Category}: {l.Message}")));
+    }
+
     /// <summary>A checkout with an Idempotency-Key (its response is stored for replay) and an accepted offer.</summary>
     private async Task<(string SessionToken, string ReceiptToken)> CheckOutWithAKeyAndAcceptAsync()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Encore.Web.Data;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
@@ -21,6 +22,9 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     private WebApplicationFactory<Program>? _factory;
 
     public DatabaseKind Kind { get; } = kind;
+
+    /// <summary>What the app logged, filtered by its own configured levels.</summary>
+    public LogCapture Logs { get; } = new();
 
     /// <summary>The secret Stripe signs webhook events with, as the tests' app is configured.</summary>
     public const string StripeWebhookSecret = "whsec_test_encore_webhooks";
@@ -55,6 +59,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
             builder.UseSetting("ENCORE_STRIPE_WEBHOOK_SECRET", StripeWebhookSecret);
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // one test client sends far more than a buyer; RateLimitTests turn them on
             builder.UseEnvironment("Testing");
+            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);
