@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace Encore.Bench;
+
+public sealed record BenchOptions
+{
+    public string Url { get; init; } = "http://127.0.0.1:5080";
+    public string Slug { get; init; } = "calm-your-anxiety";
+    public string Label { get; init; } = "sqlite";
+    public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
+    public int Seed { get; init; } = 42;
+
+    /// <summary>The database Encore runs on (an Npgsql or SQLite connection string), for the database ceiling.</summary>
+    public string? Database { get; init; }
+
+    public string OutputDirectory { get; init; } = "bench/results";
+
+    /// <summary>Share of offers accepted (the rest declined, then the downsell accepted at the same rate).</summary>
+    public double AcceptRate { get; init; } = 0.4;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = args[i + 1];
+            options = args[i] switch
+            {
+                "--url" => options with { Url = value.TrimEnd('/') },
+                "--slug" => options with { Slug = value },
+                "--label" => options with { Label = value },
+                "--concurrency" => options with { Concurrency = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
+                "--seconds" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
+                "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--database" => options with { Database = value },
+                "--out" => options with { OutputDirectory = value },
+                "--accept-rate" => options with { AcceptRate = double.Parse(value, CultureInfo.InvariantCulture) },
+                _ => throw new ArgumentException($"Unknown option {args[i]}"),
+            };
+        }
+        return options;
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs Encore's benchmark: builds in Release, starts Encore on each database, drives buyer journeys at several
+# concurrency levels, and measures the two ceilings in the same run. Results go to bench/results/.
+#   bench/run.sh                 # SQLite and PostgreSQL
+#   bench/run.sh sqlite          # one of them
+# Environment: ENCORE_BENCH_POSTGRES (an Npgsql connection string to a server where the role may create
+# databases; default the local role of .ci/run), ENCORE_BENCH_SECONDS (per level, default 15),
+# ENCORE_BENCH_CONCURRENCY (default 1,4,16).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+labels=("${@:-sqlite postgres}"); labels=(${labels[@]})
+seconds="${ENCORE_BENCH_SECONDS:-15}"
+concurrency="${ENCORE_BENCH_CONCURRENCY:-1,4,16}"
+pg_base="${ENCORE_BENCH_POSTGRES:-Host=localhost;Username=encore;Password=encore}"
+port=5099
+work="$(mktemp -d)"
+trap 'kill "${encore_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+dotnet build -c Release src/Encore.Web/Encore.Web.csproj -v q -nologo >/dev/null
+dotnet build -c Release bench/Encore.Bench/Encore.Bench.csproj -v q -nologo >/dev/null
+
+for label in "${labels[@]}"; do
+  if [[ "$label" == "postgres" ]]; then
+    db_name="encore_bench_$(date +%s)"
+    PGPASSWORD=encore psql -q -h localhost -U encore -d postgres -c "CREATE DATABASE $db_name" >/dev/null
+    database="$pg_base;Database=$db_name"
+  else
+    database="Data Source=$work/bench.db"
+  fi
+  ENCORE_DATABASE="$database" Encore__RateLimits__Enabled=false Encore__DemoPassword="bench-only-password" \
+    ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
+    dotnet src/Encore.Web/bin/Release/net10.0/Encore.Web.dll >"$work/encore-$label.log" 2>&1 &
+  encore_pid=$!
+  for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$port/api/v1/funnels/calm-your-anxiety" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --url "http://127.0.0.1:$port" --label "$label" \
+    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --out bench/results
+  kill "$encore_pid"; wait "$encore_pid" 2>/dev/null || true
+  if [[ "$label" == "postgres" ]]; then
+    PGPASSWORD=encore psql -q -h localhost -U encore -d postgres -c "DROP DATABASE $db_name" >/dev/null
+  fi
+done
