@@ -100,12 +100,12 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
 
 app.UseForwardedHeaders();
 // The API answers problem details; a buyer's page answers a readable page, never a stack trace.
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), api =>
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/webhooks"), api =>
 {
     api.UseExceptionHandler();
     api.UseStatusCodePages();
 });
-app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"), pages =>
+app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/webhooks"), pages =>
 {
     pages.UseExceptionHandler("/error/500");
     pages.UseStatusCodePagesWithReExecute("/error/{0}");

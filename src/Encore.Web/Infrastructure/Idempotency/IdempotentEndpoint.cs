@@ -20,7 +20,7 @@ public sealed record ApiResponse(int Status, object Body)
 /// <summary>
 /// Runs an API request under an <c>Idempotency-Key</c> (IETF httpapi draft semantics): the first response is
 /// stored and replayed for every retry; the same key with another body is 422; the same key while the
-/// first request still runs is 409. A 400 (invalid input) is not stored.
+/// first request still runs is 409. Only a success or a declined payment (402) is stored: a refusal changed nothing.
 /// </summary>
 public static class IdempotentEndpoint
 {
@@ -68,8 +68,10 @@ public static class IdempotentEndpoint
             throw;
         }
         var body = Serialize(response, json);
-        // Invalid input never started anything (Stripe's rule): remember nothing, and leave the key free for the corrected request.
-        if (response.Status == StatusCodes.Status400BadRequest) await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
+        // Remembered only when the request did something: a success, or a payment the bank declined (402). A refusal
+        // (invalid input, unknown or foreign ids, a decided step) changed nothing, so running the retry again can
+        // only give the same refusal or, if things moved on meanwhile, the true answer: the key is left free.
+        if (response.Status is >= 400 and not StatusCodes.Status402PaymentRequired) await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
         else await store.CompleteAsync(begin.RecordId, response.Status, body, CancellationToken.None);
         return Results.Text(body, ContentTypeFor(response.Status), Encoding.UTF8, response.Status);
     }

@@ -34,13 +34,15 @@ public static class StripeWebhooks
         var logger = loggers.CreateLogger("Encore.StripeWebhooks");
         var secret = configuration[SecretSetting];
         if (string.IsNullOrEmpty(secret)) return Results.NotFound();
+        var signature = http.Request.Headers["Stripe-Signature"].ToString();
+        if (signature.Length == 0) return Results.Problem(statusCode: 400, title: "Missing signature", detail: "Stripe signs every event in the Stripe-Signature header.");
         var body = await new StreamReader(http.Request.Body).ReadToEndAsync(http.RequestAborted);
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(body, http.Request.Headers["Stripe-Signature"], secret, throwOnApiVersionMismatch: false);
+            stripeEvent = EventUtility.ConstructEvent(body, signature, secret, throwOnApiVersionMismatch: false);
         }
-        catch (StripeException exception)
+        catch (Exception exception) when (exception is StripeException or ArgumentException or FormatException or Newtonsoft.Json.JsonException)
         {
             logger.LogWarning("Refused a Stripe webhook: {Reason}", exception.Message);
             return Results.Problem(statusCode: 400, title: "Invalid signature", detail: "The Stripe-Signature header does not match this body.");
