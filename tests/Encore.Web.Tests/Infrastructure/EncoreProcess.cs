@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Encore.Web.Tests.Infrastructure;
+
+/// <summary>
+/// Encore as an operator runs it: its own process (the built <c>Encore.Web.dll</c>), on its own port, against a
+/// database the test names. Several of them against one PostgreSQL are several instances of one shop.
+/// </summary>
+public sealed class EncoreProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _output = new();
+
+    private EncoreProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+        process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Url { get; }
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public HttpClient CreateClient() => new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(Url) };
+
+    public static async Task<EncoreProcess> StartAsync(string database, IDictionary<string, string>? settings = null)
+    {
+        var dll = Path.Combine(RepositoryRoot(), "src", "Encore.Web", "bin", Configuration(), "net10.0", "Encore.Web.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("Build src/Encore.Web first.", dll);
+        var port = FreePort();
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ENCORE_DATABASE"] = database;
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["Encore__RateLimits__Enabled"] = "false";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        var process = new EncoreProcess(Process.Start(info)!, $"http://127.0.0.1:{port}");
+        await process.WaitReadyAsync();
+        return process;
+    }
+
+    /// <summary>Kills the process at once, as a crash or an OOM killer would (SIGKILL).</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException("Encore exited while starting:\n" + Output);
+            try
+            {
+                if ((await client.GetAsync("/api/v1/funnels/calm-your-anxiety")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("Encore did not start within 60 s:\n" + Output);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Configuration() => AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+
+    private static string RepositoryRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Encore.sln"))) folder = folder.Parent;
+        return folder?.FullName ?? throw new InvalidOperationException("Encore.sln not found above " + AppContext.BaseDirectory);
+    }
+}
