@@ -21,6 +21,7 @@ public sealed class Reconciler(
     OfferSettlement offerSettlement,
     RefundService refunds,
     TimeProvider clock,
+    IConfiguration configuration,
     ILogger<Reconciler> logger)
 {
     /// <summary>Charges younger than this may still have their own request running; leave them to it.</summary>
@@ -35,7 +36,9 @@ public sealed class Reconciler(
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var cutoff = now - Grace;
+        // An operator may shorten the grace when no instance is running (nothing can be in flight), e.g. after a crash.
+        var grace = configuration.GetValue<double?>("Encore:ReconcilerGraceSeconds") is { } seconds ? TimeSpan.FromSeconds(seconds) : Grace;
+        var cutoff = now - grace;
         var horizon = now - AuthenticationHorizon;
         var open = await db.Charges.AsNoTracking()
             .Where(c => (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown ||

@@ -52,6 +52,24 @@ public sealed class EncoreProcess : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Runs a one-off command (<c>reconcile</c>) against the database and returns what it printed.</summary>
+    public static async Task<string> RunCommandAsync(string database, string command, IDictionary<string, string>? settings = null)
+    {
+        var dll = Path.Combine(RepositoryRoot(), "src", "Encore.Web", "bin", Configuration(), "net10.0", "Encore.Web.dll");
+        var info = new ProcessStartInfo("dotnet", [dll, command])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.Environment["ENCORE_DATABASE"] = database;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"encore {command} exited with {process.ExitCode}:\n{output}");
+        return output;
+    }
+
     /// <summary>Kills the process at once, as a crash or an OOM killer would (SIGKILL).</summary>
     public void Kill()
     {
