@@ -2,6 +2,8 @@ using Encore.Domain.PostPurchase;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Email;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Infrastructure;
 using Encore.Web.Payments;
@@ -21,6 +23,8 @@ public sealed class OfferService(
     CheckoutSettlement checkoutSettlement,
     OfferSettlement offerSettlement,
     ChargeStatusCheck statusCheck,
+    WebhookOutbox webhooks,
+    EmailOutbox mail,
     TimeProvider clock,
     ILogger<OfferService> logger)
 {
@@ -184,7 +188,19 @@ public sealed class OfferService(
             return await ExplainLostClaimAsync(token!, stepId, cancellationToken);
         }
         var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
-        await OfferSettlement.AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+        var ended = await OfferSettlement.AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+        var step = funnel.Steps[stepId];
+        await webhooks.PublishAsync(row.SellerId, WebhookOutbox.OfferDeclined, row.OrderId, new
+        {
+            orderId = row.OrderId,
+            funnelId = funnel.FunnelId,
+            funnelVersionId = funnel.VersionId,
+            stepId,
+            stepKey = step.Key,
+            amount = step.Price.Amount.Amount,
+            currency = step.Price.Amount.Currency,
+        }, cancellationToken);
+        if (ended) await mail.WriteFinalReceiptAsync(row.OrderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
@@ -260,6 +276,7 @@ public sealed class OfferService(
             await db.StepVisits
                 .Where(v => v.SessionId == row.SessionId && expirable.Contains(v.State))
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Expired).SetProperty(v => v.DecidedAt, now), cancellationToken);
+            await mail.WriteFinalReceiptAsync(row.OrderId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return row with { Status = SessionStatus.Expired };
