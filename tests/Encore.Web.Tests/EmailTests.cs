@@ -129,6 +129,22 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
     }
 
     [Fact]
+    public async Task A_buyer_who_never_comes_back_gets_the_final_receipt_when_the_background_job_closes_the_window()
+    {
+        var leaver = new Buyer(app.CreateClient());
+        await leaver.CheckoutAsync();
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+        await app.ReconcileAsync();
+        Assert.Equal(SessionStatus.Expired, await app.QueryAsync(db => db.PostPurchaseSessions.Where(s => s.OrderId == leaver.OrderId).Select(s => s.Status).SingleAsync()));
+        var mails = await MailsOfAsync(leaver.OrderId);
+        Assert.Equal([EmailKind.CheckoutReceipt, EmailKind.FinalReceipt], mails.Select(m => m.Kind));
+        await app.ReconcileAsync();
+        await app.SendEmailsAsync();
+        Assert.Single(Received(mails[1].Id));
+        Assert.Equal(2, (await MailsOfAsync(leaver.OrderId)).Count);
+    }
+
+    [Fact]
     public async Task A_mail_server_outage_delays_mail_and_loses_none_and_sends_none_twice()
     {
         await app.SendEmailsAsync(); // what earlier tests left

@@ -20,11 +20,15 @@ public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeP
     public Task WriteFinalReceiptAsync(Guid orderId, CancellationToken cancellationToken) =>
         WriteAsync(orderId, EmailKind.FinalReceipt, cancellationToken);
 
-    /// <summary>The final receipt for the order of a session that has just ended.</summary>
-    public async Task WriteFinalReceiptForSessionAsync(Guid sessionId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The final receipt of an order whose path has ended, once no charge of it is still waiting for the
+    /// gateway's answer (pending or unknown): a window that closed during a one-click charge waits for that
+    /// charge, whose settlement then writes the receipt.
+    /// </summary>
+    public async Task WriteFinalReceiptWhenSettledAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        var orderId = await db.PostPurchaseSessions.AsNoTracking().Where(s => s.Id == sessionId).Select(s => (Guid?)s.OrderId).FirstOrDefaultAsync(cancellationToken);
-        if (orderId is { } id) await WriteFinalReceiptAsync(id, cancellationToken);
+        if (await db.Charges.AnyAsync(c => c.OrderId == orderId && (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown), cancellationToken)) return;
+        await WriteFinalReceiptAsync(orderId, cancellationToken);
     }
 
     private async Task WriteAsync(Guid orderId, EmailKind kind, CancellationToken cancellationToken)

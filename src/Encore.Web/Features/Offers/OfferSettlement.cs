@@ -62,7 +62,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                     currency = charge.Currency,
                     line = new { name = step.Name, productId = step.ProductId, kind = (step.Kind == OfferStepKind.Downsell ? OrderLineKind.Downsell : OrderLineKind.Offer).ToString().ToLowerInvariant() },
                 }, cancellationToken);
-                if (ended) await mail.WriteFinalReceiptAsync(charge.OrderId, cancellationToken);
+                if (ended || session.Status != SessionStatus.Active) await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.Failed:
@@ -72,8 +72,9 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
-                if (await AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken))
-                    await mail.WriteFinalReceiptAsync(charge.OrderId, cancellationToken);
+                // The path ended now, or ended (the window closed) while this charge was in flight.
+                if (await AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken) || session.Status != SessionStatus.Active)
+                    await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.RequiresAction:
