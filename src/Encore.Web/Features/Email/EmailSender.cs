@@ -16,6 +16,7 @@ public sealed class SmtpSettings
     public string? User { get; set; }
     public string? Password { get; set; }
     public string From { get; set; } = "Encore <no-reply@localhost>";
+    /// <summary>TLS required: implicit on port 465, STARTTLS on any other port. False: plain SMTP (a local relay only).</summary>
     public bool UseTls { get; set; } = true;
 }
 
@@ -58,7 +59,7 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
             {
                 if (!client.IsConnected)
                 {
-                    await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseTls ? SecureSocketOptions.Auto : SecureSocketOptions.None, cancellationToken);
+                    await client.ConnectAsync(smtp.Host, smtp.Port, !smtp.UseTls ? SecureSocketOptions.None : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, cancellationToken);
                     if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
                 }
                 await client.SendAsync(ToMime(smtp, message), cancellationToken);
