@@ -250,6 +250,30 @@ public abstract partial class WebhookTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(0, await app.QueryAsync(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId)));
     }
 
+    [Fact]
+    public async Task A_refund_sends_order_refunded_once_and_a_failed_one_sends_nothing()
+    {
+        var (_, endpointId, url, secret) = await AddEndpointAsync(WebhookOutbox.OrderRefunded);
+        var (orderId, _, _) = await Orders.BuyAsync(app);
+        var bump = await Orders.LineAsync(app, orderId, OrderLineKind.Bump);
+        var api = await Orders.DemoApiAsync(app);
+        var key = Guid.NewGuid().ToString();
+        await Buyer.ReadAsync(await Orders.RefundAsync(api, orderId, bump.Id, 500, key, "partial"), HttpStatusCode.Created);
+        await Orders.RefundAsync(api, orderId, bump.Id, 500, key, "partial"); // the same request again: nothing new
+        await Buyer.ProblemAsync(await Orders.RefundAsync(api, orderId, bump.Id, 100_000, Guid.NewGuid().ToString()), HttpStatusCode.BadRequest);
+
+        await app.DispatchWebhooksAsync();
+        var hook = Assert.Single(app.Webhooks.For(url));
+        Assert.True(WebhookSignature.Verify(secret, hook.Signature, hook.Body, app.Clock.GetUtcNow(), TimeSpan.FromMinutes(5)));
+        var body = JsonNode.Parse(hook.Body)!;
+        Assert.Equal("order.refunded", body["type"]!.GetValue<string>());
+        Assert.Equal(orderId, body["data"]!["orderId"]!.GetValue<Guid>());
+        Assert.Equal(bump.Id, body["data"]!["lineId"]!.GetValue<Guid>());
+        Assert.Equal(500, body["data"]!["amount"]!.GetValue<long>());
+        Assert.Equal("USD", body["data"]!["currency"]!.GetValue<string>());
+        Assert.Equal(1, await app.QueryAsync(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId)));
+    }
+
     [GeneratedRegex("data-testid=\"new-secret\">([^<]+)<")]
     private static partial Regex SecretPattern();
 

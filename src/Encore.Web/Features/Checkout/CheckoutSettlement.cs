@@ -32,8 +32,8 @@ public sealed class CheckoutSettlement(
                 await StartSessionAsync(charge.OrderId, result, now, cancellationToken);
                 // The outbox, in this transaction: the order is paid exactly when these are written.
                 await mail.WriteCheckoutReceiptAsync(charge.OrderId, cancellationToken);
-                if (await webhooks.OrderDataAsync(charge.OrderId, cancellationToken) is { } data)
-                    await webhooks.PublishAsync(await SellerOfAsync(charge.OrderId, cancellationToken), WebhookOutbox.OrderPaid, charge.OrderId, data, cancellationToken);
+                await webhooks.PublishAsync(await SellerOfAsync(charge.OrderId, cancellationToken), WebhookOutbox.OrderPaid, charge.OrderId,
+                    token => webhooks.OrderDataAsync(charge.OrderId, token), cancellationToken);
                 break;
             case PaymentStatus.Failed:
                 if (await MoveChargeAsync(charge.Id, Open, ChargeStatus.Failed, result, now, cancellationToken) == 0) return;

@@ -101,7 +101,8 @@ public sealed class WebhookDispatcher(
         var delivery = row.Delivery;
         var attempts = delivery.Attempts + 1;
         var delivered = status is >= 200 and < 300;
-        var abandoned = !delivered && attempts >= OutboxRetry.MaxAttempts;
+        // A disabled endpoint gets nothing more: what was still queued for it is abandoned, and the log says why.
+        var abandoned = !delivered && (attempts >= OutboxRetry.MaxAttempts || row.DisabledAt is not null);
         var next = delivered || abandoned ? delivery.NextAttemptAt : now + OutboxRetry.Delay(attempts);
         var newStatus = delivered ? DeliveryStatus.Delivered : abandoned ? DeliveryStatus.Abandoned : DeliveryStatus.Pending;
         var lastError = error is null ? null : OutboxRetry.Truncate(error, 2000);

@@ -22,7 +22,12 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Records the event for the seller's endpoints; returns its id, or null when no endpoint wants it.</summary>
-    public async Task<Guid?> PublishAsync(Guid sellerId, string type, Guid? orderId, object data, CancellationToken cancellationToken)
+    public Task<Guid?> PublishAsync(Guid sellerId, string type, Guid? orderId, object data, CancellationToken cancellationToken) =>
+        PublishAsync(sellerId, type, orderId, _ => Task.FromResult<object?>(data), cancellationToken);
+
+    /// <summary>The same, with the data read only when some endpoint wants the event.</summary>
+    public async Task<Guid?> PublishAsync(
+        Guid sellerId, string type, Guid? orderId, Func<CancellationToken, Task<object?>> readData, CancellationToken cancellationToken)
     {
         var endpoints = await db.WebhookEndpoints.AsNoTracking()
             .Where(e => e.SellerId == sellerId && e.DisabledAt == null)
@@ -30,6 +35,7 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
             .ToListAsync(cancellationToken);
         var subscribed = endpoints.Where(e => e.Events.Count == 0 || e.Events.Contains(type)).ToList();
         if (subscribed.Count == 0) return null;
+        if (await readData(cancellationToken) is not { } data) return null;
 
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
