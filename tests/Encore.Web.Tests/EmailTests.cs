@@ -219,6 +219,34 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
     }
 
     [Fact]
+    public async Task A_receipt_written_twice_inside_open_transactions_is_refused_by_the_index_and_the_transaction_goes_on()
+    {
+        Assert.SkipUnless(app.Kind == DatabaseKind.Postgres, "SQLite has one writer: a second open write transaction cannot get this far.");
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync(saveCard: false);
+        await app.QueryAsync(db => db.EmailMessages.Where(m => m.OrderId == buyer.OrderId).ExecuteDeleteAsync());
+
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        var firstDb = first.ServiceProvider.GetRequiredService<Encore.Web.Data.EncoreDbContext>();
+        var secondDb = second.ServiceProvider.GetRequiredService<Encore.Web.Data.EncoreDbContext>();
+        await using var firstTx = await firstDb.Database.BeginTransactionAsync();
+        await using var secondTx = await secondDb.Database.BeginTransactionAsync();
+        await first.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(buyer.OrderId, CancellationToken.None);
+        // The second writer does not see the first's row yet; its insert waits on the index until the first commits.
+        var secondWrite = second.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(buyer.OrderId, CancellationToken.None);
+        await Task.Delay(200);
+        await firstTx.CommitAsync();
+        await secondWrite;
+        // The second transaction is still usable: its other work commits.
+        await secondDb.Orders.Where(o => o.Id == buyer.OrderId).ExecuteUpdateAsync(s => s.SetProperty(o => o.BuyerName, "Ann B."));
+        await secondTx.CommitAsync();
+
+        Assert.Single(await MailsOfAsync(buyer.OrderId));
+        Assert.Equal("Ann B.", await app.QueryAsync(db => db.Orders.Where(o => o.Id == buyer.OrderId).Select(o => o.BuyerName).SingleAsync()));
+    }
+
+    [Fact]
     public void The_html_part_encodes_what_the_buyer_and_seller_typed()
     {
         var receipt = new Receipt(

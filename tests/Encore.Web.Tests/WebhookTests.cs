@@ -274,6 +274,35 @@ public abstract partial class WebhookTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(1, await app.QueryAsync(db => db.WebhookDeliveries.CountAsync(d => d.EndpointId == endpointId)));
     }
 
+    [Fact]
+    public async Task A_lease_left_by_a_worker_that_died_is_honoured_until_it_runs_out_and_disabling_abandons_what_is_queued()
+    {
+        var (seller, endpointId, url, _) = await AddEndpointAsync(WebhookOutbox.OrderPaid);
+        await new Buyer(app.CreateClient()).CheckoutAsync();
+        // Another instance claimed it and died before recording anything.
+        var leasedUntil = app.Clock.GetUtcNow() + TimeSpan.FromSeconds(60);
+        await app.QueryAsync(db => db.WebhookDeliveries.Where(d => d.EndpointId == endpointId)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, leasedUntil)));
+        await app.DispatchWebhooksAsync();
+        Assert.Empty(app.Webhooks.For(url));
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        await app.DispatchWebhooksAsync();
+        Assert.Single(app.Webhooks.For(url));
+
+        // Queued for an endpoint that is then disabled: abandoned, not sent.
+        app.Webhooks.AnswerNext(url, HttpStatusCode.BadGateway);
+        await new Buyer(app.CreateClient()).CheckoutAsync();
+        await app.DispatchWebhooksAsync();
+        var list = await FormPage.GetAsync(seller, "/seller/webhooks");
+        Assert.Equal(HttpStatusCode.Redirect, (await list.PostAsync(seller, $"/seller/webhooks/{endpointId}?handler=disable")).StatusCode);
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await app.DispatchWebhooksAsync();
+        Assert.Equal(2, app.Webhooks.For(url).Count());
+        var deliveries = await app.QueryAsync(db => db.WebhookDeliveries.Where(d => d.EndpointId == endpointId).OrderBy(d => d.CreatedAt).ToListAsync());
+        Assert.Equal([DeliveryStatus.Delivered, DeliveryStatus.Abandoned], deliveries.Select(d => d.Status));
+        Assert.Contains("disabled", deliveries[1].LastError);
+    }
+
     [GeneratedRegex("data-testid=\"new-secret\">([^<]+)<")]
     private static partial Regex SecretPattern();
 
