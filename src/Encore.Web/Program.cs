@@ -46,7 +46,8 @@ builder.Services.AddScoped<WebhookOutbox>();
 builder.Services.AddScoped<WebhookEndpoints>();
 builder.Services.AddScoped<WebhookDispatcher>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = WebhookDispatcher.Timeout)
-    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    .ConfigurePrimaryHttpMessageHandler(() => WebhookNetwork.CreateHandler(
+        builder.Configuration.GetValue("Encore:Webhooks:AllowPrivateNetworks", !builder.Environment.IsProduction())));
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<EmailSender>();
 builder.Services.Configure<SmtpSettings>(builder.Configuration.GetSection("Encore:Smtp"));

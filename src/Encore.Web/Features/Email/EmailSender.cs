@@ -55,6 +55,7 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
             var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
             string? error = null;
             var permanent = false;
+            var invalidAddress = false;
             try
             {
                 if (!client.IsConnected)
@@ -69,12 +70,19 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
                 error = exception.Message;
                 permanent = true;
             }
+            catch (ParseException exception)
+            {
+                // An address no server will ever take: retrying cannot help.
+                error = "Not a valid address: " + exception.Message;
+                permanent = true;
+                invalidAddress = true;
+            }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 error = exception.Message;
                 if (client.IsConnected) { try { await client.DisconnectAsync(false, CancellationToken.None); } catch (Exception) { /* it is gone */ } }
             }
-            await RecordAsync(message, error, permanent);
+            await RecordAsync(message, error, permanent, invalidAddress);
             if (error is null) sent++;
             else logger.LogWarning("Mail {MailId} not sent (attempt {Attempt}): {Error}", id, message.Attempts + 1, error);
         }
@@ -91,7 +99,7 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, until), cancellationToken) == 1;
     }
 
-    private Task RecordAsync(EmailMessage message, string? error, bool permanent)
+    private Task RecordAsync(EmailMessage message, string? error, bool permanent, bool abandonNow)
     {
         var now = clock.GetUtcNow();
         var id = message.Id;
@@ -103,7 +111,7 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
                 .SetProperty(m => m.LastError, (string?)null)
                 .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
         var attempts = message.Attempts + 1;
-        var abandoned = permanent && attempts >= OutboxRetry.MaxAttempts;
+        var abandoned = abandonNow || (permanent && attempts >= OutboxRetry.MaxAttempts);
         var next = now + OutboxRetry.Delay(attempts);
         var lastError = OutboxRetry.Truncate(error, 2000);
         return db.EmailMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
