@@ -90,8 +90,9 @@ public sealed class WebhookDispatcher(
             {
                 error = $"No answer within {Timeout.TotalSeconds:0} s.";
             }
-            catch (Exception exception) when (exception is HttpRequestException or System.Security.Cryptography.CryptographicException or InvalidOperationException or UriFormatException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
+                // No connection, TLS, a secret that no longer unseals: an attempt that failed, logged and retried.
                 error = exception.Message;
             }
         }
