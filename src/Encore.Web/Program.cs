@@ -1,11 +1,13 @@
 using Encore.Web.Data;
 using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Email;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
 using Encore.Web.Features.Sellers.Funnels;
 using Encore.Web.Features.Sellers.Products;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
 using Encore.Web.Payments;
@@ -44,6 +46,19 @@ builder.Services.AddScoped<Encore.Web.Features.Analytics.FunnelAnalytics>();
 builder.Services.AddScoped<Reconciler>();
 if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
 builder.Services.AddHostedService<IdempotencyPruningService>();
+
+// The outbox: webhooks and e-mails written with the change they report, sent by workers holding leases.
+builder.Services.AddScoped<WebhookOutbox>();
+builder.Services.AddScoped<WebhookEndpoints>();
+builder.Services.AddScoped<WebhookDispatcher>();
+builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = WebhookDispatcher.Timeout)
+    .ConfigurePrimaryHttpMessageHandler(() => WebhookNetwork.CreateHandler(
+        builder.Configuration.GetValue("Encore:Webhooks:AllowPrivateNetworks", !builder.Environment.IsProduction())));
+builder.Services.AddScoped<EmailOutbox>();
+builder.Services.AddScoped<EmailSender>();
+builder.Services.Configure<SmtpSettings>(builder.Configuration.GetSection("Encore:Smtp"));
+if (builder.Configuration.GetValue("Encore:RunWebhookDispatcher", true)) builder.Services.AddHostedService<WebhookDispatcherService>();
+if (builder.Configuration.GetValue("Encore:RunEmailSender", true)) builder.Services.AddHostedService<EmailSenderService>();
 
 // Antiforgery and cookie keys live in the database: every instance must accept the others' forms.
 builder.Services.AddDataProtection().SetApplicationName("Encore");

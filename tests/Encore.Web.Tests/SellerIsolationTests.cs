@@ -117,6 +117,15 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
     /// <summary>The demo seller's ids, with a paid order, an accepted offer (so a consent record) and a refund.</summary>
     private async Task<Dictionary<string, string>> VictimIdsAsync()
     {
+        var endpointId = Guid.CreateVersion7();
+        await app.QueryAsync(async db =>
+        {
+            db.WebhookEndpoints.Add(new WebhookEndpoint
+            {
+                Id = endpointId, SellerId = DemoSeed.SellerId, Url = "https://victim.example/hooks", SecretProtected = "sealed", CreatedAt = DateTimeOffset.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
         var buyer = new Buyer(app.CreateClient());
         await buyer.CheckoutAsync();
         await buyer.AcceptCurrentAsync(Buyer.OfferStep);
@@ -142,6 +151,8 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             ["lineId"] = line.Id.ToString(),
             ["consentId"] = (await db.ConsentRecords.FirstAsync(c => c.OrderId == order.Id)).Id.ToString(),
             ["refundId"] = refund.Id.ToString(),
+            ["endpointId"] = endpointId.ToString(),
+            ["deliveryId"] = (await db.WebhookDeliveries.FirstAsync(d => d.EndpointId == endpointId)).Id.ToString(),
         };
     }
 
@@ -159,6 +170,10 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         text.AppendLine($"{funnel.Name} {funnel.Slug} {funnel.PublishedVersionId}");
         text.AppendLine($"lines {await db.OrderLines.SumAsync(l => l.RefundedAmount)} refunds {await db.Refunds.CountAsync()} keys {await db.SellerApiKeys.CountAsync(k => k.SellerId == DemoSeed.SellerId && k.RevokedAt == null)}");
         text.AppendLine($"sandbox refunds {await db.SandboxRefunds.CountAsync()}");
+        foreach (var e in await db.WebhookEndpoints.Where(e => e.SellerId == DemoSeed.SellerId).OrderBy(e => e.Id).ToListAsync())
+            text.AppendLine($"{e.Id} {e.Url} {e.DisabledAt:O}");
+        foreach (var d in await db.WebhookDeliveries.Where(d => d.SellerId == DemoSeed.SellerId).OrderBy(d => d.Id).ToListAsync())
+            text.AppendLine($"{d.Id} {d.Status} {d.NextAttemptAt:O} {d.Attempts}");
         return text.ToString();
     });
 }

@@ -20,6 +20,7 @@ public sealed class Reconciler(
     CheckoutSettlement checkoutSettlement,
     OfferSettlement offerSettlement,
     RefundService refunds,
+    OfferService offers,
     TimeProvider clock,
     IConfiguration configuration,
     ILogger<Reconciler> logger)
@@ -72,6 +73,8 @@ public sealed class Reconciler(
         }
         // Refunds whose answer was lost: asked again with the same key (the gateway replays a refund it made).
         settled += await refunds.SettleOpenAsync(cutoff, cancellationToken);
+        // Windows that closed while the buyer was away: ended now, so their final receipts go out.
+        await offers.ExpireDueSessionsAsync(cancellationToken);
         return settled;
     }
 

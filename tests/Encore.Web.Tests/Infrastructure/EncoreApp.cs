@@ -36,6 +36,12 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public FailingSettlement Database { get; } = new();
 
+    /// <summary>Every seller endpoint's answer in this app: records what the webhook dispatcher sends.</summary>
+    public WebhookReceiver Webhooks { get; } = new();
+
+    /// <summary>The loopback port mail goes to; tests that send mail start a <see cref="TestSmtpServer"/> on it.</summary>
+    public int SmtpPort { get; } = TestSmtpServer.FreePort();
+
     public IServiceProvider Services
     {
         get
@@ -58,6 +64,12 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("ENCORE_STRIPE_WEBHOOK_SECRET", StripeWebhookSecret);
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // one test client sends far more than a buyer; RateLimitTests turn them on
+            builder.UseSetting("Encore:RunWebhookDispatcher", "false");
+            builder.UseSetting("Encore:RunEmailSender", "false");
+            builder.UseSetting("Encore:Smtp:Host", "127.0.0.1");
+            builder.UseSetting("Encore:Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Encore:Smtp:UseTls", "false");
+            builder.UseSetting("Encore:Smtp:From", "Encore <receipts@encore.test>");
             builder.UseEnvironment("Testing");
             builder.ConfigureLogging(logging => logging.AddProvider(Logs));
             builder.ConfigureTestServices(services =>
@@ -65,6 +77,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
                 services.AddSingleton<TimeProvider>(Clock);
                 services.AddSingleton(sp => new FaultyGateway(sp.GetRequiredService<SandboxGateway>()));
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<FaultyGateway>());
+                services.AddHttpClient(Encore.Web.Features.Webhooks.WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Webhooks);
                 services.ConfigureDbContext<SqliteEncoreDbContext>(options => options.AddInterceptors(Database));
                 services.ConfigureDbContext<PostgresEncoreDbContext>(options => options.AddInterceptors(Database));
             });
@@ -92,6 +105,20 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         Clock.Advance(Reconciler.Grace + TimeSpan.FromSeconds(1));
         await using var scope = Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
+    }
+
+    /// <summary>One pass of the webhook dispatcher, as the background job would run it.</summary>
+    public async Task<int> DispatchWebhooksAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Encore.Web.Features.Webhooks.WebhookDispatcher>().RunOnceAsync(CancellationToken.None);
+    }
+
+    /// <summary>One pass of the e-mail sender, as the background job would run it.</summary>
+    public async Task<int> SendEmailsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Encore.Web.Features.Email.EmailSender>().RunOnceAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,7 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Email;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +14,8 @@ namespace Encore.Web.Features.Checkout;
 /// conditional update, so the same answer applied twice (a refresh, the reconciler, a second instance)
 /// changes things once.
 /// </summary>
-public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funnels, ChargeStatusCheck statusCheck, TimeProvider clock)
+public sealed class CheckoutSettlement(
+    EncoreDbContext db, PublishedFunnels funnels, ChargeStatusCheck statusCheck, WebhookOutbox webhooks, EmailOutbox mail, TimeProvider clock)
 {
     private static readonly ChargeStatus[] Open = [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction];
 
@@ -27,6 +30,10 @@ public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funn
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
                 await StartSessionAsync(charge.OrderId, result, now, cancellationToken);
+                // The outbox, in this transaction: the order is paid exactly when these are written.
+                await mail.WriteCheckoutReceiptAsync(charge.OrderId, cancellationToken);
+                await webhooks.PublishAsync(await SellerOfAsync(charge.OrderId, cancellationToken), WebhookOutbox.OrderPaid, charge.OrderId,
+                    token => webhooks.OrderDataAsync(charge.OrderId, token), cancellationToken);
                 break;
             case PaymentStatus.Failed:
                 if (await MoveChargeAsync(charge.Id, Open, ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
@@ -63,6 +70,9 @@ public sealed class CheckoutSettlement(EncoreDbContext db, PublishedFunnels funn
     public Task MarkUnknownAsync(Guid chargeId, CancellationToken cancellationToken) =>
         db.Charges.Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Unknown), cancellationToken);
+
+    private Task<Guid> SellerOfAsync(Guid orderId, CancellationToken cancellationToken) =>
+        db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => o.SellerId).SingleAsync(cancellationToken);
 
     internal static Task<int> MoveChargeAsync(
         EncoreDbContext db, Guid chargeId, ChargeStatus[] from, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)

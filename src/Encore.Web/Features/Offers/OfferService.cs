@@ -2,6 +2,8 @@ using Encore.Domain.PostPurchase;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Email;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Infrastructure;
 using Encore.Web.Payments;
@@ -21,6 +23,8 @@ public sealed class OfferService(
     CheckoutSettlement checkoutSettlement,
     OfferSettlement offerSettlement,
     ChargeStatusCheck statusCheck,
+    WebhookOutbox webhooks,
+    EmailOutbox mail,
     TimeProvider clock,
     ILogger<OfferService> logger)
 {
@@ -184,7 +188,19 @@ public sealed class OfferService(
             return await ExplainLostClaimAsync(token!, stepId, cancellationToken);
         }
         var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
-        await OfferSettlement.AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+        var ended = await OfferSettlement.AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+        var step = funnel.Steps[stepId];
+        await webhooks.PublishAsync(row.SellerId, WebhookOutbox.OfferDeclined, row.OrderId, new
+        {
+            orderId = row.OrderId,
+            funnelId = funnel.FunnelId,
+            funnelVersionId = funnel.VersionId,
+            stepId,
+            stepKey = step.Key,
+            amount = step.Price.Amount.Amount,
+            currency = step.Price.Amount.Currency,
+        }, cancellationToken);
+        if (ended) await mail.WriteFinalReceiptAsync(row.OrderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return null;
     }
@@ -247,8 +263,36 @@ public sealed class OfferService(
 
     private async Task<OfferSessionRow> ExpireIfDueAsync(OfferSessionRow row, CancellationToken cancellationToken)
     {
+        if (row.Status != SessionStatus.Active || clock.GetUtcNow() < row.ExpiresAt) return row;
+        await ExpireAsync(row.SessionId, row.OrderId, cancellationToken);
+        return row with { Status = SessionStatus.Expired };
+    }
+
+    /// <summary>
+    /// For the background job: closes the windows that have passed without the buyer coming back (and so
+    /// sends their final receipts). Sessions with a charge still in flight are left to their settlement.
+    /// </summary>
+    public async Task<int> ExpireDueSessionsAsync(CancellationToken cancellationToken, int batch = 100)
+    {
         var now = clock.GetUtcNow();
-        if (row.Status != SessionStatus.Active || now < row.ExpiresAt) return row;
+        var due = await db.PostPurchaseSessions.AsNoTracking()
+            .Where(s => s.Status == SessionStatus.Active && s.ExpiresAt <= now &&
+                        !db.Charges.Any(c => c.SessionId == s.Id &&
+                                             (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown || c.Status == ChargeStatus.RequiresAction)))
+            .OrderBy(s => s.ExpiresAt)
+            .Select(s => new { s.Id, s.OrderId })
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        var expired = 0;
+        foreach (var session in due)
+            if (await ExpireAsync(session.Id, session.OrderId, cancellationToken)) expired++;
+        return expired;
+    }
+
+    private async Task<bool> ExpireAsync(Guid sessionId, Guid orderId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var row = new { SessionId = sessionId, OrderId = orderId };
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var expired = await db.PostPurchaseSessions
             .Where(s => s.Id == row.SessionId && s.Status == SessionStatus.Active && s.ExpiresAt <= now)
@@ -260,9 +304,10 @@ public sealed class OfferService(
             await db.StepVisits
                 .Where(v => v.SessionId == row.SessionId && expirable.Contains(v.State))
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Expired).SetProperty(v => v.DecidedAt, now), cancellationToken);
+            await mail.WriteFinalReceiptWhenSettledAsync(row.OrderId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
-        return row with { Status = SessionStatus.Expired };
+        return expired == 1;
     }
 
     private async Task<OfferRejection?> CheckDecidableAsync(OfferSessionRow row, Guid stepId, CancellationToken cancellationToken)

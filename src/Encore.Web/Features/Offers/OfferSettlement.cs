@@ -2,6 +2,8 @@ using Encore.Domain.PostPurchase;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Email;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +16,7 @@ namespace Encore.Web.Features.Offers;
 /// on the state it expects, so a second settlement of the same charge (refresh, reconciler, another
 /// instance) changes nothing.
 /// </summary>
-public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels, TimeProvider clock)
+public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels, WebhookOutbox webhooks, EmailOutbox mail, TimeProvider clock)
 {
     public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
@@ -47,7 +49,20 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 });
                 await db.SaveChangesAsync(cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Accepted, now, cancellationToken);
-                await AdvanceAsync(db, session, funnel, stepId, accepted: true, now, cancellationToken);
+                var ended = await AdvanceAsync(db, session, funnel, stepId, accepted: true, now, cancellationToken);
+                await webhooks.PublishAsync(funnel.SellerId, WebhookOutbox.OfferAccepted, charge.OrderId, new
+                {
+                    orderId = charge.OrderId,
+                    funnelId = funnel.FunnelId,
+                    funnelVersionId = funnel.VersionId,
+                    stepId,
+                    stepKey = step.Key,
+                    chargeId = charge.Id,
+                    amount = charge.Amount,
+                    currency = charge.Currency,
+                    line = new { name = step.Name, productId = step.ProductId, kind = (step.Kind == OfferStepKind.Downsell ? OrderLineKind.Downsell : OrderLineKind.Offer).ToString().ToLowerInvariant() },
+                }, cancellationToken);
+                if (ended || session.Status != SessionStatus.Active) await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.Failed:
@@ -57,7 +72,9 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
-                await AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+                // The path ended now, or ended (the window closed) while this charge was in flight.
+                if (await AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken) || session.Status != SessionStatus.Active)
+                    await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.RequiresAction:
@@ -93,8 +110,9 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
     /// <summary>
     /// Moves the session from a decided step to the next one (or ends it), only if that step is still its
     /// current one. Past the window, nothing more is offered.
+    /// True when this call ended the session (the caller writes the final receipt in its transaction).
     /// </summary>
-    internal static async Task AdvanceAsync(
+    internal static async Task<bool> AdvanceAsync(
         EncoreDbContext db, PostPurchaseSession session, PublishedFunnel funnel, Guid fromStepId, bool accepted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var next = funnel.Graph.Next(fromStepId, accepted);
@@ -106,10 +124,10 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 db.StepVisits.Add(new StepVisit { Id = Guid.CreateVersion7(), SessionId = session.Id, StepId = nextStep, OfferedAt = now });
                 await db.SaveChangesAsync(cancellationToken);
             }
-            return;
+            return false;
         }
         var ended = next is null ? SessionStatus.Completed : SessionStatus.Expired;
-        await current.ExecuteUpdateAsync(s => s
+        return 1 == await current.ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, ended)
             .SetProperty(x => x.CurrentStepId, (Guid?)null)
             .SetProperty(x => x.EndedAt, now), cancellationToken);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -49,7 +50,7 @@ public sealed record RefundResultView(RefundOutcome Outcome, Refund? Refund, str
 /// records the answer, and a refusal releases the reservation. A lost answer is Unknown, never Failed:
 /// <see cref="SettleOpenAsync"/> (run by the reconciler) asks again with the same key.
 /// </summary>
-public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<RefundService> logger)
+public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, WebhookOutbox webhooks, TimeProvider clock, ILogger<RefundService> logger)
 {
     public const int MaxReasonLength = 500;
 
@@ -213,10 +214,26 @@ public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, T
         try
         {
             if (answer.Result is { } result)
-                return await db.Refunds.Where(r => r.Id == id && (r.Status == RefundStatus.Pending || r.Status == RefundStatus.Unknown))
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RefundStatus.Succeeded)
-                        .SetProperty(r => r.GatewayRefundId, result.RefundId)
-                        .SetProperty(r => r.SettledAt, now), cancellationToken) == 1;
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                if (await db.Refunds.Where(r => r.Id == id && (r.Status == RefundStatus.Pending || r.Status == RefundStatus.Unknown))
+                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RefundStatus.Succeeded)
+                            .SetProperty(r => r.GatewayRefundId, result.RefundId)
+                            .SetProperty(r => r.SettledAt, now), cancellationToken) != 1) return false;
+                // order.refunded, in the transaction that records the refund as succeeded.
+                await webhooks.PublishAsync(refund.SellerId, WebhookOutbox.OrderRefunded, refund.OrderId, new
+                {
+                    orderId = refund.OrderId,
+                    refundId = refund.Id,
+                    lineId = refund.OrderLineId,
+                    chargeId = refund.ChargeId,
+                    amount = refund.Amount,
+                    currency = refund.Currency,
+                    reason = refund.Reason,
+                }, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return true;
+            }
             if (answer.Refusal is { } message)
             {
                 var failure = message.Length > 1000 ? message[..1000] : message;

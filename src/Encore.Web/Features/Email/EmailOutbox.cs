@@ -1,0 +1,123 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Orders;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Features.Email;
+
+/// <summary>
+/// Writes receipt mails to the outbox on the caller's DbContext, inside the caller's transaction. One mail
+/// of each kind per order: the unique (OrderId, Kind) index refuses a second one, and that refusal is
+/// taken as "already written" (EF Core rolls back to its own savepoint, the caller's transaction goes on).
+/// </summary>
+public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeProvider clock, ILogger<EmailOutbox> logger)
+{
+    public Task WriteCheckoutReceiptAsync(Guid orderId, CancellationToken cancellationToken) =>
+        WriteAsync(orderId, EmailKind.CheckoutReceipt, cancellationToken);
+
+    public Task WriteFinalReceiptAsync(Guid orderId, CancellationToken cancellationToken) =>
+        WriteAsync(orderId, EmailKind.FinalReceipt, cancellationToken);
+
+    /// <summary>
+    /// The final receipt of an order whose path has ended, once no charge of it is still waiting for the
+    /// gateway's answer (pending or unknown): a window that closed during a one-click charge waits for that
+    /// charge, whose settlement then writes the receipt.
+    /// </summary>
+    public async Task WriteFinalReceiptWhenSettledAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        if (await db.Charges.AnyAsync(c => c.OrderId == orderId && (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown), cancellationToken)) return;
+        await WriteFinalReceiptAsync(orderId, cancellationToken);
+    }
+
+    private async Task WriteAsync(Guid orderId, EmailKind kind, CancellationToken cancellationToken)
+    {
+        if (await db.EmailMessages.AnyAsync(m => m.OrderId == orderId && m.Kind == kind, cancellationToken)) return;
+        var receipt = await receipts.ForOrderAsync(orderId, cancellationToken);
+        if (receipt is null) return;
+        var sellerId = await db.Orders.Where(o => o.Id == orderId).Select(o => o.SellerId).SingleAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var (subject, text, html) = ReceiptMail.Compose(receipt, kind);
+        var message = new EmailMessage
+        {
+            Id = Guid.CreateVersion7(now), SellerId = sellerId, OrderId = orderId, Kind = kind, To = receipt.Email,
+            Subject = subject, TextBody = text, HtmlBody = html, Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
+        };
+        db.EmailMessages.Add(message);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception)
+        {
+            // Another writer got there first: the unique (OrderId, Kind) index kept it to one mail.
+            db.Entry(message).State = EntityState.Detached;
+            logger.LogInformation(exception, "The {Kind} mail of order {OrderId} was already written", kind, orderId);
+        }
+    }
+}
+
+/// <summary>The receipt as a mail: a plain-text part and an HTML part, everything from the order HTML-encoded.</summary>
+public static class ReceiptMail
+{
+    public static (string Subject, string Text, string Html) Compose(Receipt receipt, EmailKind kind)
+    {
+        var final = kind == EmailKind.FinalReceipt;
+        var subject = final ? $"Your receipt from {receipt.SellerName}" : $"Order confirmed: {receipt.SellerName}";
+        var intro = final
+            ? "Thank you for your order. This is your final receipt: every item and every charge of your order."
+            : "Thank you for your order. Your payment was received.";
+        var lines = receipt.PaidLines.ToList();
+
+        var text = new StringBuilder();
+        text.AppendLine($"Hello {receipt.BuyerName},").AppendLine().AppendLine(intro).AppendLine();
+        text.AppendLine($"Order {receipt.OrderId}").AppendLine();
+        text.AppendLine("What you bought:");
+        foreach (var line in lines) text.AppendLine($"  {line.Name} ({KindLabel(line.Kind)}): {line.Amount.Format()}{Every(line)}");
+        text.AppendLine().AppendLine("Charges:");
+        foreach (var charge in receipt.Charges)
+            text.AppendLine($"  {charge.CreatedAt:yyyy-MM-dd HH:mm} UTC  {Card(charge)}  {StatusLabel(charge.Status)}  {charge.Amount.Format()}");
+        text.AppendLine().AppendLine($"Total paid: {receipt.TotalPaid.Format()}").AppendLine();
+        text.AppendLine($"Questions about this order? Write to {receipt.SupportEmail}.");
+
+        var e = HtmlEncoder.Default;
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html><body>");
+        html.Append($"<p>Hello {e.Encode(receipt.BuyerName)},</p><p>{e.Encode(intro)}</p>");
+        html.Append($"<p>Order <code>{e.Encode(receipt.OrderId.ToString())}</code> · {e.Encode(receipt.SellerName)}</p>");
+        html.Append("<table><caption>What you bought</caption><thead><tr><th>Item</th><th>Type</th><th>Amount</th></tr></thead><tbody>");
+        foreach (var line in lines)
+            html.Append($"<tr><td>{e.Encode(line.Name)}</td><td>{e.Encode(KindLabel(line.Kind))}</td><td>{e.Encode(line.Amount.Format() + Every(line))}</td></tr>");
+        html.Append($"</tbody><tfoot><tr><td colspan=\"2\">Total paid</td><td>{e.Encode(receipt.TotalPaid.Format())}</td></tr></tfoot></table>");
+        html.Append("<table><caption>Charges</caption><thead><tr><th>When</th><th>Card</th><th>Status</th><th>Amount</th></tr></thead><tbody>");
+        foreach (var charge in receipt.Charges)
+            html.Append($"<tr><td>{e.Encode(charge.CreatedAt.ToString("yyyy-MM-dd HH:mm"))} UTC</td><td>{e.Encode(Card(charge))}</td><td>{e.Encode(StatusLabel(charge.Status))}</td><td>{e.Encode(charge.Amount.Format())}</td></tr>");
+        html.Append("</tbody></table>");
+        html.Append($"<p>Questions about this order? Write to <a href=\"mailto:{e.Encode(receipt.SupportEmail)}\">{e.Encode(receipt.SupportEmail)}</a>.</p>");
+        html.Append("</body></html>");
+        return (subject, text.ToString(), html.ToString());
+    }
+
+    private static string Card(ReceiptCharge charge) => $"{charge.CardBrand} {charge.CardLast4}".Trim();
+
+    private static string Every(ReceiptLine line) => line.Interval is { } interval
+        ? $" every {(line.IntervalCount == 1 ? "" : line.IntervalCount + " ")}{interval.ToString().ToLowerInvariant()}{(line.IntervalCount == 1 ? "" : "s")}"
+        : "";
+
+    private static string KindLabel(OrderLineKind kind) => kind switch
+    {
+        OrderLineKind.Main => "Product",
+        OrderLineKind.Bump => "Order bump",
+        OrderLineKind.Offer => "One-time offer",
+        _ => "Downsell",
+    };
+
+    private static string StatusLabel(ChargeStatus status) => status switch
+    {
+        ChargeStatus.Succeeded => "Paid",
+        ChargeStatus.Failed => "Declined: nothing charged",
+        ChargeStatus.RequiresAction => "Waiting for your bank",
+        _ => "Being confirmed",
+    };
+}

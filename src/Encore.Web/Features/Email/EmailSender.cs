@@ -1,0 +1,144 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Infrastructure;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+
+namespace Encore.Web.Features.Email;
+
+/// <summary><c>Encore:Smtp</c>: where mail goes. Without a host, mail stays queued.</summary>
+public sealed class SmtpSettings
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "Encore <no-reply@localhost>";
+    /// <summary>TLS required: implicit on port 465, STARTTLS on any other port. False: plain SMTP (a local relay only).</summary>
+    public bool UseTls { get; set; } = true;
+}
+
+/// <summary>
+/// Sends queued mails over SMTP, each claimed first with a lease (a conditional update only one worker can
+/// win). A failed attempt (server down, refused) counts, and the mail waits with back-off; an unreachable
+/// server never makes a mail give up, so an outage delays mail and loses none.
+/// </summary>
+public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
+{
+    private static int _warnedNoHost;
+
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken, int batch = 50)
+    {
+        var smtp = settings.CurrentValue;
+        if (string.IsNullOrWhiteSpace(smtp.Host))
+        {
+            if (Interlocked.Exchange(ref _warnedNoHost, 1) == 0)
+                logger.LogWarning("No SMTP host is configured (Encore:Smtp:Host): e-mails stay queued until one is");
+            return 0;
+        }
+        var now = clock.GetUtcNow();
+        var due = await db.EmailMessages.AsNoTracking()
+            .Where(m => m.Status == DeliveryStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .OrderBy(m => m.NextAttemptAt)
+            .Select(m => m.Id)
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0) return 0;
+
+        using var client = new SmtpClient { Timeout = 30_000 };
+        var sent = 0;
+        foreach (var id in due)
+        {
+            if (!await ClaimAsync(id, cancellationToken)) continue;
+            var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
+            string? error = null;
+            var permanent = false;
+            var invalidAddress = false;
+            try
+            {
+                if (!client.IsConnected)
+                {
+                    await client.ConnectAsync(smtp.Host, smtp.Port, !smtp.UseTls ? SecureSocketOptions.None : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, cancellationToken);
+                    if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
+                }
+                await client.SendAsync(ToMime(smtp, message), cancellationToken);
+            }
+            catch (SmtpCommandException exception) when (exception.StatusCode is >= (SmtpStatusCode)500)
+            {
+                error = exception.Message;
+                permanent = true;
+            }
+            catch (ParseException exception)
+            {
+                // An address no server will ever take: retrying cannot help.
+                error = "Not a valid address: " + exception.Message;
+                permanent = true;
+                invalidAddress = true;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = exception.Message;
+                if (client.IsConnected) { try { await client.DisconnectAsync(false, CancellationToken.None); } catch (Exception) { /* it is gone */ } }
+            }
+            await RecordAsync(message, error, permanent, invalidAddress);
+            if (error is null) sent++;
+            else logger.LogWarning("Mail {MailId} not sent (attempt {Attempt}): {Error}", id, message.Attempts + 1, error);
+        }
+        if (client.IsConnected) { try { await client.DisconnectAsync(true, CancellationToken.None); } catch (Exception) { /* sent already */ } }
+        return sent;
+    }
+
+    private async Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + OutboxRetry.Lease;
+        return await db.EmailMessages
+            .Where(m => m.Id == id && m.Status == DeliveryStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, until), cancellationToken) == 1;
+    }
+
+    private Task RecordAsync(EmailMessage message, string? error, bool permanent, bool abandonNow)
+    {
+        var now = clock.GetUtcNow();
+        var id = message.Id;
+        if (error is null)
+            return db.EmailMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.Status, DeliveryStatus.Delivered)
+                .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+                .SetProperty(m => m.SentAt, now)
+                .SetProperty(m => m.LastError, (string?)null)
+                .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        var attempts = message.Attempts + 1;
+        var abandoned = abandonNow || (permanent && attempts >= OutboxRetry.MaxAttempts);
+        var next = now + OutboxRetry.Delay(attempts);
+        var lastError = OutboxRetry.Truncate(error, 2000);
+        return db.EmailMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.Status, abandoned ? DeliveryStatus.Abandoned : DeliveryStatus.Pending)
+            .SetProperty(m => m.Attempts, m => m.Attempts + 1)
+            .SetProperty(m => m.NextAttemptAt, next)
+            .SetProperty(m => m.LastError, lastError)
+            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+    }
+
+    private static MimeMessage ToMime(SmtpSettings smtp, EmailMessage message)
+    {
+        var mime = new MimeMessage();
+        mime.From.Add(MailboxAddress.Parse(smtp.From));
+        mime.To.Add(MailboxAddress.Parse(message.To));
+        mime.Subject = message.Subject;
+        mime.MessageId = $"{message.Id:N}@encore";
+        mime.Headers.Add("X-Encore-Mail-Id", message.Id.ToString());
+        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        return mime;
+    }
+}
+
+/// <summary>Runs the e-mail sender every few seconds.</summary>
+public sealed class EmailSenderService(IServiceScopeFactory scopes, ILogger<EmailSenderService> logger)
+    : PeriodicJob(scopes, logger, TimeSpan.FromSeconds(10))
+{
+    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<EmailSender>().RunOnceAsync(cancellationToken);
+}

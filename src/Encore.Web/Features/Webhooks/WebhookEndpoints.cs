@@ -1,0 +1,83 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Features.Webhooks;
+
+public sealed record DeliveryLogEntry(WebhookDelivery Delivery, string EventType, IReadOnlyList<WebhookAttempt> Attempts);
+
+/// <summary>A seller's webhook endpoints and their delivery logs; every query is scoped by seller.</summary>
+public sealed class WebhookEndpoints(EncoreDbContext db, IDataProtectionProvider protection, TimeProvider clock, IHostEnvironment environment)
+{
+    /// <summary>https anywhere; http only to localhost and only outside Production. Null when fine, else why not.</summary>
+    public string? CheckUrl(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+            return "Enter the full URL of your endpoint, e.g. https://example.com/hooks/encore.";
+        if (!string.IsNullOrEmpty(uri.UserInfo)) return "The URL must not contain a user name or password.";
+        if (uri.Scheme == Uri.UriSchemeHttps) return null;
+        if (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback && !environment.IsProduction()) return null;
+        return "The URL must start with https:// (http:// is allowed only for localhost while testing).";
+    }
+
+    public Task<List<WebhookEndpoint>> ListAsync(Guid sellerId, CancellationToken cancellationToken) =>
+        db.WebhookEndpoints.AsNoTracking().Where(e => e.SellerId == sellerId).OrderBy(e => e.CreatedAt).ToListAsync(cancellationToken);
+
+    /// <summary>Creates an endpoint and returns it with its secret, the only time the secret is shown.</summary>
+    public async Task<(WebhookEndpoint Endpoint, string Secret)> CreateAsync(Guid sellerId, string url, IEnumerable<string> events, CancellationToken cancellationToken)
+    {
+        var secret = WebhookSignature.NewSecret();
+        var endpoint = new WebhookEndpoint
+        {
+            Id = Guid.CreateVersion7(),
+            SellerId = sellerId,
+            Url = url.Trim(),
+            SecretProtected = protection.CreateProtector(WebhookSignature.ProtectorPurpose).Protect(secret),
+            Events = events.Where(WebhookOutbox.Types.Contains).Distinct().ToList(),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.WebhookEndpoints.Add(endpoint);
+        await db.SaveChangesAsync(cancellationToken);
+        return (endpoint, secret);
+    }
+
+    public Task<WebhookEndpoint?> FindAsync(Guid sellerId, Guid endpointId, CancellationToken cancellationToken) =>
+        db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId && e.SellerId == sellerId, cancellationToken);
+
+    public async Task<bool> DisableAsync(Guid sellerId, Guid endpointId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        if (await db.WebhookEndpoints.AnyAsync(e => e.Id == endpointId && e.SellerId == sellerId && e.DisabledAt != null, cancellationToken)) return true;
+        return await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.SellerId == sellerId && e.DisabledAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DisabledAt, now), cancellationToken) == 1;
+    }
+
+    public async Task<List<DeliveryLogEntry>> DeliveriesAsync(Guid sellerId, Guid endpointId, CancellationToken cancellationToken, int take = 100)
+    {
+        var deliveries = await (
+                from d in db.WebhookDeliveries.AsNoTracking()
+                join e in db.WebhookEvents on d.EventId equals e.Id
+                where d.EndpointId == endpointId && d.SellerId == sellerId
+                orderby d.CreatedAt descending
+                select new { Delivery = d, e.Type })
+            .Take(take)
+            .ToListAsync(cancellationToken);
+        var ids = deliveries.Select(d => d.Delivery.Id).ToList();
+        var attempts = await db.WebhookAttempts.AsNoTracking()
+            .Where(a => ids.Contains(a.DeliveryId) && a.SellerId == sellerId)
+            .OrderBy(a => a.AttemptedAt)
+            .ToListAsync(cancellationToken);
+        var byDelivery = attempts.ToLookup(a => a.DeliveryId);
+        return deliveries.Select(d => new DeliveryLogEntry(d.Delivery, d.Type, byDelivery[d.Delivery.Id].ToList())).ToList();
+    }
+
+    /// <summary>Queues a delivery again (same event, same event id), due now. False when it is not this seller's on this endpoint.</summary>
+    public async Task<bool> RedeliverAsync(Guid sellerId, Guid endpointId, Guid deliveryId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return await db.WebhookDeliveries
+            .Where(d => d.Id == deliveryId && d.EndpointId == endpointId && d.SellerId == sellerId)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Pending).SetProperty(d => d.NextAttemptAt, now), cancellationToken) == 1;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Features.Webhooks;
+
+/// <summary>
+/// Writes an event and one delivery per subscribed, active endpoint of the seller, on the caller's
+/// DbContext and so inside the caller's transaction: the event commits with the change it reports or not
+/// at all. Costs one query when the seller has no endpoint (then nothing is written).
+/// </summary>
+public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
+{
+    public const string OrderPaid = "order.paid";
+    public const string OfferAccepted = "offer.accepted";
+    public const string OfferDeclined = "offer.declined";
+    public const string OrderRefunded = "order.refunded";
+
+    public static readonly IReadOnlyList<string> Types = [OrderPaid, OfferAccepted, OfferDeclined, OrderRefunded];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Records the event for the seller's endpoints; returns its id, or null when no endpoint wants it.</summary>
+    public Task<Guid?> PublishAsync(Guid sellerId, string type, Guid? orderId, object data, CancellationToken cancellationToken) =>
+        PublishAsync(sellerId, type, orderId, _ => Task.FromResult<object?>(data), cancellationToken);
+
+    /// <summary>The same, with the data read only when some endpoint wants the event.</summary>
+    public async Task<Guid?> PublishAsync(
+        Guid sellerId, string type, Guid? orderId, Func<CancellationToken, Task<object?>> readData, CancellationToken cancellationToken)
+    {
+        var endpoints = await db.WebhookEndpoints.AsNoTracking()
+            .Where(e => e.SellerId == sellerId && e.DisabledAt == null)
+            .Select(e => new { e.Id, e.Events })
+            .ToListAsync(cancellationToken);
+        var subscribed = endpoints.Where(e => e.Events.Count == 0 || e.Events.Contains(type)).ToList();
+        if (subscribed.Count == 0) return null;
+        if (await readData(cancellationToken) is not { } data) return null;
+
+        var now = clock.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var payload = JsonSerializer.Serialize(new { id, type, created = now.ToUnixTimeSeconds(), data }, Json);
+        db.WebhookEvents.Add(new WebhookEvent { Id = id, SellerId = sellerId, Type = type, OrderId = orderId, Payload = payload, CreatedAt = now });
+        foreach (var endpoint in subscribed)
+            db.WebhookDeliveries.Add(new WebhookDelivery
+            {
+                Id = Guid.CreateVersion7(now), SellerId = sellerId, EventId = id, EndpointId = endpoint.Id,
+                Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
+            });
+        await db.SaveChangesAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>An order as events describe it: amounts in minor units with the currency.</summary>
+    public async Task<object?> OrderDataAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().Where(o => o.Id == orderId)
+            .Select(o => new { o.Id, o.SellerId, o.FunnelId, o.FunnelVersionId, o.Email, o.Currency, o.PaidAt })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (order is null) return null;
+        var lines = await db.OrderLines.AsNoTracking().Where(l => l.OrderId == orderId).OrderBy(l => l.CreatedAt).ThenBy(l => l.Kind)
+            .Select(l => new { l.Id, l.Kind, l.Name, l.ProductId, l.Amount, l.Currency, l.StepId, l.ChargeId })
+            .ToListAsync(cancellationToken);
+        var paid = await db.Charges.AsNoTracking().Where(c => c.OrderId == orderId && c.Status == ChargeStatus.Succeeded)
+            .Select(c => c.Amount).ToListAsync(cancellationToken);
+        return new
+        {
+            orderId = order.Id,
+            funnelId = order.FunnelId,
+            funnelVersionId = order.FunnelVersionId,
+            email = order.Email,
+            currency = order.Currency,
+            amountPaid = paid.Sum(),
+            lines = lines.Select(l => new
+            {
+                id = l.Id, kind = l.Kind.ToString().ToLowerInvariant(), name = l.Name, productId = l.ProductId,
+                amount = l.Amount, currency = l.Currency, stepId = l.StepId, chargeId = l.ChargeId,
+            }),
+        };
+    }
+}
