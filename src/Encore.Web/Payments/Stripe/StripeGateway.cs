@@ -1,0 +1,256 @@
+using System.Net;
+using Stripe;
+
+namespace Encore.Web.Payments.Stripe;
+
+/// <summary>
+/// <see cref="IPaymentGateway"/> on Stripe's PaymentIntents, through Stripe.net. Every call that moves money
+/// carries Encore's idempotency key as Stripe's <c>Idempotency-Key</c>, so a retry returns Stripe's first answer.
+/// <para>
+/// Finding a payment by its key: Stripe has no lookup by idempotency key, and replaying the create call
+/// would charge a payment whose first request never arrived (the reconciler must never charge). So the key
+/// is also written to the PaymentIntent's metadata (<see cref="IdempotencyKeyMetadata"/>) and found with the
+/// Search API. Stripe's search index may lag writes by up to about a minute; the reconciler only asks about
+/// charges older than its grace period and never treats "not found" from a page view as final.
+/// </para>
+/// </summary>
+public sealed class StripeGateway : IPaymentGateway
+{
+    public const string IdempotencyKeyMetadata = "encore_idempotency_key";
+
+    private static readonly List<string> ExpandMethod = ["payment_method"];
+
+    private readonly PaymentIntentService _intents;
+    private readonly CustomerService _customers;
+    private readonly PaymentMethodService _methods;
+    private readonly RefundService _refunds;
+    private readonly StripeSettings _settings;
+
+    public StripeGateway(StripeSettings settings, IStripeClient? client = null)
+    {
+        _settings = settings;
+        client ??= new StripeClient(
+            settings.SecretKey,
+            httpClient: new SystemNetHttpClient(new HttpClient { Timeout = GatewayCalls.Timeout }, settings.MaxNetworkRetries),
+            apiBase: settings.ApiBase);
+        _intents = new PaymentIntentService(client);
+        _customers = new CustomerService(client);
+        _methods = new PaymentMethodService(client);
+        _refunds = new RefundService(client);
+    }
+
+    public string Name => "stripe";
+
+    public async Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(paymentMethodId) || !paymentMethodId.StartsWith("pm_", StringComparison.Ordinal)) return null;
+        try
+        {
+            var method = await _methods.GetAsync(paymentMethodId, cancellationToken: cancellationToken);
+            return method.Card is { } card ? new SavedCard(method.Id, card.Brand ?? "card", card.Last4 ?? "") : null;
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return null;
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public async Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var customer = await _customers.CreateAsync(
+                new CustomerCreateOptions { Email = request.Email, Name = request.Name },
+                new RequestOptions { IdempotencyKey = request.IdempotencyKey },
+                cancellationToken);
+            return new GatewayCustomer(customer.Id);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>(request.Metadata) { [IdempotencyKeyMetadata] = request.IdempotencyKey };
+        var options = new PaymentIntentCreateOptions
+        {
+            Amount = request.Amount,
+            Currency = request.Currency.ToLowerInvariant(),
+            Customer = request.CustomerId,
+            PaymentMethod = request.PaymentMethodId,
+            AllowedPaymentMethodTypes = ["card"],
+            Confirm = true,
+            OffSession = request.OffSession ? true : null,
+            SetupFutureUsage = request.SaveForOffSession && !request.OffSession ? "off_session" : null,
+            ReturnUrl = AbsoluteReturnUrl(request.ReturnUrl),
+            Description = string.IsNullOrEmpty(request.Description) ? null : request.Description,
+            Metadata = metadata,
+            Expand = ExpandMethod,
+        };
+        try
+        {
+            var intent = await _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken);
+            return ToResult(intent);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "card_error")
+        {
+            // A decline: Stripe created the PaymentIntent (now requires_payment_method) and names it in the error.
+            var error = e.StripeError;
+            var code = error.DeclineCode ?? error.Code ?? "card_declined";
+            var card = error.PaymentMethod?.Card is { } c ? new SavedCard(error.PaymentMethod.Id, c.Brand ?? "card", c.Last4 ?? "") : null;
+            return new PaymentResult
+            {
+                PaymentId = error.PaymentIntent?.Id ?? "",
+                Status = PaymentStatus.Failed,
+                Amount = request.Amount,
+                Currency = request.Currency,
+                DeclineCode = code,
+                FailureMessage = DeclineMessages.For(code),
+                Card = card,
+            };
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var quoted = idempotencyKey.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+        try
+        {
+            var found = await _intents.SearchAsync(new PaymentIntentSearchOptions
+            {
+                Query = $"metadata['{IdempotencyKeyMetadata}']:'{quoted}'",
+                Limit = 2,
+                Expand = ["data.payment_method"],
+            }, cancellationToken: cancellationToken);
+            var intent = found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey);
+            return intent is null ? null : ToResult(intent);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await _intents.GetAsync(paymentId, new PaymentIntentGetOptions { Expand = ExpandMethod }, cancellationToken: cancellationToken);
+            return ToResult(intent);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var refund = await _refunds.CreateAsync(
+                new RefundCreateOptions { PaymentIntent = request.PaymentId, Amount = request.Amount },
+                new RequestOptions { IdempotencyKey = request.IdempotencyKey },
+                cancellationToken);
+            return refund.Status is "failed" or "canceled"
+                ? new RefundResult(refund.Id, refund.Amount, false, refund.FailureReason ?? "The refund failed.")
+                : new RefundResult(refund.Id, refund.Amount, true, null);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e) when (e.StripeError?.Code is "amount_too_large" or "charge_already_refunded" or "charge_disputed")
+        {
+            return new RefundResult("", 0, false, e.StripeError.Message ?? "The payment has less left to refund than asked.");
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    internal static PaymentResult ToResult(PaymentIntent intent)
+    {
+        var status = intent.Status switch
+        {
+            "succeeded" => PaymentStatus.Succeeded,
+            "requires_action" => PaymentStatus.RequiresAction,
+            "processing" or "requires_capture" => PaymentStatus.Processing,
+            _ => PaymentStatus.Failed, // requires_payment_method, requires_confirmation, canceled
+        };
+        var code = status == PaymentStatus.Failed
+            ? intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? (intent.Status == "canceled" ? "canceled" : "payment_failed")
+            : null;
+        var method = intent.PaymentMethod;
+        var card = method?.Card is { } c
+            ? new SavedCard(method.Id, c.Brand ?? "card", c.Last4 ?? "")
+            : intent.PaymentMethodId is { } id ? new SavedCard(id, "card", "") : null;
+        return new PaymentResult
+        {
+            PaymentId = intent.Id,
+            Status = status,
+            Amount = intent.Amount,
+            Currency = intent.Currency.ToUpperInvariant(),
+            DeclineCode = code,
+            FailureMessage = code is null ? null : DeclineMessages.For(code),
+            // Stripe's hosted authentication page when a return_url was sent; otherwise the buyer would need Stripe.js.
+            ActionUrl = status == PaymentStatus.RequiresAction ? intent.NextAction?.RedirectToUrl?.Url : null,
+            Card = card,
+        };
+    }
+
+    private string? AbsoluteReturnUrl(string? returnUrl)
+    {
+        if (string.IsNullOrEmpty(returnUrl)) return null;
+        if (Uri.TryCreate(returnUrl, UriKind.Absolute, out var absolute) && absolute.Scheme is "https" or "http") return returnUrl;
+        return _settings.PublicUrl is { } site && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
+            ? site.TrimEnd('/') + returnUrl
+            : null;
+    }
+
+    /// <summary>No trustworthy answer: a network failure, a time-out, or Stripe's own 5xx / rate limit.</summary>
+    private static bool IsUnknown(Exception e) => e switch
+    {
+        HttpRequestException or TaskCanceledException or OperationCanceledException or TimeoutException => true,
+        StripeException s => s.StripeError is null || s.StripeError.Type == "api_error" ||
+                             (int)s.HttpStatusCode >= 500 || s.HttpStatusCode == HttpStatusCode.TooManyRequests ||
+                             s.HttpStatusCode == 0,
+        _ => false,
+    };
+
+    private static GatewayUnavailableException Unavailable(Exception e) =>
+        new($"Stripe gave no answer: {e.Message}", e);
+
+    private static GatewayRequestException Refused(StripeException e) => e.StripeError?.Type switch
+    {
+        "idempotency_error" => new GatewayRequestException("idempotency_key_in_use", e.StripeError.Message ?? e.Message),
+        _ => new GatewayRequestException(e.StripeError?.Code ?? e.StripeError?.Type ?? "stripe_error", e.StripeError?.Message ?? e.Message),
+    };
+}
