@@ -41,7 +41,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     private WebApplicationFactory<Program> Factory =>
         _factory ?? throw new InvalidOperationException("The app was not started: the database kind is not available here.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (Kind == DatabaseKind.Postgres && TestDatabase.PostgresServer is null) return; // each test skips or fails
         _database = await TestDatabase.CreateAsync(Kind);
@@ -58,9 +58,15 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
                 services.ConfigureDbContext<SqliteEncoreDbContext>(options => options.AddInterceptors(Database));
                 services.ConfigureDbContext<PostgresEncoreDbContext>(options => options.AddInterceptors(Database));
             });
+            ConfigureWebHost(builder);
         });
         _ = _factory.Server; // start: migrate and seed now, not in the first test
         Faults = _factory.Services.GetRequiredService<FaultyGateway>();
+    }
+
+    /// <summary>A hook for fixtures that configure more (another gateway); runs after the settings above.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder)
+    {
     }
 
     public HttpClient CreateClient(bool followRedirects = false)
@@ -84,7 +90,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
