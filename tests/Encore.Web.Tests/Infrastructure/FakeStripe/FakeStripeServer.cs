@@ -97,6 +97,9 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
 
     public FakeStripeFault ChargeFault { get; set; }
 
+    /// <summary>How many create calls the fault applies to before it switches itself off; null: until it is reset.</summary>
+    public int? FaultTimes { get; set; }
+
     public TimeSpan SlowBy { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>POST /v1/payment_intents calls that reached the fake (replays included).</summary>
@@ -224,7 +227,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     private async Task CreateIntentAsync(HttpContext context)
     {
         Interlocked.Increment(ref _createCalls);
-        var fault = ChargeFault;
+        var fault = TakeFault();
         if (fault == FakeStripeFault.DropBeforeCreating)
         {
             context.Abort();
@@ -237,6 +240,20 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             FakeStripeFault.ServerErrorAfterCreating => c => WriteAsync(c, 500, Error("api_error", null, "An unknown error occurred (fake).")),
             _ => null,
         });
+    }
+
+    private FakeStripeFault TakeFault()
+    {
+        lock (_lock)
+        {
+            var fault = ChargeFault;
+            if (fault != FakeStripeFault.None && FaultTimes is { } left)
+            {
+                if (left <= 1) (ChargeFault, FaultTimes) = (FakeStripeFault.None, null);
+                else FaultTimes = left - 1;
+            }
+            return fault;
+        }
     }
 
     private (int, JsonObject) CreateIntent(Form form)
