@@ -108,6 +108,17 @@ public sealed class StripeAdapterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_payment_search_has_not_indexed_yet_is_found_in_the_recent_list()
+    {
+        for (var i = 0; i < 120; i++) await _gateway.ChargeAsync(Charge($"other-{i}"), CancellationToken.None);
+        var paid = await _gateway.ChargeAsync(Charge("fresh"), CancellationToken.None);
+        for (var i = 0; i < 120; i++) await _gateway.ChargeAsync(Charge($"later-{i}"), CancellationToken.None);
+        _stripe.SearchLags = true;
+        Assert.Equal(paid.PaymentId, (await _gateway.FindPaymentByIdempotencyKeyAsync("fresh", CancellationToken.None))?.PaymentId);
+        Assert.Null(await _gateway.FindPaymentByIdempotencyKeyAsync("never-sent", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Payment_methods_are_described_and_an_unknown_one_is_null()
     {
         Assert.Equal(new SavedCard("pm_card_mastercard", "mastercard", "4444"),

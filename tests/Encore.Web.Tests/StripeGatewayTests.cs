@@ -152,6 +152,25 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task A_lost_answer_is_settled_as_succeeded_even_while_Stripes_search_index_lags()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(FakeStripeFault.DropAfterCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        app.Stripe.SearchLags = true;
+        try
+        {
+            await app.ReconcileAsync();
+        }
+        finally
+        {
+            app.Stripe.SearchLags = false;
+        }
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
     public async Task A_time_out_before_Stripe_saw_the_request_settles_as_failed_and_nothing_is_charged()
     {
         var buyer = new Buyer(app.CreateClient());

@@ -10,13 +10,21 @@ namespace Encore.Web.Payments.Stripe;
 /// Finding a payment by its key: Stripe has no lookup by idempotency key, and replaying the create call
 /// would charge a payment whose first request never arrived (the reconciler must never charge). So the key
 /// is also written to the PaymentIntent's metadata (<see cref="IdempotencyKeyMetadata"/>) and found with the
-/// Search API. Stripe's search index may lag writes by up to about a minute; the reconciler only asks about
-/// charges older than its grace period and never treats "not found" from a page view as final.
+/// Search API. Stripe's search index may lag writes (usually under a minute, longer during an outage), and
+/// "not found" makes the reconciler settle a charge as failed; so when search finds nothing, the intents
+/// created in the last <see cref="RecentWindow"/> are also listed (lists are read-after-write consistent) and
+/// their metadata compared. If that list is too long to read to the end, the answer is unknown, not "never seen".
 /// </para>
 /// </summary>
 public sealed class StripeGateway : IPaymentGateway
 {
     public const string IdempotencyKeyMetadata = "encore_idempotency_key";
+
+    /// <summary>How far back the consistent list is read when search finds nothing: longer than any search-index lag.</summary>
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromHours(2);
+
+    /// <summary>At most this many recent intents are read before the answer counts as unknown.</summary>
+    public const int RecentLimit = 1000;
 
     private static readonly List<string> ExpandMethod = ["payment_method"];
 
@@ -140,7 +148,8 @@ public sealed class StripeGateway : IPaymentGateway
                 Limit = 2,
                 Expand = ["data.payment_method"],
             }, cancellationToken: cancellationToken);
-            var intent = found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey);
+            var intent = found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey)
+                         ?? await FindRecentAsync(idempotencyKey, cancellationToken);
             return intent is null ? null : ToResult(intent);
         }
         catch (Exception e) when (IsUnknown(e))
@@ -151,6 +160,26 @@ public sealed class StripeGateway : IPaymentGateway
         {
             throw Refused(e);
         }
+    }
+
+    /// <summary>The consistent fallback to search: recent intents, newest first, compared by metadata.</summary>
+    private async Task<PaymentIntent?> FindRecentAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        var options = new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - RecentWindow },
+            Limit = 100,
+            Expand = ["data.payment_method"],
+        };
+        await foreach (var intent in _intents.ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+        {
+            if (intent.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) return intent;
+            if (++read >= RecentLimit)
+                throw new GatewayUnavailableException(
+                    $"Stripe's search does not know payment key '{idempotencyKey}' yet and more than {RecentLimit} recent payments were read; asking again later.");
+        }
+        return null;
     }
 
     public async Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken)

@@ -82,6 +82,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         public Dictionary<string, string> Metadata = [];
         public long AmountRefunded;
         public long Created;
+        public long Sequence;
     }
 
     private readonly Lock _lock = new();
@@ -99,6 +100,9 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
 
     /// <summary>How many create calls the fault applies to before it switches itself off; null: until it is reset.</summary>
     public int? FaultTimes { get; set; }
+
+    /// <summary>Stripe's search index lagging behind: while true, search finds nothing (lists still do).</summary>
+    public bool SearchLags { get; set; }
 
     public TimeSpan SlowBy { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -182,12 +186,35 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             var expand = context.Request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "data.payment_method");
             JsonArray data;
             lock (_lock)
-                data = [.. _intents.Values.Where(i => i.Metadata.GetValueOrDefault(key) == value).OrderByDescending(i => i.Created)
+                data = [.. _intents.Values.Where(i => !SearchLags && i.Metadata.GetValueOrDefault(key) == value).OrderByDescending(i => i.Created)
                     .Select(i => (JsonNode)IntentJson(i, expand))];
             return WriteAsync(context, 200, new JsonObject
             {
                 ["object"] = "search_result", ["url"] = "/v1/payment_intents/search", ["has_more"] = false,
                 ["next_page"] = null, ["data"] = data,
+            });
+        });
+        app.MapGet("/v1/payment_intents", context =>
+        {
+            var q = context.Request.Query;
+            var gte = q.TryGetValue("created[gte]", out var g) ? long.Parse(g.ToString()) : 0;
+            var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
+            var after = q["starting_after"].ToString();
+            var customer = q["customer"].ToString();
+            var expand = q.Any(e => e.Key.StartsWith("expand", StringComparison.Ordinal) && e.Value == "data.payment_method");
+            JsonArray data;
+            bool more;
+            lock (_lock)
+            {
+                var all = _intents.Values.Where(i => i.Created >= gte && (customer.Length == 0 || i.Customer == customer))
+                    .OrderByDescending(i => i.Created).ThenByDescending(i => i.Sequence).ToList();
+                if (after.Length > 0) all = all.SkipWhile(i => i.Id != after).Skip(1).ToList();
+                more = all.Count > limit;
+                data = [.. all.Take(limit).Select(i => (JsonNode)IntentJson(i, expand))];
+            }
+            return WriteAsync(context, 200, new JsonObject
+            {
+                ["object"] = "list", ["url"] = "/v1/payment_intents", ["has_more"] = more, ["data"] = data,
             });
         });
         app.MapGet("/v1/payment_intents/{id}", (HttpContext context, string id) =>
@@ -296,7 +323,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         {
             Id = NewId("pi"), Amount = amount, Currency = currency, Customer = customer, PaymentMethod = method.Id,
             OffSession = offSession, SetupFutureUsage = setupFutureUsage, ReturnUrl = form.Value("return_url"),
-            Description = form.Value("description"), Metadata = form.Metadata(), Created = Now(),
+            Description = form.Value("description"), Metadata = form.Metadata(), Created = Now(), Sequence = _intents.Count,
         };
         _intents[intent.Id] = intent;
 
