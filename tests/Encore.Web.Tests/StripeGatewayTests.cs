@@ -77,6 +77,45 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task A_card_that_asks_for_authentication_goes_to_Encores_Stripe_js_page_and_is_paid_after_the_bank_says_yes()
+    {
+        var client = app.CreateClient();
+        var created = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = Buyer.Funnel, email = "sca@example.com", name = "Sam Sca", paymentMethod = "pm_card_authenticationRequired",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        }), HttpStatusCode.Created);
+        Assert.Equal("requires_action", created["next"]!["kind"]!.GetValue<string>());
+        var actionUrl = created["next"]!["actionUrl"]!.GetValue<string>();
+        Assert.StartsWith("/pay/authenticate/pi_", actionUrl);
+        Assert.Contains("?return=%2Fo%2F", actionUrl);
+        var orderId = created["orderId"]!.GetValue<Guid>();
+        var paymentId = (await app.ChargesAndIntentsAsync(orderId)).Intents.Single().Id;
+        // The buyer's token stays on this site: Stripe never gets a return URL.
+        Assert.DoesNotContain(app.Stripe.Intents.Single(i => i.Id == paymentId).Metadata.Values, v => v.Contains("/o/"));
+
+        var page = await client.GetAsync(actionUrl);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"data-client-secret=\"{paymentId}_secret_fake\"", html);
+        Assert.Contains("data-publishable-key=\"pk_test_encore_fake\"", html);
+        Assert.Contains("https://js.stripe.com/v3/", html);
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' https://js.stripe.com", csp);
+        Assert.Contains("frame-src https://js.stripe.com https://hooks.stripe.com", csp);
+        Assert.DoesNotContain("stripe", (await client.GetAsync("/")).Headers.GetValues("Content-Security-Policy").Single());
+
+        app.Stripe.CompleteAuthentication(paymentId, approve: true);
+        // Once nothing is left to authenticate, the page sends the buyer straight back to the shop.
+        var again = await client.GetAsync(actionUrl);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.StartsWith("/o/", again.Headers.Location!.OriginalString);
+        await app.ReconcileAsync();
+        Assert.Equal(ChargeStatus.Succeeded, await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => c.Status).SingleAsync()));
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
     public async Task A_retried_accept_with_the_same_key_charges_once_and_replays_the_answer()
     {
         var buyer = new Buyer(app.CreateClient());

@@ -20,6 +20,9 @@ public sealed class StripeGateway : IPaymentGateway
 {
     public const string IdempotencyKeyMetadata = "encore_idempotency_key";
 
+    /// <summary>Encore's own page that runs Stripe.js <c>handleNextAction</c> for a payment that needs the buyer's bank.</summary>
+    public const string AuthenticationPath = "/pay/authenticate/";
+
     /// <summary>How far back the consistent list is read when search finds nothing: longer than any search-index lag.</summary>
     public static readonly TimeSpan RecentWindow = TimeSpan.FromHours(2);
 
@@ -100,7 +103,6 @@ public sealed class StripeGateway : IPaymentGateway
             Confirm = true,
             OffSession = request.OffSession ? true : null,
             SetupFutureUsage = request.SaveForOffSession && !request.OffSession ? "off_session" : null,
-            ReturnUrl = AbsoluteReturnUrl(request.ReturnUrl),
             Description = string.IsNullOrEmpty(request.Description) ? null : request.Description,
             Metadata = metadata,
             Expand = ExpandMethod,
@@ -108,7 +110,11 @@ public sealed class StripeGateway : IPaymentGateway
         try
         {
             var intent = await _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken);
-            return ToResult(intent);
+            var result = ToResult(intent);
+            // The return path carries the buyer's token: it stays on this site, in the action URL, never at Stripe.
+            return result.Status == PaymentStatus.RequiresAction && SafeReturnPath(request.ReturnUrl) is { } back
+                ? result with { ActionUrl = $"{AuthenticationPath}{intent.Id}?return={Uri.EscapeDataString(back)}" }
+                : result;
         }
         catch (Exception e) when (IsUnknown(e))
         {
@@ -249,20 +255,33 @@ public sealed class StripeGateway : IPaymentGateway
             Currency = intent.Currency.ToUpperInvariant(),
             DeclineCode = code,
             FailureMessage = code is null ? null : DeclineMessages.For(code),
-            // Stripe's hosted authentication page when a return_url was sent; otherwise the buyer would need Stripe.js.
-            ActionUrl = status == PaymentStatus.RequiresAction ? intent.NextAction?.RedirectToUrl?.Url : null,
+            ActionUrl = status == PaymentStatus.RequiresAction ? AuthenticationPath + intent.Id : null,
             Card = card,
         };
     }
 
-    private string? AbsoluteReturnUrl(string? returnUrl)
+    /// <summary>
+    /// What the authentication page needs to run Stripe.js for a payment: its client secret while it still
+    /// requires action; null when there is no such payment or nothing left to do.
+    /// </summary>
+    public async Task<string?> ClientSecretForActionAsync(string paymentIntentId, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(returnUrl)) return null;
-        if (Uri.TryCreate(returnUrl, UriKind.Absolute, out var absolute) && absolute.Scheme is "https" or "http") return returnUrl;
-        return _settings.PublicUrl is { } site && returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal)
-            ? site.TrimEnd('/') + returnUrl
-            : null;
+        try
+        {
+            var intent = await _intents.GetAsync(paymentIntentId, cancellationToken: cancellationToken);
+            return intent.Status == "requires_action" ? intent.ClientSecret : null;
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return null;
+        }
     }
+
+    public string? PublishableKey => _settings.PublishableKey;
+
+    /// <summary>Only a path on this site: the authentication page must never become an open redirect.</summary>
+    public static string? SafeReturnPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\') ? url : null;
 
     /// <summary>No trustworthy answer: a network failure, a time-out, or Stripe's own 5xx / rate limit.</summary>
     private static bool IsUnknown(Exception e) => e switch

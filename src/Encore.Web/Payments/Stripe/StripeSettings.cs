@@ -10,9 +10,6 @@ public sealed record StripeSettings
     /// <summary>Stripe's API address; only changed for tests (a fake Stripe on loopback).</summary>
     public string? ApiBase { get; init; }
 
-    /// <summary>This site's public address (ENCORE_PUBLIC_URL), to turn return paths into the absolute URLs Stripe wants.</summary>
-    public string? PublicUrl { get; init; }
-
     /// <summary>How often Stripe.net retries a call that failed on the network (always with the same idempotency key).</summary>
     public int MaxNetworkRetries { get; init; } = 2;
 
@@ -30,7 +27,6 @@ public sealed record StripeSettings
             PublishableKey = NullIfEmpty(configuration["ENCORE_STRIPE_PUBLISHABLE_KEY"]),
             WebhookSecret = NullIfEmpty(configuration["ENCORE_STRIPE_WEBHOOK_SECRET"]),
             ApiBase = NullIfEmpty(configuration["ENCORE_STRIPE_API_BASE"]),
-            PublicUrl = NullIfEmpty(configuration["ENCORE_PUBLIC_URL"]),
             MaxNetworkRetries = configuration.GetValue("ENCORE_STRIPE_MAX_NETWORK_RETRIES", 2),
         };
     }

@@ -125,6 +125,31 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         get { lock (_lock) return [.. _refunds]; }
     }
 
+    /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent succeeds, or goes back to requires_payment_method.</summary>
+    public void CompleteAuthentication(string paymentIntentId, bool approve)
+    {
+        lock (_lock)
+        {
+            var intent = _intents[paymentIntentId];
+            if (intent.Status != "requires_action") return;
+            if (approve)
+            {
+                intent.Status = "succeeded";
+                intent.LatestCharge = NewId("ch");
+                if (intent.SetupFutureUsage is not null && intent.Customer is not null) _methods[intent.PaymentMethod].Customer = intent.Customer;
+            }
+            else
+            {
+                intent.Status = "requires_payment_method";
+                intent.LastPaymentError = new JsonObject
+                {
+                    ["type"] = "card_error", ["code"] = "payment_intent_authentication_failure",
+                    ["message"] = "We are unable to authenticate your payment method.",
+                };
+            }
+        }
+    }
+
     public static async Task<FakeStripeServer> StartAsync()
     {
         var server = new FakeStripeServer();
