@@ -138,12 +138,14 @@ public sealed class StripeAdapterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_lost_connection_or_a_500_is_unavailable_never_failed()
+    public async Task A_lost_connection_a_500_or_a_409_for_a_key_in_flight_is_unavailable_never_failed()
     {
         _stripe.ChargeFault = FakeStripeFault.DropBeforeCreating;
         await Assert.ThrowsAsync<GatewayUnavailableException>(() => _gateway.ChargeAsync(Charge("u1"), CancellationToken.None));
         _stripe.ChargeFault = FakeStripeFault.ServerErrorAfterCreating;
         await Assert.ThrowsAsync<GatewayUnavailableException>(() => _gateway.ChargeAsync(Charge("u2"), CancellationToken.None));
+        _stripe.ChargeFault = FakeStripeFault.ConcurrentRequestInProgress;
+        await Assert.ThrowsAsync<GatewayUnavailableException>(() => _gateway.ChargeAsync(Charge("u3"), CancellationToken.None));
         _stripe.ChargeFault = FakeStripeFault.None;
         Assert.Null(await _gateway.FindPaymentByIdempotencyKeyAsync("u1", CancellationToken.None));
         Assert.Equal(PaymentStatus.Succeeded, (await _gateway.FindPaymentByIdempotencyKeyAsync("u2", CancellationToken.None))!.Status);

@@ -41,6 +41,33 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task The_checkout_page_with_a_test_card_number_pays_through_Stripe_and_yes_on_the_offer_page_charges_once()
+    {
+        var client = app.CreateClient();
+        var email = $"page-{Guid.NewGuid():N}@example.com";
+        var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
+        var placed = await page.PostAsync(client, "/f/calm-your-anxiety",
+            ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Page Buyer"),
+            ("Input.CardNumber", "4242 4242 4242 4242"), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"),
+            ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
+        Assert.True(placed.StatusCode == HttpStatusCode.Redirect, await placed.Content.ReadAsStringAsync());
+        var offerUrl = placed.Headers.Location!.OriginalString;
+        var offer = await FormPage.GetAsync(client, offerUrl);
+        Assert.Contains("ending 4242", offer.Html);
+        for (var i = 0; i < 2; i++)
+        {
+            var accept = await offer.PostAsync(client, offerUrl + "?handler=accept",
+                ("stepId", offer.Value("stepId")), ("disclosureSha256", offer.Value("disclosureSha256")));
+            Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
+        }
+        Assert.Contains("$161.00", (await FormPage.GetAsync(client, offerUrl)).Html);
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        var (_, intents) = await app.ChargesAndIntentsAsync(orderId);
+        Assert.Equal(2, intents.Count(i => i.Status == "succeeded"));
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
     public async Task A_declined_card_is_402_and_nothing_is_charged()
     {
         var email = $"declined-{Guid.NewGuid():N}@example.com";

@@ -287,9 +287,10 @@ public sealed class StripeGateway : IPaymentGateway
     private static bool IsUnknown(Exception e) => e switch
     {
         HttpRequestException or TaskCanceledException or OperationCanceledException or TimeoutException => true,
+        // 409: another request with this idempotency key is still running at Stripe; it may yet charge.
         StripeException s => s.StripeError is null || s.StripeError.Type == "api_error" ||
                              (int)s.HttpStatusCode >= 500 || s.HttpStatusCode == HttpStatusCode.TooManyRequests ||
-                             s.HttpStatusCode == 0,
+                             s.HttpStatusCode == HttpStatusCode.Conflict || s.HttpStatusCode == 0,
         _ => false,
     };
 

@@ -26,6 +26,9 @@ public enum FakeStripeFault
     /// <summary>The intent is created and confirmed, then Stripe answers 500 api_error (its outcome is unknown to the caller).</summary>
     ServerErrorAfterCreating,
 
+    /// <summary>Stripe's 409 for a key whose first request is still running (nothing decided yet).</summary>
+    ConcurrentRequestInProgress,
+
     /// <summary>The answer is right but comes after <see cref="FakeStripeServer.SlowBy"/>.</summary>
     Slow,
 }
@@ -283,6 +286,12 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         if (fault == FakeStripeFault.DropBeforeCreating)
         {
             context.Abort();
+            return;
+        }
+        if (fault == FakeStripeFault.ConcurrentRequestInProgress)
+        {
+            await WriteAsync(context, 409, Error("idempotency_error", null,
+                "There is currently another in-progress request using this Stripe API Idempotency Key. Please try again later."));
             return;
         }
         if (fault == FakeStripeFault.Slow) await Task.Delay(SlowBy);
