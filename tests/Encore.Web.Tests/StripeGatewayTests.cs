@@ -68,6 +68,32 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task The_checkout_page_collects_the_card_with_Stripe_Elements_and_posts_only_a_payment_method_id()
+    {
+        var client = app.CreateClient();
+        var email = $"elements-{Guid.NewGuid():N}@example.com";
+        var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
+        Assert.Contains("id=\"stripe-payment-element\"", page.Html);
+        Assert.Contains("data-publishable-key=\"pk_test_encore_fake\"", page.Html);
+        Assert.Contains("<script src=\"https://js.stripe.com/v3/\"></script>", page.Html);
+        Assert.Contains("/js/stripe-checkout.js", page.Html);
+        Assert.DoesNotContain("name=\"Input.CardNumber\"", page.Html);
+        var csp = (await client.GetAsync("/f/calm-your-anxiety")).Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' https://js.stripe.com", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+
+        // What stripe-checkout.js posts once Stripe.js has created the PaymentMethod.
+        var placed = await page.PostAsync(client, "/f/calm-your-anxiety",
+            ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Elle Ements"),
+            ("Input.PaymentMethod", "pm_card_mastercard"), ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
+        Assert.True(placed.StatusCode == HttpStatusCode.Redirect, await placed.Content.ReadAsStringAsync());
+        Assert.StartsWith("/o/", placed.Headers.Location!.OriginalString);
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        Assert.Equal("mastercard", await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => c.CardBrand).SingleAsync()));
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
     public async Task A_declined_card_is_402_and_nothing_is_charged()
     {
         var email = $"declined-{Guid.NewGuid():N}@example.com";

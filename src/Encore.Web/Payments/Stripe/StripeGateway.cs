@@ -279,6 +279,9 @@ public sealed class StripeGateway : IPaymentGateway
 
     public string? PublishableKey => _settings.PublishableKey;
 
+    /// <summary>A live key: real cards, so card numbers must only ever be typed into Stripe's own fields.</summary>
+    public bool IsLiveMode => _settings.IsLiveKey;
+
     /// <summary>Only a path on this site: the authentication page must never become an open redirect.</summary>
     public static string? SafeReturnPath(string? url) =>
         url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\') ? url : null;
