@@ -24,6 +24,14 @@ public sealed class StripeConfigurationTests
         Assert.Contains("ENCORE_STRIPE_ALLOW_KEY_MODE_MISMATCH", messages);
     }
 
+    [Fact]
+    public void A_publishable_key_of_the_other_mode_stops_the_app_from_starting()
+    {
+        using var factory = Factory("Development", "sk_test_abc", publishable: "pk_live_abc");
+        var exception = Record.Exception(() => factory.Server);
+        Assert.Contains("not of the same mode", string.Join(" | ", Chain(exception)));
+    }
+
     [Theory]
     [InlineData("Production", "sk_live_abc", null)]
     [InlineData("Development", "sk_test_abc", null)]
@@ -41,7 +49,7 @@ public sealed class StripeConfigurationTests
         Assert.IsType<Payments.Sandbox.SandboxGateway>(factory.Services.GetRequiredService<IPaymentGateway>());
     }
 
-    private static WebApplicationFactory<Program> Factory(string environment, string? key, string? allowMismatch = null)
+    private static WebApplicationFactory<Program> Factory(string environment, string? key, string? allowMismatch = null, string? publishable = null)
     {
         var file = Path.Combine(Path.GetTempPath(), $"encore-stripe-config-{Guid.NewGuid():N}.db");
         return new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -51,6 +59,7 @@ public sealed class StripeConfigurationTests
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("Encore:SeedDemo", "false");
             if (key is not null) builder.UseSetting("ENCORE_STRIPE_SECRET_KEY", key);
+            if (publishable is not null) builder.UseSetting("ENCORE_STRIPE_PUBLISHABLE_KEY", publishable);
             if (allowMismatch is not null) builder.UseSetting("ENCORE_STRIPE_ALLOW_KEY_MODE_MISMATCH", allowMismatch);
         });
     }

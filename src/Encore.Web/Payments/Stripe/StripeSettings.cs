@@ -38,6 +38,10 @@ public sealed record StripeSettings
     /// </summary>
     public void EnsureKeyModeFits(IConfiguration configuration, IHostEnvironment environment)
     {
+        if (PublishableKey is { } publishable &&
+            (publishable.StartsWith("pk_test_", StringComparison.Ordinal) != IsTestKey || publishable.StartsWith("pk_live_", StringComparison.Ordinal) != IsLiveKey))
+            throw new InvalidOperationException(
+                "ENCORE_STRIPE_PUBLISHABLE_KEY and ENCORE_STRIPE_SECRET_KEY are not of the same mode (pk_test_ goes with sk_test_, pk_live_ with sk_live_).");
         if (configuration.GetValue("ENCORE_STRIPE_ALLOW_KEY_MODE_MISMATCH", false)) return;
         if (environment.IsProduction() && !IsLiveKey)
             throw new InvalidOperationException(
