@@ -9,6 +9,15 @@ public static class SecurityHeaders
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
 
+    /// <summary>Pages that run Stripe.js (only when Stripe is the gateway) set this item to get <see cref="StripeContentSecurityPolicy"/>.</summary>
+    public const string StripeJsItem = "Encore.StripeJs";
+
+    /// <summary>Stripe's published CSP needs for Stripe.js: its script, its frames (3-D Secure), its API.</summary>
+    public const string StripeContentSecurityPolicy =
+        "default-src 'self'; script-src 'self' https://js.stripe.com; style-src 'self'; img-src 'self' data:; " +
+        "connect-src 'self' https://api.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'self'";
+
     /// <remarks>
     /// Set when the response starts, not when the request arrives: the API's exception handler clears the
     /// headers before it writes a problem (a malformed body), and those answers need them as much as any.
@@ -18,13 +27,14 @@ public static class SecurityHeaders
         {
             context.Response.OnStarting(static state =>
             {
-                var headers = ((HttpResponse)state).Headers;
+                var http = (HttpContext)state;
+                var headers = http.Response.Headers;
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["X-Content-Type-Options"] = "nosniff";
                 headers["X-Frame-Options"] = "DENY";
-                headers["Content-Security-Policy"] = ContentSecurityPolicy;
+                headers["Content-Security-Policy"] = http.Items.ContainsKey(StripeJsItem) ? StripeContentSecurityPolicy : ContentSecurityPolicy;
                 return Task.CompletedTask;
-            }, context.Response);
+            }, context);
             return next(context);
         });
 }

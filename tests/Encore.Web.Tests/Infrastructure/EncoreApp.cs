@@ -54,7 +54,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     private WebApplicationFactory<Program> Factory =>
         _factory ?? throw new InvalidOperationException("The app was not started: the database kind is not available here.");
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         if (Kind == DatabaseKind.Postgres && TestDatabase.PostgresServer is null) return; // each test skips or fails
         _database = await TestDatabase.CreateAsync(Kind);
@@ -81,9 +81,15 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
                 services.ConfigureDbContext<SqliteEncoreDbContext>(options => options.AddInterceptors(Database));
                 services.ConfigureDbContext<PostgresEncoreDbContext>(options => options.AddInterceptors(Database));
             });
+            ConfigureWebHost(builder);
         });
         _ = _factory.Server; // start: migrate and seed now, not in the first test
         Faults = _factory.Services.GetRequiredService<FaultyGateway>();
+    }
+
+    /// <summary>A hook for fixtures that configure more (another gateway); runs after the settings above.</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder)
+    {
     }
 
     public HttpClient CreateClient(bool followRedirects = false)
@@ -121,7 +127,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<Encore.Web.Features.Email.EmailSender>().RunOnceAsync(CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();

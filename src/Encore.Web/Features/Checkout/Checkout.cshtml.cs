@@ -3,7 +3,9 @@ using System.Text.Json;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
+using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
+using Encore.Web.Payments.Stripe;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -14,8 +16,11 @@ namespace Encore.Web.Features.Checkout;
 /// this order's one-click offers. Card details are mapped to a Sandbox test payment method and dropped:
 /// never stored, logged or shown again.
 /// </summary>
-public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency) : PageModel
+public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency, IPaymentGateway gateway) : PageModel
 {
+    /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only a PaymentMethod id.</summary>
+    public string? StripePublishableKey => gateway is StripeGateway stripe ? stripe.PublishableKey : null;
+
     public PublishedFunnel? Funnel { get; private set; }
 
     [BindProperty]
@@ -31,6 +36,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         if (Funnel is null) return NotFoundPage();
         BrowserBinding.Ensure(HttpContext);
         Input = new CheckoutInput { CheckoutKey = Guid.NewGuid() };
+        AllowStripeJs();
         return Page();
     }
 
@@ -40,16 +46,34 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         if (Funnel is null) return NotFoundPage();
         var binding = SecretTokens.Hash(BrowserBinding.Ensure(HttpContext));
 
-        var card = SandboxTestCards.ByNumber(Input.CardNumber);
-        if (card is null) Errors["CardNumber"] = "Use one of the Sandbox test cards listed below.";
-        if (!ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
-        if (Input.Cvc is null || Input.Cvc.Length is < 3 or > 4 || !Input.Cvc.All(char.IsAsciiDigit)) Errors["Cvc"] = "Enter the 3 or 4 digit security code.";
-        ClearCardFields();
-        if (Errors.Count > 0) return Page();
+        AllowStripeJs();
+        string paymentMethod;
+        if (StripePublishableKey is not null && Input.PaymentMethod is { Length: > 3 } elementsMethod && elementsMethod.StartsWith("pm_", StringComparison.Ordinal))
+        {
+            // Stripe Elements created the PaymentMethod in the browser: no card number reached this server.
+            paymentMethod = elementsMethod;
+            ClearCardFields();
+        }
+        else if (gateway is StripeGateway { IsLiveMode: true })
+        {
+            ClearCardFields();
+            Errors["CardNumber"] = "Enter your card in the card form (it needs JavaScript).";
+            return Page();
+        }
+        else
+        {
+            var card = SandboxTestCards.ByNumber(Input.CardNumber);
+            if (card is null) Errors["CardNumber"] = "Use one of the Sandbox test cards listed below.";
+            if (!ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
+            if (Input.Cvc is null || Input.Cvc.Length is < 3 or > 4 || !Input.Cvc.All(char.IsAsciiDigit)) Errors["Cvc"] = "Enter the 3 or 4 digit security code.";
+            ClearCardFields();
+            if (Errors.Count > 0) return Page();
+            paymentMethod = card!.PaymentMethod;
+        }
 
         var bumps = (Input.Bumps ?? []).Distinct().Order().ToList();
-        var command = new CheckoutCommand(slug, Input.Email, Input.Name, card!.PaymentMethod, bumps, Input.SaveCard, binding, Input.Version);
-        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{card.PaymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}";
+        var command = new CheckoutCommand(slug, Input.Email, Input.Name, paymentMethod, bumps, Input.SaveCard, binding, Input.Version);
+        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{paymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}";
         var begin = await idempotency.BeginAsync("checkout-page", Input.CheckoutKey.ToString("N"), IdempotencyStore.HashRequest(canonical), cancellationToken);
         if (begin.Outcome == IdempotencyOutcome.InProgress)
             begin = await idempotency.WaitForCompletionAsync(begin.RecordId, TimeSpan.FromSeconds(10), cancellationToken) ?? begin;
@@ -86,6 +110,11 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         foreach (var (field, message) in outcome.Errors ?? []) Errors[field] = message;
         Input.CheckoutKey = Guid.NewGuid(); // a corrected form is a new attempt
         return Page();
+    }
+
+    private void AllowStripeJs()
+    {
+        if (StripePublishableKey is not null) HttpContext.Items[SecurityHeaders.StripeJsItem] = true;
     }
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var message) ? message : null;
@@ -171,6 +200,10 @@ public sealed class CheckoutInput
     public string? CardNumber { get; set; }
     public string? Expiry { get; set; }
     public string? Cvc { get; set; }
+
+    /// <summary>With Stripe: the PaymentMethod id Stripe Elements created in the browser.</summary>
+    public string? PaymentMethod { get; set; }
+
     public List<Guid>? Bumps { get; set; }
     public bool SaveCard { get; set; }
 

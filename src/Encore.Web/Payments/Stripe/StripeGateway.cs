@@ -1,0 +1,308 @@
+using System.Net;
+using Stripe;
+
+namespace Encore.Web.Payments.Stripe;
+
+/// <summary>
+/// <see cref="IPaymentGateway"/> on Stripe's PaymentIntents, through Stripe.net. Every call that moves money
+/// carries Encore's idempotency key as Stripe's <c>Idempotency-Key</c>, so a retry returns Stripe's first answer.
+/// <para>
+/// Finding a payment by its key: Stripe has no lookup by idempotency key, and replaying the create call
+/// would charge a payment whose first request never arrived (the reconciler must never charge). So the key
+/// is also written to the PaymentIntent's metadata (<see cref="IdempotencyKeyMetadata"/>) and found with the
+/// Search API. Stripe's search index may lag writes (usually under a minute, longer during an outage), and
+/// "not found" makes the reconciler settle a charge as failed; so when search finds nothing, the intents
+/// created in the last <see cref="RecentWindow"/> are also listed (lists are read-after-write consistent) and
+/// their metadata compared. If that list is too long to read to the end, the answer is unknown, not "never seen".
+/// </para>
+/// </summary>
+public sealed class StripeGateway : IPaymentGateway
+{
+    public const string IdempotencyKeyMetadata = "encore_idempotency_key";
+
+    /// <summary>Encore's own page that runs Stripe.js <c>handleNextAction</c> for a payment that needs the buyer's bank.</summary>
+    public const string AuthenticationPath = "/pay/authenticate/";
+
+    /// <summary>How far back the consistent list is read when search finds nothing: longer than any search-index lag.</summary>
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromHours(2);
+
+    /// <summary>At most this many recent intents are read before the answer counts as unknown.</summary>
+    public const int RecentLimit = 1000;
+
+    private static readonly List<string> ExpandMethod = ["payment_method"];
+
+    private readonly PaymentIntentService _intents;
+    private readonly CustomerService _customers;
+    private readonly PaymentMethodService _methods;
+    private readonly RefundService _refunds;
+    private readonly StripeSettings _settings;
+
+    public StripeGateway(StripeSettings settings, IStripeClient? client = null)
+    {
+        _settings = settings;
+        client ??= new StripeClient(
+            settings.SecretKey,
+            httpClient: new SystemNetHttpClient(new HttpClient { Timeout = GatewayCalls.Timeout }, settings.MaxNetworkRetries),
+            apiBase: settings.ApiBase);
+        _intents = new PaymentIntentService(client);
+        _customers = new CustomerService(client);
+        _methods = new PaymentMethodService(client);
+        _refunds = new RefundService(client);
+    }
+
+    public string Name => "stripe";
+
+    public async Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(paymentMethodId) || !paymentMethodId.StartsWith("pm_", StringComparison.Ordinal)) return null;
+        try
+        {
+            var method = await _methods.GetAsync(paymentMethodId, cancellationToken: cancellationToken);
+            return method.Card is { } card ? new SavedCard(method.Id, card.Brand ?? "card", card.Last4 ?? "") : null;
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return null;
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
+    public async Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var customer = await _customers.CreateAsync(
+                new CustomerCreateOptions { Email = request.Email, Name = request.Name },
+                new RequestOptions { IdempotencyKey = request.IdempotencyKey },
+                cancellationToken);
+            return new GatewayCustomer(customer.Id);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string>(request.Metadata) { [IdempotencyKeyMetadata] = request.IdempotencyKey };
+        var options = new PaymentIntentCreateOptions
+        {
+            Amount = request.Amount,
+            Currency = request.Currency.ToLowerInvariant(),
+            Customer = request.CustomerId,
+            PaymentMethod = request.PaymentMethodId,
+            AllowedPaymentMethodTypes = ["card"],
+            Confirm = true,
+            OffSession = request.OffSession ? true : null,
+            SetupFutureUsage = request.SaveForOffSession && !request.OffSession ? "off_session" : null,
+            Description = string.IsNullOrEmpty(request.Description) ? null : request.Description,
+            Metadata = metadata,
+            Expand = ExpandMethod,
+        };
+        try
+        {
+            var intent = await _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken);
+            var result = ToResult(intent);
+            // The return path carries the buyer's token: it stays on this site, in the action URL, never at Stripe.
+            return result.Status == PaymentStatus.RequiresAction && SafeReturnPath(request.ReturnUrl) is { } back
+                ? result with { ActionUrl = $"{AuthenticationPath}{intent.Id}?return={Uri.EscapeDataString(back)}" }
+                : result;
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "card_error")
+        {
+            // A decline: Stripe created the PaymentIntent (now requires_payment_method) and names it in the error.
+            var error = e.StripeError;
+            var code = error.DeclineCode ?? error.Code ?? "card_declined";
+            var card = error.PaymentMethod?.Card is { } c ? new SavedCard(error.PaymentMethod.Id, c.Brand ?? "card", c.Last4 ?? "") : null;
+            return new PaymentResult
+            {
+                PaymentId = error.PaymentIntent?.Id ?? "",
+                Status = PaymentStatus.Failed,
+                Amount = request.Amount,
+                Currency = request.Currency,
+                DeclineCode = code,
+                FailureMessage = DeclineMessages.For(code),
+                Card = card,
+            };
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var quoted = idempotencyKey.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+        try
+        {
+            var found = await _intents.SearchAsync(new PaymentIntentSearchOptions
+            {
+                Query = $"metadata['{IdempotencyKeyMetadata}']:'{quoted}'",
+                Limit = 2,
+                Expand = ["data.payment_method"],
+            }, cancellationToken: cancellationToken);
+            var intent = found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey)
+                         ?? await FindRecentAsync(idempotencyKey, cancellationToken);
+            return intent is null ? null : ToResult(intent);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    /// <summary>The consistent fallback to search: recent intents, newest first, compared by metadata.</summary>
+    private async Task<PaymentIntent?> FindRecentAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var read = 0;
+        var options = new PaymentIntentListOptions
+        {
+            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - RecentWindow },
+            Limit = 100,
+            Expand = ["data.payment_method"],
+        };
+        await foreach (var intent in _intents.ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+        {
+            if (intent.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) return intent;
+            if (++read >= RecentLimit)
+                throw new GatewayUnavailableException(
+                    $"Stripe's search does not know payment key '{idempotencyKey}' yet and more than {RecentLimit} recent payments were read; asking again later.");
+        }
+        return null;
+    }
+
+    public async Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await _intents.GetAsync(paymentId, new PaymentIntentGetOptions { Expand = ExpandMethod }, cancellationToken: cancellationToken);
+            return ToResult(intent);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var refund = await _refunds.CreateAsync(
+                new RefundCreateOptions { PaymentIntent = request.PaymentId, Amount = request.Amount },
+                new RequestOptions { IdempotencyKey = request.IdempotencyKey },
+                cancellationToken);
+            return refund.Status is "failed" or "canceled"
+                ? new RefundResult(refund.Id, refund.Amount, false, refund.FailureReason ?? "The refund failed.")
+                : new RefundResult(refund.Id, refund.Amount, true, null);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e) when (e.StripeError?.Code is "amount_too_large" or "charge_already_refunded" or "charge_disputed")
+        {
+            return new RefundResult("", 0, false, e.StripeError.Message ?? "The payment has less left to refund than asked.");
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+    }
+
+    internal static PaymentResult ToResult(PaymentIntent intent)
+    {
+        var status = intent.Status switch
+        {
+            "succeeded" => PaymentStatus.Succeeded,
+            "requires_action" => PaymentStatus.RequiresAction,
+            "processing" or "requires_capture" => PaymentStatus.Processing,
+            _ => PaymentStatus.Failed, // requires_payment_method, requires_confirmation, canceled
+        };
+        var code = status == PaymentStatus.Failed
+            ? intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? (intent.Status == "canceled" ? "canceled" : "payment_failed")
+            : null;
+        var method = intent.PaymentMethod;
+        var card = method?.Card is { } c
+            ? new SavedCard(method.Id, c.Brand ?? "card", c.Last4 ?? "")
+            : intent.PaymentMethodId is { } id ? new SavedCard(id, "card", "") : null;
+        return new PaymentResult
+        {
+            PaymentId = intent.Id,
+            Status = status,
+            Amount = intent.Amount,
+            Currency = intent.Currency.ToUpperInvariant(),
+            DeclineCode = code,
+            FailureMessage = code is null ? null : DeclineMessages.For(code),
+            ActionUrl = status == PaymentStatus.RequiresAction ? AuthenticationPath + intent.Id : null,
+            Card = card,
+        };
+    }
+
+    /// <summary>
+    /// What the authentication page needs to run Stripe.js for a payment: its client secret while it still
+    /// requires action; null when there is no such payment or nothing left to do.
+    /// </summary>
+    public async Task<string?> ClientSecretForActionAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await _intents.GetAsync(paymentIntentId, cancellationToken: cancellationToken);
+            return intent.Status == "requires_action" ? intent.ClientSecret : null;
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            return null;
+        }
+    }
+
+    public string? PublishableKey => _settings.PublishableKey;
+
+    /// <summary>A live key: real cards, so card numbers must only ever be typed into Stripe's own fields.</summary>
+    public bool IsLiveMode => _settings.IsLiveKey;
+
+    /// <summary>Only a path on this site: the authentication page must never become an open redirect.</summary>
+    public static string? SafeReturnPath(string? url) =>
+        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.Contains('\\') ? url : null;
+
+    /// <summary>No trustworthy answer: a network failure, a time-out, or Stripe's own 5xx / rate limit.</summary>
+    private static bool IsUnknown(Exception e) => e switch
+    {
+        HttpRequestException or TaskCanceledException or OperationCanceledException or TimeoutException => true,
+        // 409: another request with this idempotency key is still running at Stripe; it may yet charge.
+        StripeException s => s.StripeError is null || s.StripeError.Type == "api_error" ||
+                             (int)s.HttpStatusCode >= 500 || s.HttpStatusCode == HttpStatusCode.TooManyRequests ||
+                             s.HttpStatusCode == HttpStatusCode.Conflict || s.HttpStatusCode == 0,
+        _ => false,
+    };
+
+    private static GatewayUnavailableException Unavailable(Exception e) =>
+        new($"Stripe gave no answer: {e.Message}", e);
+
+    private static GatewayRequestException Refused(StripeException e) => e.StripeError?.Type switch
+    {
+        "idempotency_error" => new GatewayRequestException("idempotency_key_in_use", e.StripeError.Message ?? e.Message),
+        _ => new GatewayRequestException(e.StripeError?.Code ?? e.StripeError?.Type ?? "stripe_error", e.StripeError?.Message ?? e.Message),
+    };
+}

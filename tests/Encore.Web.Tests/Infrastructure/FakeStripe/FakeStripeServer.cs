@@ -1,0 +1,519 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Encore.Web.Tests.Infrastructure.FakeStripe;
+
+/// <summary>What the fake does to the next PaymentIntent create calls, for as long as it is set.</summary>
+public enum FakeStripeFault
+{
+    None,
+
+    /// <summary>The intent is created and confirmed, then the connection is dropped: the money moved, the answer is lost.</summary>
+    DropAfterCreating,
+
+    /// <summary>The connection is dropped before anything is created: nothing moved.</summary>
+    DropBeforeCreating,
+
+    /// <summary>The intent is created and confirmed, then Stripe answers 500 api_error (its outcome is unknown to the caller).</summary>
+    ServerErrorAfterCreating,
+
+    /// <summary>Stripe's 409 for a key whose first request is still running (nothing decided yet).</summary>
+    ConcurrentRequestInProgress,
+
+    /// <summary>The answer is right but comes after <see cref="FakeStripeServer.SlowBy"/>.</summary>
+    Slow,
+}
+
+/// <summary>A PaymentIntent in the fake's ledger.</summary>
+public sealed record FakeIntent(
+    string Id, long Amount, string Currency, string Status, string? Customer, string PaymentMethod, bool OffSession,
+    string? IdempotencyKey, long AmountRefunded, IReadOnlyDictionary<string, string> Metadata);
+
+public sealed record FakeRefund(string Id, string PaymentIntent, long Amount);
+
+/// <summary>
+/// A fake Stripe API on a loopback port: the shapes Stripe.net reads (PaymentIntents, Customers, PaymentMethods,
+/// Refunds, Search), Stripe's test payment methods, idempotent replays by <c>Idempotency-Key</c>, Stripe's error
+/// objects, a ledger the tests read, and fault switches for the PaymentIntent create call.
+/// </summary>
+public sealed partial class FakeStripeServer : IAsyncDisposable
+{
+    private sealed record TestCard(string Brand, string Last4);
+
+    private static readonly Dictionary<string, TestCard> TestCards = new()
+    {
+        ["pm_card_visa"] = new("visa", "4242"),
+        ["pm_card_mastercard"] = new("mastercard", "4444"),
+        ["pm_card_chargeDeclined"] = new("visa", "0002"),
+        ["pm_card_chargeDeclinedInsufficientFunds"] = new("visa", "9995"),
+        ["pm_card_chargeCustomerFail"] = new("visa", "0341"),
+        ["pm_card_authenticationRequired"] = new("visa", "3184"),
+    };
+
+    private sealed class Method
+    {
+        public required string Id;
+        public required string TestName;
+        public required TestCard Card;
+        public string? Customer;
+        public long Created;
+    }
+
+    private sealed class Intent
+    {
+        public required string Id;
+        public long Amount;
+        public required string Currency;
+        public string Status = "requires_payment_method";
+        public string? Customer;
+        public required string PaymentMethod;
+        public bool OffSession;
+        public string? SetupFutureUsage;
+        public string? ReturnUrl;
+        public string? Description;
+        public string? LatestCharge;
+        public JsonObject? LastPaymentError;
+        public Dictionary<string, string> Metadata = [];
+        public long AmountRefunded;
+        public long Created;
+        public long Sequence;
+    }
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, JsonObject> _customers = [];
+    private readonly Dictionary<string, Method> _methods = [];
+    private readonly Dictionary<string, Intent> _intents = [];
+    private readonly List<FakeRefund> _refunds = [];
+    private readonly Dictionary<string, (string Fingerprint, int Status, string Body)> _idempotent = [];
+    private WebApplication? _app;
+    private int _createCalls;
+
+    public string ApiBase { get; private set; } = "";
+
+    public FakeStripeFault ChargeFault { get; set; }
+
+    /// <summary>How many create calls the fault applies to before it switches itself off; null: until it is reset.</summary>
+    public int? FaultTimes { get; set; }
+
+    /// <summary>Stripe's search index lagging behind: while true, search finds nothing (lists still do).</summary>
+    public bool SearchLags { get; set; }
+
+    public TimeSpan SlowBy { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>POST /v1/payment_intents calls that reached the fake (replays included).</summary>
+    public int CreateCalls => Volatile.Read(ref _createCalls);
+
+    public IReadOnlyList<FakeIntent> Intents
+    {
+        get
+        {
+            lock (_lock)
+                return _intents.Values.OrderBy(i => i.Created).Select(i => new FakeIntent(
+                    i.Id, i.Amount, i.Currency, i.Status, i.Customer, i.PaymentMethod, i.OffSession,
+                    i.Metadata.GetValueOrDefault("encore_idempotency_key"), i.AmountRefunded, new Dictionary<string, string>(i.Metadata))).ToList();
+        }
+    }
+
+    public IReadOnlyList<FakeRefund> Refunds
+    {
+        get { lock (_lock) return [.. _refunds]; }
+    }
+
+    /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent succeeds, or goes back to requires_payment_method.</summary>
+    public void CompleteAuthentication(string paymentIntentId, bool approve)
+    {
+        lock (_lock)
+        {
+            var intent = _intents[paymentIntentId];
+            if (intent.Status != "requires_action") return;
+            if (approve)
+            {
+                intent.Status = "succeeded";
+                intent.LatestCharge = NewId("ch");
+                if (intent.SetupFutureUsage is not null && intent.Customer is not null) _methods[intent.PaymentMethod].Customer = intent.Customer;
+            }
+            else
+            {
+                intent.Status = "requires_payment_method";
+                intent.LastPaymentError = new JsonObject
+                {
+                    ["type"] = "card_error", ["code"] = "payment_intent_authentication_failure",
+                    ["message"] = "We are unable to authenticate your payment method.",
+                };
+            }
+        }
+    }
+
+    public static async Task<FakeStripeServer> StartAsync()
+    {
+        var server = new FakeStripeServer();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        server.Map(app);
+        await app.StartAsync();
+        server._app = app;
+        server.ApiBase = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+    }
+
+    private void Map(WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var auth = context.Request.Headers.Authorization.ToString();
+            if (!auth.StartsWith("Bearer sk_test_", StringComparison.Ordinal))
+            {
+                await WriteAsync(context, 401, Error("invalid_request_error", null, "Invalid API Key provided."));
+                return;
+            }
+            await next(context);
+        });
+        app.MapPost("/v1/customers", context => Idempotent(context, form =>
+        {
+            var customer = new JsonObject
+            {
+                ["id"] = NewId("cus"), ["object"] = "customer", ["email"] = form.Value("email"), ["name"] = form.Value("name"),
+                ["created"] = Now(), ["livemode"] = false, ["metadata"] = new JsonObject(),
+            };
+            _customers[customer["id"]!.GetValue<string>()] = customer;
+            return (200, customer);
+        }));
+        app.MapGet("/v1/payment_methods/{id}", (HttpContext context, string id) =>
+        {
+            JsonObject? method;
+            lock (_lock) method = FindMethod(id) is { } m ? MethodJson(m) : null;
+            return method is null
+                ? WriteAsync(context, 404, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{id}'", param: "payment_method"))
+                : WriteAsync(context, 200, method);
+        });
+        app.MapPost("/v1/payment_intents", CreateIntentAsync);
+        app.MapGet("/v1/payment_intents/search", context =>
+        {
+            var query = context.Request.Query["query"].ToString();
+            var match = MetadataQuery().Match(query);
+            if (!match.Success)
+                return WriteAsync(context, 400, Error("invalid_request_error", "parameter_invalid_string", "The fake only searches metadata['key']:'value'.", param: "query"));
+            var key = match.Groups[1].Value;
+            var value = Regex.Unescape(match.Groups[2].Value);
+            var expand = context.Request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "data.payment_method");
+            JsonArray data;
+            lock (_lock)
+                data = [.. _intents.Values.Where(i => !SearchLags && i.Metadata.GetValueOrDefault(key) == value).OrderByDescending(i => i.Created)
+                    .Select(i => (JsonNode)IntentJson(i, expand))];
+            return WriteAsync(context, 200, new JsonObject
+            {
+                ["object"] = "search_result", ["url"] = "/v1/payment_intents/search", ["has_more"] = false,
+                ["next_page"] = null, ["data"] = data,
+            });
+        });
+        app.MapGet("/v1/payment_intents", context =>
+        {
+            var q = context.Request.Query;
+            var gte = q.TryGetValue("created[gte]", out var g) ? long.Parse(g.ToString()) : 0;
+            var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
+            var after = q["starting_after"].ToString();
+            var customer = q["customer"].ToString();
+            var expand = q.Any(e => e.Key.StartsWith("expand", StringComparison.Ordinal) && e.Value == "data.payment_method");
+            JsonArray data;
+            bool more;
+            lock (_lock)
+            {
+                var all = _intents.Values.Where(i => i.Created >= gte && (customer.Length == 0 || i.Customer == customer))
+                    .OrderByDescending(i => i.Created).ThenByDescending(i => i.Sequence).ToList();
+                if (after.Length > 0) all = all.SkipWhile(i => i.Id != after).Skip(1).ToList();
+                more = all.Count > limit;
+                data = [.. all.Take(limit).Select(i => (JsonNode)IntentJson(i, expand))];
+            }
+            return WriteAsync(context, 200, new JsonObject
+            {
+                ["object"] = "list", ["url"] = "/v1/payment_intents", ["has_more"] = more, ["data"] = data,
+            });
+        });
+        app.MapGet("/v1/payment_intents/{id}", (HttpContext context, string id) =>
+        {
+            var expand = context.Request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "payment_method");
+            JsonObject? intent;
+            lock (_lock) intent = _intents.TryGetValue(id, out var i) ? IntentJson(i, expand) : null;
+            return intent is null
+                ? WriteAsync(context, 404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"))
+                : WriteAsync(context, 200, intent);
+        });
+        app.MapPost("/v1/refunds", context => Idempotent(context, form =>
+        {
+            var id = form.Value("payment_intent");
+            if (id is null || !_intents.TryGetValue(id, out var intent))
+                return (404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "payment_intent"));
+            if (intent.Status != "succeeded")
+                return (400, Error("invalid_request_error", "charge_not_refundable", "This PaymentIntent has not succeeded."));
+            var amount = form.Value("amount") is { } a ? long.Parse(a) : intent.Amount - intent.AmountRefunded;
+            if (amount <= 0)
+                return (400, Error("invalid_request_error", "parameter_invalid_integer", "Invalid positive integer", param: "amount"));
+            if (intent.Amount - intent.AmountRefunded < amount)
+                return (400, Error("invalid_request_error", "amount_too_large",
+                    $"Refund amount ({amount}) is greater than unrefunded amount on charge ({intent.Amount - intent.AmountRefunded})", param: "amount"));
+            intent.AmountRefunded += amount;
+            var refund = new FakeRefund(NewId("re"), intent.Id, amount);
+            _refunds.Add(refund);
+            return (200, new JsonObject
+            {
+                ["id"] = refund.Id, ["object"] = "refund", ["amount"] = amount, ["currency"] = intent.Currency,
+                ["payment_intent"] = intent.Id, ["charge"] = intent.LatestCharge, ["status"] = "succeeded",
+                ["created"] = Now(), ["metadata"] = new JsonObject(),
+            });
+        }));
+    }
+
+    private async Task CreateIntentAsync(HttpContext context)
+    {
+        Interlocked.Increment(ref _createCalls);
+        var fault = TakeFault();
+        if (fault == FakeStripeFault.DropBeforeCreating)
+        {
+            context.Abort();
+            return;
+        }
+        if (fault == FakeStripeFault.ConcurrentRequestInProgress)
+        {
+            await WriteAsync(context, 409, Error("idempotency_error", null,
+                "There is currently another in-progress request using this Stripe API Idempotency Key. Please try again later."));
+            return;
+        }
+        if (fault == FakeStripeFault.Slow) await Task.Delay(SlowBy);
+        await Idempotent(context, CreateIntent, after: fault switch
+        {
+            FakeStripeFault.DropAfterCreating => c => { c.Abort(); return Task.CompletedTask; },
+            FakeStripeFault.ServerErrorAfterCreating => c => WriteAsync(c, 500, Error("api_error", null, "An unknown error occurred (fake).")),
+            _ => null,
+        });
+    }
+
+    private FakeStripeFault TakeFault()
+    {
+        lock (_lock)
+        {
+            var fault = ChargeFault;
+            if (fault != FakeStripeFault.None && FaultTimes is { } left)
+            {
+                if (left <= 1) (ChargeFault, FaultTimes) = (FakeStripeFault.None, null);
+                else FaultTimes = left - 1;
+            }
+            return fault;
+        }
+    }
+
+    private (int, JsonObject) CreateIntent(Form form)
+    {
+        if (form.Value("amount") is not { } amountText || !long.TryParse(amountText, out var amount) || amount < 1)
+            return (400, Error("invalid_request_error", "parameter_missing", "Missing required param: amount.", param: "amount"));
+        if (form.Value("currency") is not { Length: 3 } currency || currency != currency.ToLowerInvariant())
+            return (400, Error("invalid_request_error", "parameter_invalid_string", "Invalid currency.", param: "currency"));
+        var customer = form.Value("customer");
+        if (customer is not null && !_customers.ContainsKey(customer))
+            return (400, Error("invalid_request_error", "resource_missing", $"No such customer: '{customer}'", param: "customer"));
+        if (form.Value("payment_method") is not { } pmId || FindMethod(pmId) is not { } given)
+            return (400, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{form.Value("payment_method")}'", param: "payment_method"));
+        if (form.Value("confirm") != "true")
+            return (400, Error("invalid_request_error", "parameter_invalid_string", "The fake only creates confirmed intents.", param: "confirm"));
+        var offSession = form.Value("off_session") == "true";
+        var setupFutureUsage = form.Value("setup_future_usage");
+        if (offSession && setupFutureUsage is not null)
+            return (400, Error("invalid_request_error", "parameter_invalid_string", "setup_future_usage cannot be used with off_session.", param: "setup_future_usage"));
+
+        Method method;
+        if (_methods.ContainsKey(given.Id))
+        {
+            method = given;
+            if (method.Customer is not null && method.Customer != customer)
+                return (400, Error("invalid_request_error", "payment_method_not_attached_to_customer",
+                    "The provided PaymentMethod belongs to another customer.", param: "payment_method"));
+        }
+        else
+        {
+            // A test token (pm_card_visa) becomes a new PaymentMethod, as in Stripe.
+            method = new Method { Id = NewId("pm"), TestName = given.TestName, Card = given.Card, Created = Now() };
+            _methods[method.Id] = method;
+        }
+        if (offSession && method.Customer is null)
+            return (400, Error("invalid_request_error", "payment_method_not_attached",
+                "An off-session payment needs a PaymentMethod attached to the customer.", param: "payment_method"));
+
+        var intent = new Intent
+        {
+            Id = NewId("pi"), Amount = amount, Currency = currency, Customer = customer, PaymentMethod = method.Id,
+            OffSession = offSession, SetupFutureUsage = setupFutureUsage, ReturnUrl = form.Value("return_url"),
+            Description = form.Value("description"), Metadata = form.Metadata(), Created = Now(), Sequence = _intents.Count,
+        };
+        _intents[intent.Id] = intent;
+
+        (string code, string? decline, string message)? failure = method.TestName switch
+        {
+            "pm_card_chargeDeclined" => ("card_declined", "generic_decline", "Your card was declined."),
+            "pm_card_chargeDeclinedInsufficientFunds" => ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
+            "pm_card_chargeCustomerFail" when offSession => ("card_declined", "generic_decline", "Your card was declined."),
+            "pm_card_authenticationRequired" when offSession => ("authentication_required", "authentication_required",
+                "Your card was declined. This transaction requires authentication."),
+            _ => null,
+        };
+        if (failure is { } f)
+        {
+            intent.LatestCharge = NewId("ch");
+            var error = new JsonObject
+            {
+                ["type"] = "card_error", ["code"] = f.code, ["decline_code"] = f.decline, ["message"] = f.message,
+                ["charge"] = intent.LatestCharge, ["payment_method"] = MethodJson(method),
+            };
+            intent.LastPaymentError = (JsonObject)error.DeepClone();
+            error["payment_intent"] = IntentJson(intent, expand: false);
+            return (402, new JsonObject { ["error"] = error });
+        }
+
+        if (method.TestName == "pm_card_authenticationRequired")
+            intent.Status = "requires_action";
+        else
+        {
+            intent.Status = "succeeded";
+            intent.LatestCharge = NewId("ch");
+            if (setupFutureUsage is not null && customer is not null) method.Customer = customer;
+        }
+        return (200, IntentJson(intent, form.Expands("payment_method")));
+    }
+
+    /// <summary>Stripe's idempotent requests: the first answer to a key is kept and replayed; other parameters are refused.</summary>
+    private async Task Idempotent(HttpContext context, Func<Form, (int Status, JsonObject Body)> handle, Func<HttpContext, Task>? after = null)
+    {
+        var form = new Form(await context.Request.ReadFormAsync());
+        var key = context.Request.Headers["Idempotency-Key"].ToString();
+        var fingerprint = context.Request.Path + "?" + form.Fingerprint;
+        int status;
+        string body;
+        lock (_lock)
+        {
+            if (key.Length > 0 && _idempotent.TryGetValue(key, out var first))
+            {
+                if (first.Fingerprint != fingerprint)
+                    (status, body) = (400, Error("idempotency_error", null,
+                        "Keys for idempotent requests can only be used with the same parameters they were first used with. " +
+                        $"Try using a key other than '{key}' if you meant to execute a different request.").ToJsonString());
+                else
+                    (status, body) = (first.Status, first.Body);
+            }
+            else
+            {
+                var (s, json) = handle(form);
+                (status, body) = (s, json.ToJsonString());
+                if (key.Length > 0) _idempotent[key] = (fingerprint, status, body);
+            }
+        }
+        if (after is not null)
+        {
+            await after(context);
+            return;
+        }
+        if (key.Length > 0) context.Response.Headers["Idempotency-Key"] = key;
+        await WriteRawAsync(context, status, body);
+    }
+
+    private Method? FindMethod(string id) =>
+        _methods.TryGetValue(id, out var saved) ? saved
+        : TestCards.TryGetValue(id, out var card) ? new Method { Id = id, TestName = id, Card = card, Created = Now() }
+        : null;
+
+    private JsonObject IntentJson(Intent i, bool expand) => new()
+    {
+        ["id"] = i.Id,
+        ["object"] = "payment_intent",
+        ["amount"] = i.Amount,
+        ["amount_received"] = i.Status == "succeeded" ? i.Amount : 0,
+        ["capture_method"] = "automatic",
+        ["client_secret"] = i.Id + "_secret_fake",
+        ["confirmation_method"] = "automatic",
+        ["created"] = i.Created,
+        ["currency"] = i.Currency,
+        ["customer"] = i.Customer,
+        ["description"] = i.Description,
+        ["last_payment_error"] = i.LastPaymentError?.DeepClone(),
+        ["latest_charge"] = i.LatestCharge,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(i.Metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
+        ["next_action"] = i.Status != "requires_action" ? null
+            : i.ReturnUrl is { } back
+                ? new JsonObject
+                {
+                    ["type"] = "redirect_to_url",
+                    ["redirect_to_url"] = new JsonObject { ["url"] = $"{ApiBase}/fake/3ds/{i.Id}", ["return_url"] = back },
+                }
+                : new JsonObject { ["type"] = "use_stripe_sdk", ["use_stripe_sdk"] = new JsonObject() },
+        ["payment_method"] = expand && _methods.TryGetValue(i.PaymentMethod, out var m2) ? MethodJson(m2) : i.PaymentMethod,
+        ["payment_method_types"] = new JsonArray("card"),
+        ["setup_future_usage"] = i.SetupFutureUsage,
+        ["status"] = i.Status,
+    };
+
+    private static JsonObject MethodJson(Method m) => new()
+    {
+        ["id"] = m.Id,
+        ["object"] = "payment_method",
+        ["type"] = "card",
+        ["card"] = new JsonObject
+        {
+            ["brand"] = m.Card.Brand, ["last4"] = m.Card.Last4, ["exp_month"] = 12, ["exp_year"] = 2034,
+            ["funding"] = "credit", ["country"] = "US",
+        },
+        ["customer"] = m.Customer,
+        ["created"] = m.Created,
+        ["livemode"] = false,
+        ["metadata"] = new JsonObject(),
+    };
+
+    private static JsonObject Error(string type, string? code, string message, string? param = null) => new()
+    {
+        ["error"] = new JsonObject { ["type"] = type, ["code"] = code, ["message"] = message, ["param"] = param },
+    };
+
+    private static Task WriteAsync(HttpContext context, int status, JsonObject body) => WriteRawAsync(context, status, body.ToJsonString());
+
+    private static async Task WriteRawAsync(HttpContext context, int status, string body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        context.Response.Headers["Request-Id"] = NewId("req");
+        await context.Response.WriteAsync(body);
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+    private static string NewId(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
+
+    [GeneratedRegex(@"^metadata\['([^']+)'\]:'((?:[^'\\]|\\.)*)'$")]
+    private static partial Regex MetadataQuery();
+
+    /// <summary>A form-encoded Stripe request body.</summary>
+    private sealed class Form(IFormCollection form)
+    {
+        public string? Value(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
+
+        public Dictionary<string, string> Metadata() => form
+            .Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']'))
+            .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value.ToString());
+
+        public bool Expands(string field) => form.Any(f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == field);
+
+        public string Fingerprint => string.Join("&", form.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+    }
+}

@@ -1,0 +1,68 @@
+using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
+using Encore.Web.Payments.Stripe;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Web.Tests.Infrastructure.FakeStripe;
+
+/// <summary>
+/// Encore configured as a seller would for Stripe test mode (ENCORE_STRIPE_SECRET_KEY=sk_test_…), its API base
+/// pointed at a <see cref="FakeStripeServer"/> on loopback, so every payment goes through the real StripeGateway and Stripe.net.
+/// </summary>
+public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
+{
+    public FakeStripeServer Stripe { get; private set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        Stripe = await FakeStripeServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ENCORE_STRIPE_SECRET_KEY", "sk_test_encore_fake");
+        builder.UseSetting("ENCORE_STRIPE_PUBLISHABLE_KEY", "pk_test_encore_fake");
+        builder.UseSetting("ENCORE_STRIPE_API_BASE", Stripe.ApiBase);
+        // Stripe.net's own retries would hide the injected faults (they are safe: same idempotency key).
+        builder.UseSetting("ENCORE_STRIPE_MAX_NETWORK_RETRIES", "0");
+        // The fixture wraps the Sandbox for its fault tests; here the app's own choice, Stripe, must be the gateway.
+        builder.ConfigureTestServices(services => services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<StripeGateway>()));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Stripe is not null) await Stripe.DisposeAsync();
+    }
+
+    /// <summary>The fake Stripe's intents for the charges of one order (by the idempotency key each charge sent).</summary>
+    public async Task<(List<Charge> Charges, List<FakeIntent> Intents)> ChargesAndIntentsAsync(Guid orderId)
+    {
+        var charges = await QueryAsync(db => db.Charges.AsNoTracking().Where(c => c.OrderId == orderId).ToListAsync());
+        var keys = charges.Select(c => c.IdempotencyKey).ToHashSet();
+        return (charges, Stripe.Intents.Where(i => i.IdempotencyKey is { } k && keys.Contains(k)).ToList());
+    }
+
+    /// <summary>
+    /// Stripe's ledger equals Encore's order: every succeeded charge is one succeeded intent of the same amount and
+    /// currency, nothing else succeeded, and no key made more than one intent.
+    /// </summary>
+    public async Task AssertLedgerAgreesAsync(Guid orderId)
+    {
+        var (charges, intents) = await ChargesAndIntentsAsync(orderId);
+        Assert.Equal(intents.Count, intents.Select(i => i.IdempotencyKey).Distinct().Count());
+        Assert.Equal(
+            charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => (c.IdempotencyKey, c.Amount, c.Currency.ToLowerInvariant())).Order(),
+            intents.Where(i => i.Status == "succeeded").Select(i => (i.IdempotencyKey!, i.Amount, i.Currency)).Order());
+        Assert.All(charges.Where(c => c.Status == ChargeStatus.Succeeded), c =>
+            Assert.Equal(intents.Single(i => i.IdempotencyKey == c.IdempotencyKey).Id, c.GatewayPaymentId));
+    }
+}
+
+public sealed class StripeSqliteApp() : StripeApp(DatabaseKind.Sqlite);
+
+public sealed class StripePostgresApp() : StripeApp(DatabaseKind.Postgres);

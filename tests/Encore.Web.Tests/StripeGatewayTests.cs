@@ -1,0 +1,325 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Encore.Web.Data.Entities;
+using Encore.Web.Tests.Infrastructure;
+using Encore.Web.Tests.Infrastructure.FakeStripe;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Tests;
+
+/// <summary>The buyer's path through Encore's real pipeline with the Stripe adapter, against a fake Stripe API on loopback.</summary>
+public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : StripeApp
+{
+    [Fact]
+    public async Task Checkout_with_bump_and_saved_card_then_one_click_offer_makes_one_intent_per_charge()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync("pm_card_visa", withBump: true, saveCard: true);
+        var accepted = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        Assert.Equal("accepted", accepted["outcome"]!.GetValue<string>());
+
+        var (charges, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.Equal(2, charges.Count);
+        Assert.All(charges, c => Assert.Equal(ChargeStatus.Succeeded, c.Status));
+        Assert.Equal(2, intents.Count);
+        var checkout = intents.Single(i => !i.OffSession);
+        var offer = intents.Single(i => i.OffSession);
+        Assert.Equal(charges.Single(c => c.Kind == ChargeKind.Checkout).Amount, checkout.Amount);
+        Assert.Equal(charges.Single(c => c.Kind == ChargeKind.Offer).Amount, offer.Amount);
+        Assert.Equal(6400, checkout.Amount);
+        Assert.Equal(checkout.Customer, offer.Customer);
+        Assert.NotNull(offer.Customer);
+        // The offer charges the card Stripe saved at checkout, not the test token.
+        Assert.Equal(checkout.PaymentMethod, offer.PaymentMethod);
+        Assert.StartsWith("pm_", offer.PaymentMethod);
+        Assert.NotEqual("pm_card_visa", offer.PaymentMethod);
+        var order = await buyer.GetOrderAsync();
+        Assert.Equal(checkout.Amount + offer.Amount, order["total"]!["amount"]!.GetValue<long>());
+        Assert.Equal("visa", await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer).Select(c => c.CardBrand).SingleAsync()));
+        Assert.Equal("4242", await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer).Select(c => c.CardLast4).SingleAsync()));
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task The_checkout_page_with_a_test_card_number_pays_through_Stripe_and_yes_on_the_offer_page_charges_once()
+    {
+        var client = app.CreateClient();
+        var email = $"page-{Guid.NewGuid():N}@example.com";
+        var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
+        var placed = await page.PostAsync(client, "/f/calm-your-anxiety",
+            ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Page Buyer"),
+            ("Input.CardNumber", "4242 4242 4242 4242"), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"),
+            ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
+        Assert.True(placed.StatusCode == HttpStatusCode.Redirect, await placed.Content.ReadAsStringAsync());
+        var offerUrl = placed.Headers.Location!.OriginalString;
+        var offer = await FormPage.GetAsync(client, offerUrl);
+        Assert.Contains("ending 4242", offer.Html);
+        for (var i = 0; i < 2; i++)
+        {
+            var accept = await offer.PostAsync(client, offerUrl + "?handler=accept",
+                ("stepId", offer.Value("stepId")), ("disclosureSha256", offer.Value("disclosureSha256")));
+            Assert.Equal(HttpStatusCode.Redirect, accept.StatusCode);
+        }
+        Assert.Contains("$161.00", (await FormPage.GetAsync(client, offerUrl)).Html);
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        var (_, intents) = await app.ChargesAndIntentsAsync(orderId);
+        Assert.Equal(2, intents.Count(i => i.Status == "succeeded"));
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task The_checkout_page_collects_the_card_with_Stripe_Elements_and_posts_only_a_payment_method_id()
+    {
+        var client = app.CreateClient();
+        var email = $"elements-{Guid.NewGuid():N}@example.com";
+        var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
+        Assert.Contains("id=\"stripe-payment-element\"", page.Html);
+        Assert.Contains("data-publishable-key=\"pk_test_encore_fake\"", page.Html);
+        Assert.Contains("<script src=\"https://js.stripe.com/v3/\"></script>", page.Html);
+        Assert.Contains("/js/stripe-checkout.js", page.Html);
+        Assert.DoesNotContain("name=\"Input.CardNumber\"", page.Html);
+        var csp = (await client.GetAsync("/f/calm-your-anxiety")).Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' https://js.stripe.com", csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+
+        // What stripe-checkout.js posts once Stripe.js has created the PaymentMethod.
+        var placed = await page.PostAsync(client, "/f/calm-your-anxiety",
+            ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Elle Ements"),
+            ("Input.PaymentMethod", "pm_card_mastercard"), ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
+        Assert.True(placed.StatusCode == HttpStatusCode.Redirect, await placed.Content.ReadAsStringAsync());
+        Assert.StartsWith("/o/", placed.Headers.Location!.OriginalString);
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        Assert.Equal("mastercard", await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => c.CardBrand).SingleAsync()));
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task A_declined_card_is_402_and_nothing_is_charged()
+    {
+        var email = $"declined-{Guid.NewGuid():N}@example.com";
+        var response = await Buyer.PostCheckoutAsync(app.CreateClient(), new
+        {
+            funnel = Buyer.Funnel, email, name = "Dee Clined", paymentMethod = "pm_card_chargeDeclined",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        });
+        var problem = await Buyer.ReadAsync(response, HttpStatusCode.PaymentRequired);
+        Assert.Contains("declined", problem.ToJsonString(), StringComparison.OrdinalIgnoreCase);
+
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        var (charges, intents) = await app.ChargesAndIntentsAsync(orderId);
+        Assert.Equal(ChargeStatus.Failed, Assert.Single(charges).Status);
+        Assert.Equal("generic_decline", charges[0].DeclineCode);
+        Assert.Equal("requires_payment_method", Assert.Single(intents).Status);
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task A_card_that_fails_off_session_declines_the_offer_and_moves_on_to_the_downsell()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync("pm_card_chargeCustomerFail");
+        var failed = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        Assert.Equal("payment_failed", failed["outcome"]!.GetValue<string>());
+        Assert.Contains("Nothing was charged", failed["message"]!.GetValue<string>());
+        Assert.Equal(Buyer.DownsellStep, failed["next"]!["stepId"]!.GetValue<Guid>());
+        Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        var (_, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.Equal(1, intents.Count(i => i.Status == "succeeded"));
+        Assert.Equal("requires_payment_method", intents.Single(i => i.OffSession).Status);
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_card_that_asks_for_authentication_goes_to_Encores_Stripe_js_page_and_is_paid_after_the_bank_says_yes()
+    {
+        var client = app.CreateClient();
+        var created = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = Buyer.Funnel, email = "sca@example.com", name = "Sam Sca", paymentMethod = "pm_card_authenticationRequired",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        }), HttpStatusCode.Created);
+        Assert.Equal("requires_action", created["next"]!["kind"]!.GetValue<string>());
+        var actionUrl = created["next"]!["actionUrl"]!.GetValue<string>();
+        Assert.StartsWith("/pay/authenticate/pi_", actionUrl);
+        Assert.Contains("?return=%2Fo%2F", actionUrl);
+        var orderId = created["orderId"]!.GetValue<Guid>();
+        var paymentId = (await app.ChargesAndIntentsAsync(orderId)).Intents.Single().Id;
+        // The buyer's token stays on this site: Stripe never gets a return URL.
+        Assert.DoesNotContain(app.Stripe.Intents.Single(i => i.Id == paymentId).Metadata.Values, v => v.Contains("/o/"));
+
+        var page = await client.GetAsync(actionUrl);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"data-client-secret=\"{paymentId}_secret_fake\"", html);
+        Assert.Contains("data-publishable-key=\"pk_test_encore_fake\"", html);
+        Assert.Contains("https://js.stripe.com/v3/", html);
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("script-src 'self' https://js.stripe.com", csp);
+        Assert.Contains("frame-src https://js.stripe.com https://hooks.stripe.com", csp);
+        Assert.DoesNotContain("stripe", (await client.GetAsync("/")).Headers.GetValues("Content-Security-Policy").Single());
+
+        app.Stripe.CompleteAuthentication(paymentId, approve: true);
+        // Once nothing is left to authenticate, the page sends the buyer straight back to the shop.
+        var again = await client.GetAsync(actionUrl);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.StartsWith("/o/", again.Headers.Location!.OriginalString);
+        await app.ReconcileAsync();
+        Assert.Equal(ChargeStatus.Succeeded, await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => c.Status).SingleAsync()));
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task A_retried_accept_with_the_same_key_charges_once_and_replays_the_answer()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        var key = Guid.NewGuid().ToString();
+        var first = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, key), HttpStatusCode.OK);
+        var again = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, key), HttpStatusCode.OK);
+        Assert.Equal(Buyer.Json(first), Buyer.Json(again));
+        var (_, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.Single(intents, i => i.OffSession);
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task Ten_concurrent_accepts_charge_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        using var start = new SemaphoreSlim(0);
+        var requests = Enumerable.Range(0, 10).Select(async _ =>
+        {
+            await start.WaitAsync();
+            return await buyer.AcceptAsync(Buyer.OfferStep, hash, Guid.NewGuid().ToString());
+        }).ToList();
+        start.Release(10);
+        var responses = await Task.WhenAll(requests);
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.True(r.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.Gone, $"unexpected {r.StatusCode}"));
+        var (_, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.Single(intents, i => i.OffSession && i.Status == "succeeded");
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task Refunds_go_through_Stripe_once_per_key_and_never_beyond_the_line()
+    {
+        var (orderId, _, _) = await Orders.BuyAsync(app);
+        var bump = await Orders.LineAsync(app, orderId, OrderLineKind.Bump);
+        var api = await Orders.DemoApiAsync(app);
+        var key = Guid.NewGuid().ToString();
+
+        var refund = await Buyer.ReadAsync(await Orders.RefundAsync(api, orderId, bump.Id, 700, key, "changed mind"), HttpStatusCode.Created);
+        Assert.Equal("succeeded", refund["status"]!.GetValue<string>());
+        await Buyer.ReadAsync(await Orders.RefundAsync(api, orderId, bump.Id, 700, key, "changed mind"), HttpStatusCode.Created);
+        var paymentId = await app.QueryAsync(db => db.Charges.Where(c => c.Id == bump.ChargeId).Select(c => c.GatewayPaymentId).SingleAsync());
+        var stripeRefund = Assert.Single(app.Stripe.Refunds, r => r.PaymentIntent == paymentId);
+        Assert.Equal(700, stripeRefund.Amount);
+        Assert.Equal(refund["gatewayRefundId"]!.GetValue<string>(), stripeRefund.Id);
+
+        await Buyer.ProblemAsync(await Orders.RefundAsync(api, orderId, bump.Id, 1001, Guid.NewGuid().ToString()), HttpStatusCode.BadRequest);
+        Assert.Equal(700, app.Stripe.Intents.Single(i => i.Id == paymentId).AmountRefunded);
+    }
+
+    [Fact]
+    public async Task A_time_out_after_Stripe_created_the_intent_is_unknown_then_settled_as_succeeded()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var result = await WithFaultAsync(FakeStripeFault.DropAfterCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal("processing", result["outcome"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+
+        await app.ReconcileAsync();
+
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        var (_, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.Single(intents, i => i.OffSession);
+        Assert.Equal(16100, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_lost_answer_is_settled_as_succeeded_even_while_Stripes_search_index_lags()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(FakeStripeFault.DropAfterCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        app.Stripe.SearchLags = true;
+        try
+        {
+            await app.ReconcileAsync();
+        }
+        finally
+        {
+            app.Stripe.SearchLags = false;
+        }
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_time_out_before_Stripe_saw_the_request_settles_as_failed_and_nothing_is_charged()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var result = await WithFaultAsync(FakeStripeFault.DropBeforeCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal("processing", result["outcome"]!.GetValue<string>());
+
+        await app.ReconcileAsync();
+
+        Assert.Equal(ChargeStatus.Failed, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        Assert.Equal(Buyer.DownsellStep, (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>());
+        var (_, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.DoesNotContain(intents, i => i.OffSession);
+        Assert.Equal(6400, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_500_from_Stripe_is_unknown_then_settled_from_Stripes_record()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var result = await WithFaultAsync(FakeStripeFault.ServerErrorAfterCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal("processing", result["outcome"]!.GetValue<string>());
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+
+        await app.ReconcileAsync();
+
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_slow_answer_within_the_time_out_is_just_an_answer()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        app.Stripe.SlowBy = TimeSpan.FromSeconds(1);
+        var result = await WithFaultAsync(FakeStripeFault.Slow, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal("accepted", result["outcome"]!.GetValue<string>());
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    private async Task<JsonNode> WithFaultAsync(FakeStripeFault fault, Func<Task<JsonNode>> action)
+    {
+        app.Stripe.ChargeFault = fault;
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            app.Stripe.ChargeFault = FakeStripeFault.None;
+        }
+    }
+}
+
+public sealed class StripeGatewayTests_Sqlite(StripeSqliteApp app) : StripeGatewayTests<StripeSqliteApp>(app);
+
+public sealed class StripeGatewayTests_Postgres(StripePostgresApp app) : StripeGatewayTests<StripePostgresApp>(app);
