@@ -64,10 +64,7 @@ public sealed class Reconciler(
             }
             // The gateway never saw the key, and the request that would have sent it is long over: nothing was charged.
             result ??= GatewayCalls.NothingCharged(charge.Amount, charge.Currency, "not_received", "The payment never reached the bank. Nothing was charged.");
-            if (result.Status == PaymentStatus.Processing) continue;
-            // The buyer has not answered the bank yet: nothing to record.
-            if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) continue;
-            await ApplyAsync(charge, result, cancellationToken);
+            if (!await ApplyAsync(charge, result, cancellationToken)) continue;
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
             settled++;
         }
@@ -78,11 +75,18 @@ public sealed class Reconciler(
         return settled;
     }
 
-    /// <summary>Records what the gateway says about a charge, through the settlement of its kind (conditional: once).</summary>
-    public Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken) =>
-        charge.Kind == ChargeKind.Checkout
-            ? checkoutSettlement.ApplyAsync(charge, result, cancellationToken)
-            : offerSettlement.ApplyAsync(charge, result, cancellationToken);
+    /// <summary>
+    /// Records what the gateway says about a charge, through the settlement of its kind (conditional: once).
+    /// False when there is nothing to record yet: still processing, or the buyer has not answered the bank.
+    /// </summary>
+    public async Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
+    {
+        if (result.Status == PaymentStatus.Processing) return false;
+        if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) return false;
+        if (charge.Kind == ChargeKind.Checkout) await checkoutSettlement.ApplyAsync(charge, result, cancellationToken);
+        else await offerSettlement.ApplyAsync(charge, result, cancellationToken);
+        return true;
+    }
 }
 
 /// <summary>Runs the reconciler every few seconds in the background.</summary>

@@ -14,34 +14,40 @@ namespace Encore.Web.Features.Email;
 /// </summary>
 public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeProvider clock, ILogger<EmailOutbox> logger)
 {
-    public Task WriteCheckoutReceiptAsync(Guid orderId, CancellationToken cancellationToken) =>
-        WriteAsync(orderId, EmailKind.CheckoutReceipt, cancellationToken);
+    public async Task WriteCheckoutReceiptAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        if (await receipts.ForOrderAsync(orderId, cancellationToken) is { } receipt) await WriteAsync(receipt, EmailKind.CheckoutReceipt, cancellationToken);
+    }
 
-    public Task WriteFinalReceiptAsync(Guid orderId, CancellationToken cancellationToken) =>
-        WriteAsync(orderId, EmailKind.FinalReceipt, cancellationToken);
+    public async Task WriteFinalReceiptAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        if (await receipts.ForOrderAsync(orderId, cancellationToken) is { } receipt) await WriteAsync(receipt, EmailKind.FinalReceipt, cancellationToken);
+    }
 
     /// <summary>
     /// The final receipt of an order whose path has ended, once no charge of it is still waiting for the
     /// gateway's answer (pending or unknown): a window that closed during a one-click charge waits for that
-    /// charge, whose settlement then writes the receipt.
+    /// charge, whose settlement then writes the receipt. The receipt's own charges tell, so no query is added.
     /// </summary>
     public async Task WriteFinalReceiptWhenSettledAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        if (await db.Charges.AnyAsync(c => c.OrderId == orderId && (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown), cancellationToken)) return;
-        await WriteFinalReceiptAsync(orderId, cancellationToken);
+        if (await receipts.ForOrderAsync(orderId, cancellationToken) is not { } receipt) return;
+        if (receipt.Charges.Any(c => c.Status is ChargeStatus.Pending or ChargeStatus.Unknown)) return;
+        await WriteAsync(receipt, EmailKind.FinalReceipt, cancellationToken);
     }
 
-    private async Task WriteAsync(Guid orderId, EmailKind kind, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Runs inside the buyer's transaction, so it reads nothing it does not need: no "already written?" query
+    /// first (the unique index answers that in the rare case), the seller from the receipt.
+    /// </remarks>
+    private async Task WriteAsync(Receipt receipt, EmailKind kind, CancellationToken cancellationToken)
     {
-        if (await db.EmailMessages.AnyAsync(m => m.OrderId == orderId && m.Kind == kind, cancellationToken)) return;
-        var receipt = await receipts.ForOrderAsync(orderId, cancellationToken);
-        if (receipt is null) return;
-        var sellerId = await db.Orders.Where(o => o.Id == orderId).Select(o => o.SellerId).SingleAsync(cancellationToken);
+        var orderId = receipt.OrderId;
         var now = clock.GetUtcNow();
         var (subject, text, html) = ReceiptMail.Compose(receipt, kind);
         var message = new EmailMessage
         {
-            Id = Guid.CreateVersion7(now), SellerId = sellerId, OrderId = orderId, Kind = kind, To = receipt.Email,
+            Id = Guid.CreateVersion7(now), SellerId = receipt.SellerId, OrderId = orderId, Kind = kind, To = receipt.Email,
             Subject = subject, TextBody = text, HtmlBody = html, Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         };
         db.EmailMessages.Add(message);

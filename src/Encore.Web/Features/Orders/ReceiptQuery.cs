@@ -36,7 +36,8 @@ public sealed record Receipt(
     string Currency,
     DateTimeOffset CreatedAt,
     IReadOnlyList<ReceiptLine> Lines,
-    IReadOnlyList<ReceiptCharge> Charges)
+    IReadOnlyList<ReceiptCharge> Charges,
+    Guid SellerId = default)
 {
     /// <summary>What the buyer paid: the sum of succeeded charges, never of intentions.</summary>
     public Money TotalPaid => Money.Sum(Charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.Amount), Currency);
@@ -85,6 +86,7 @@ public sealed class ReceiptQuery(EncoreDbContext db, PublishedFunnels funnels)
                 .Select(l => new ReceiptLine(l.Kind, l.Name, new Money(l.Amount, l.Currency), l.Interval, l.IntervalCount, l.ChargeId)).ToList(),
             order.Charges.OrderBy(c => c.CreatedAt)
                 .Select(c => new ReceiptCharge(c.Id, c.Kind, new Money(c.Amount, c.Currency), c.Status, c.CardBrand, c.CardLast4, c.FailureMessage, c.CreatedAt, c.SettledAt))
-                .ToList());
+                .ToList(),
+            order.SellerId);
     }
 }

@@ -91,10 +91,7 @@ public static class StripeWebhooks
             ? await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == chargeId, cancellationToken)
             : await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.GatewayPaymentId == intent.Id, cancellationToken);
         if (charge is null || charge.Status is ChargeStatus.Succeeded or ChargeStatus.Failed) return;
-        var result = await gateway.GetPaymentAsync(intent.Id, cancellationToken);
-        if (result.Status == PaymentStatus.Processing) return;
-        if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) return;
-        await reconciler.ApplyAsync(charge, result, cancellationToken);
+        await reconciler.ApplyAsync(charge, await gateway.GetPaymentAsync(intent.Id, cancellationToken), cancellationToken);
     }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
     public bool BlocksPublishing => OfferLinter.BlocksPublishing(Findings);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
-        await LoadAsync(cancellationToken) ? Page() : NotFound();
+        await LoadEditableAsync(cancellationToken) ? await PageAsync(cancellationToken) : NotFound();
 
     public Task<IActionResult> OnPostSettingsAsync(string? name, string? slug, int windowMinutes, Guid? mainPriceId, string? mainDescription, CancellationToken cancellationToken) =>
         ChangeAsync(d => d with
@@ -121,12 +121,12 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
                 Message = change.Message;
                 break;
         }
-        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+        return await LoadEditableAsync(cancellationToken) ? await PageAsync(cancellationToken) : NotFound();
     }
 
     private async Task<IActionResult> ChangeAsync(Func<FunnelDefinitionDto, FunnelDefinitionDto> change, string done, CancellationToken cancellationToken)
     {
-        if (!await LoadAsync(cancellationToken)) return NotFound();
+        if (!await LoadEditableAsync(cancellationToken)) return NotFound();
         var attempted = change(Definition);
         if (Version is not null && JsonSerializer.Serialize(attempted) == JsonSerializer.Serialize(Definition))
         {
@@ -143,30 +143,38 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
                 return Redirect($"/seller/funnels/{FunnelId}");
             case FunnelChangeStatus.Invalid:
                 Errors = result.Errors!;
-                Definition = attempted; // the forms show what was typed, next to what is wrong with it
                 break;
             default:
                 Message = result.Message;
                 break;
         }
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        return Page();
+        var page = await PageAsync(cancellationToken); // the map and findings of what is stored
+        if (result.Status == FunnelChangeStatus.Invalid) Definition = attempted; // the forms show what was typed, next to what is wrong with it
+        return page;
     }
 
-    private async Task<bool> LoadAsync(CancellationToken cancellationToken)
+    /// <summary>The funnel and the version the editor works on, as a definition: all a change needs.</summary>
+    private async Task<bool> LoadEditableAsync(CancellationToken cancellationToken)
     {
-        var sellerId = User.SellerId();
-        if (await drafts.EditableAsync(sellerId, FunnelId, cancellationToken) is not { } editable) return false;
+        if (await drafts.EditableAsync(User.SellerId(), FunnelId, cancellationToken) is not { } editable) return false;
         (Funnel, Version) = editable;
         Definition = Version is null
             ? new FunnelDefinitionDto(Funnel.Name, Funnel.Slug, FunnelDefinitionDto.DefaultWindowMinutes, new DefinitionItemDto(null), [], [], null)
             : FunnelDrafts.ToDefinition(Funnel, Version);
+        return true;
+    }
+
+    /// <summary>What only a rendered page shows (a change that succeeds redirects without it): prices, versions, findings, the map.</summary>
+    private async Task<IActionResult> PageAsync(CancellationToken cancellationToken)
+    {
+        var sellerId = User.SellerId();
         Prices = await definitions.ListAsync(sellerId, cancellationToken);
         Versions = await db.FunnelVersions.AsNoTracking().Where(v => v.FunnelId == FunnelId).OrderByDescending(v => v.Number).ToListAsync(cancellationToken);
         var (resolved, _) = await definitions.ResolveAsync(sellerId, Definition, ResolveMode.Lint, cancellationToken);
         Findings = resolved is null ? [] : FunnelDrafts.Lint(resolved);
         if (Version is not null) Map = MapOf(Version, Findings, key => $"#step-{key}");
-        return true;
+        return Page();
     }
 
     /// <summary>The map of a stored version, with the linter's findings marked on its steps.</summary>

@@ -175,13 +175,17 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
     /// <summary>The version the editor starts from: the draft, or else the published version (saving it starts a draft).</summary>
     public async Task<(Funnel Funnel, FunnelVersion? Version)?> EditableAsync(Guid sellerId, Guid funnelId, CancellationToken cancellationToken)
     {
-        var funnel = await db.Funnels.AsNoTracking().FirstOrDefaultAsync(f => f.Id == funnelId && f.SellerId == sellerId, cancellationToken);
+        var funnel = await FunnelAsync(sellerId, funnelId, cancellationToken);
         if (funnel is null) return null;
         var version = await db.FunnelVersions.AsNoTracking().AsSplitQuery().Include(v => v.Bumps).Include(v => v.Steps)
             .Where(v => v.FunnelId == funnelId && (v.Status == FunnelVersionStatus.Draft || v.Id == funnel.PublishedVersionId))
             .OrderByDescending(v => v.Number).FirstOrDefaultAsync(cancellationToken);
         return (funnel, version);
     }
+
+    /// <summary>The seller's funnel, or null for another seller's or an unknown id.</summary>
+    public Task<Funnel?> FunnelAsync(Guid sellerId, Guid funnelId, CancellationToken cancellationToken) =>
+        db.Funnels.AsNoTracking().FirstOrDefaultAsync(f => f.Id == funnelId && f.SellerId == sellerId, cancellationToken);
 
     /// <summary>One version of the seller's funnel, with its bumps and steps.</summary>
     public Task<FunnelVersion?> VersionAsync(Guid sellerId, Guid funnelId, Guid versionId, CancellationToken cancellationToken) =>

@@ -31,12 +31,18 @@ public sealed class PreviewModel(FunnelDrafts drafts, TimeProvider clock) : Page
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         var sellerId = User.SellerId();
-        var editable = await drafts.EditableAsync(sellerId, FunnelId, cancellationToken);
-        if (editable is not { } found) return NotFound();
-        var version = VersionId is { } id ? await drafts.VersionAsync(sellerId, FunnelId, id, cancellationToken) : found.Version;
-        if (version is null) return NotFound();
+        // A named version, or else the one the editor shows (the draft, or the published version).
+        Data.Entities.Funnel? funnel;
+        Data.Entities.FunnelVersion? version;
+        if (VersionId is { } id)
+            (funnel, version) = (await drafts.FunnelAsync(sellerId, FunnelId, cancellationToken), await drafts.VersionAsync(sellerId, FunnelId, id, cancellationToken));
+        else if (await drafts.EditableAsync(sellerId, FunnelId, cancellationToken) is { } editable)
+            (funnel, version) = editable;
+        else
+            return NotFound();
+        if (funnel is null || version is null) return NotFound();
         Response.Headers.CacheControl = "no-store";
-        Funnel = new PublishedFunnel(found.Funnel, version);
+        Funnel = new PublishedFunnel(funnel, version);
         VersionNumber = version.Number;
         IsDraft = version.Status == Data.Entities.FunnelVersionStatus.Draft;
         if (StepKey is { Length: > 0 } key && key != "thank-you")

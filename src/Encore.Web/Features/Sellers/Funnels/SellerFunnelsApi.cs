@@ -84,60 +84,65 @@ public static class SellerFunnelsApi
         return TypedResults.Ok(rows.Select(f => new FunnelSummaryDto(f.Id, f.Name, f.Slug, f.Currency, $"/f/{f.Slug}", f.Published, f.HasDraft)).ToList());
     }
 
-    private static async Task<IResult> Create(FunnelDefinitionDto? body, HttpContext http, FunnelDrafts drafts, EncoreDbContext db)
+    private static async Task<IResult> Create(FunnelDefinitionDto? body, HttpContext http, FunnelDrafts drafts, FunnelDefinitions definitions, EncoreDbContext db)
     {
         var change = await drafts.CreateAsync(http.User.SellerId(), body, http.RequestAborted);
         if (change.Status != FunnelChangeStatus.Done) return Problem(change);
-        var funnel = await FunnelAsync(db, http.User.SellerId(), change.FunnelId!.Value, http.RequestAborted);
+        var funnel = await FunnelAsync(drafts, definitions, db, http.User.SellerId(), change.FunnelId!.Value, http.RequestAborted);
         return TypedResults.Created($"/api/v1/seller/funnels/{change.FunnelId}", funnel);
     }
 
-    private static async Task<IResult> Get(Guid funnelId, HttpContext http, EncoreDbContext db) =>
-        await FunnelAsync(db, http.User.SellerId(), funnelId, http.RequestAborted) is { } funnel ? TypedResults.Ok(funnel) : NotFound();
+    private static async Task<IResult> Get(Guid funnelId, HttpContext http, FunnelDrafts drafts, FunnelDefinitions definitions, EncoreDbContext db) =>
+        await FunnelAsync(drafts, definitions, db, http.User.SellerId(), funnelId, http.RequestAborted) is { } funnel ? TypedResults.Ok(funnel) : NotFound();
 
-    private static async Task<IResult> SaveDraft(Guid funnelId, FunnelDefinitionDto? body, HttpContext http, FunnelDrafts drafts, EncoreDbContext db)
+    private static async Task<IResult> SaveDraft(Guid funnelId, FunnelDefinitionDto? body, HttpContext http, FunnelDrafts drafts, FunnelDefinitions definitions)
     {
         var change = await drafts.SaveAsync(http.User.SellerId(), funnelId, body, http.RequestAborted);
         if (change.Status != FunnelChangeStatus.Done) return Problem(change);
-        return TypedResults.Ok(await VersionAsync(db, http.User.SellerId(), funnelId, change.Version!.Id, http.RequestAborted));
+        var funnel = await drafts.FunnelAsync(http.User.SellerId(), funnelId, http.RequestAborted);
+        return TypedResults.Ok(await VersionAsync(drafts, definitions, funnel!, change.Version!.Id, http.RequestAborted));
     }
 
-    private static async Task<IResult> Publish(Guid funnelId, HttpContext http, FunnelDrafts drafts, EncoreDbContext db)
+    private static async Task<IResult> Publish(Guid funnelId, HttpContext http, FunnelDrafts drafts, FunnelDefinitions definitions)
     {
         var change = await drafts.PublishAsync(http.User.SellerId(), funnelId, http.RequestAborted);
         if (change.Status != FunnelChangeStatus.Done) return Problem(change);
-        var version = await VersionAsync(db, http.User.SellerId(), funnelId, change.Version!.Id, http.RequestAborted);
+        var funnel = await drafts.FunnelAsync(http.User.SellerId(), funnelId, http.RequestAborted);
+        var version = await VersionAsync(drafts, definitions, funnel!, change.Version!.Id, http.RequestAborted);
         return TypedResults.Ok(version! with { Lint = LintOf(change.Findings ?? []) });
     }
 
-    private static async Task<IResult> GetVersion(Guid funnelId, Guid versionId, HttpContext http, EncoreDbContext db) =>
-        await VersionAsync(db, http.User.SellerId(), funnelId, versionId, http.RequestAborted) is { } version ? TypedResults.Ok(version) : NotFound();
+    private static async Task<IResult> GetVersion(Guid funnelId, Guid versionId, HttpContext http, FunnelDrafts drafts, FunnelDefinitions definitions) =>
+        await drafts.FunnelAsync(http.User.SellerId(), funnelId, http.RequestAborted) is { } funnel &&
+        await VersionAsync(drafts, definitions, funnel, versionId, http.RequestAborted) is { } version
+            ? TypedResults.Ok(version)
+            : NotFound();
 
-    private static async Task<FunnelDto?> FunnelAsync(EncoreDbContext db, Guid sellerId, Guid funnelId, CancellationToken cancellationToken)
+    private static async Task<FunnelDto?> FunnelAsync(
+        FunnelDrafts drafts, FunnelDefinitions definitions, EncoreDbContext db, Guid sellerId, Guid funnelId, CancellationToken cancellationToken)
     {
-        var funnel = await db.Funnels.AsNoTracking().FirstOrDefaultAsync(f => f.Id == funnelId && f.SellerId == sellerId, cancellationToken);
+        var funnel = await drafts.FunnelAsync(sellerId, funnelId, cancellationToken);
         if (funnel is null) return null;
         var versions = await db.FunnelVersions.AsNoTracking().Where(v => v.FunnelId == funnelId).OrderBy(v => v.Number).ToListAsync(cancellationToken);
         var draft = versions.FirstOrDefault(v => v.Status == FunnelVersionStatus.Draft);
         var published = versions.FirstOrDefault(v => v.Id == funnel.PublishedVersionId);
         return new FunnelDto(funnel.Id, funnel.Name, funnel.Slug, funnel.Currency, $"/f/{funnel.Slug}",
             published is null ? null : VersionSummaryDto.From(published),
-            draft is null ? null : await VersionAsync(db, sellerId, funnelId, draft.Id, cancellationToken),
+            draft is null ? null : await VersionAsync(drafts, definitions, funnel, draft.Id, cancellationToken),
             versions.Select(VersionSummaryDto.From).ToList());
     }
 
-    private static async Task<VersionDto?> VersionAsync(EncoreDbContext db, Guid sellerId, Guid funnelId, Guid versionId, CancellationToken cancellationToken)
+    /// <summary>A version of a funnel already found for the seller; a draft comes with what the linter says now.</summary>
+    private static async Task<VersionDto?> VersionAsync(
+        FunnelDrafts drafts, FunnelDefinitions definitions, Funnel funnel, Guid versionId, CancellationToken cancellationToken)
     {
-        var funnel = await db.Funnels.AsNoTracking().FirstOrDefaultAsync(f => f.Id == funnelId && f.SellerId == sellerId, cancellationToken);
-        if (funnel is null) return null;
-        var version = await db.FunnelVersions.AsNoTracking().AsSplitQuery().Include(v => v.Bumps).Include(v => v.Steps)
-            .FirstOrDefaultAsync(v => v.Id == versionId && v.FunnelId == funnelId, cancellationToken);
+        var version = await drafts.VersionAsync(funnel.SellerId, funnel.Id, versionId, cancellationToken);
         if (version is null) return null;
         var definition = FunnelDrafts.ToDefinition(funnel, version);
         LintResponse? lint = null;
         if (version.Status == FunnelVersionStatus.Draft)
         {
-            var (resolved, _) = await new FunnelDefinitions(db).ResolveAsync(sellerId, definition, ResolveMode.Lint, cancellationToken);
+            var (resolved, _) = await definitions.ResolveAsync(funnel.SellerId, definition, ResolveMode.Lint, cancellationToken);
             if (resolved is not null) lint = LintOf(FunnelDrafts.Lint(resolved));
         }
         return new VersionDto(version.Id, version.Number, version.Status.ToString().ToLowerInvariant(), version.PublishedAt, version.UpdatedAt, definition, lint);

@@ -21,7 +21,7 @@ public sealed class VersionModel(FunnelDrafts drafts, Data.EncoreDbContext db) :
         var sellerId = User.SellerId();
         if (await drafts.VersionAsync(sellerId, FunnelId, VersionId, cancellationToken) is not { } version) return NotFound();
         Version = version;
-        Funnel = await db.Funnels.AsNoTracking().SingleAsync(f => f.Id == FunnelId && f.SellerId == sellerId, cancellationToken);
+        Funnel = (await drafts.FunnelAsync(sellerId, FunnelId, cancellationToken))!;
         Map = EditorModel.MapOf(version, []);
         Orders = await db.Orders.CountAsync(o => o.FunnelVersionId == VersionId && o.SellerId == sellerId, cancellationToken);
         return Page();
