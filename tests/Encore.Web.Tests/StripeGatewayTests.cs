@@ -4,6 +4,7 @@ using Encore.Web.Data.Entities;
 using Encore.Web.Tests.Infrastructure;
 using Encore.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Web.Tests;
 
@@ -167,6 +168,47 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
         await app.ReconcileAsync();
         Assert.Equal(ChargeStatus.Succeeded, await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => c.Status).SingleAsync()));
         await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task An_off_session_authentication_required_is_confirmed_again_on_session_on_the_same_PaymentIntent_for_Stripe_js()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        var checkout = await buyer.CheckoutAsync("pm_card_authenticationRequired", withBump: false);
+        await app.BankAnswersAsync(checkout["next"]!["actionUrl"]!.GetValue<string>(), approve: true);
+        Assert.Equal("active", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        var createsBefore = app.Stripe.CreateCalls;
+
+        var accept = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        Assert.Equal("requires_action", accept["outcome"]!.GetValue<string>());
+        var actionUrl = accept["actionUrl"]!.GetValue<string>();
+        var offerKey = await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer).Select(c => c.IdempotencyKey).SingleAsync());
+        var intent = Assert.Single(app.Stripe.Intents, i => i.IdempotencyKey == offerKey);
+        // One PaymentIntent: created off-session (declined: authentication_required), then confirmed again on-session.
+        Assert.Equal(createsBefore + 1, app.Stripe.CreateCalls);
+        Assert.Equal("requires_action", intent.Status);
+        Assert.False(intent.OffSession);
+        Assert.StartsWith($"/pay/authenticate/{intent.Id}?return=%2Fpay%2Freturn%2F", actionUrl);
+
+        // Encore's page runs Stripe.js's handleNextAction with that PaymentIntent's client secret.
+        var page = await buyer.Client.GetAsync(actionUrl);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"data-client-secret=\"{intent.Id}_secret_fake\"", await page.Content.ReadAsStringAsync());
+
+        // A retry of the charge with the same key (the reconciler's or a replay) finds that intent; nothing new is made.
+        var gateway = app.Services.GetRequiredService<Encore.Web.Payments.Stripe.StripeGateway>();
+        var found = await gateway.FindPaymentByIdempotencyKeyAsync(offerKey, CancellationToken.None);
+        Assert.Equal(intent.Id, found!.PaymentId);
+        Assert.Equal(Encore.Web.Payments.PaymentStatus.RequiresAction, found.Status);
+
+        app.Stripe.CompleteAuthentication(intent.Id, approve: true);
+        var back = await buyer.Client.GetAsync(actionUrl);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.StartsWith("/pay/return/", back.Headers.Location!.OriginalString);
+        Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(4700 + 9700, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        Assert.Single(app.Stripe.Intents, i => i.IdempotencyKey == offerKey);
+        await app.AssertGatewayAgreesAsync(buyer.OrderId);
     }
 
     [Fact]

@@ -127,6 +127,23 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<Encore.Web.Features.Email.EmailSender>().RunOnceAsync(CancellationToken.None);
     }
 
+    /// <summary>The gateway the buyer's path runs against, as the test names show it.</summary>
+    public virtual string Gateway => "sandbox";
+
+    /// <summary>What the buyer's bank does on its challenge page for the payment behind an action URL Encore gave the buyer.</summary>
+    public virtual async Task BankAnswersAsync(string actionUrl, bool approve)
+    {
+        Assert.StartsWith(SandboxGateway.AuthenticationPath, actionUrl);
+        var paymentId = actionUrl[SandboxGateway.AuthenticationPath.Length..].Split('?')[0];
+        await Services.GetRequiredService<SandboxGateway>().CompleteAuthenticationAsync(paymentId, approve, CancellationToken.None);
+    }
+
+    /// <summary>Payments that succeeded at the gateway for the charges of one order.</summary>
+    public virtual Task<int> SucceededAtGatewayAsync(Guid orderId) => Ledger.SucceededChargesAsync(this, orderId);
+
+    /// <summary>The gateway's ledger and Encore's order agree charge for charge.</summary>
+    public virtual Task AssertGatewayAgreesAsync(Guid orderId) => Ledger.AssertAgreesAsync(this, orderId);
+
     public virtual async ValueTask DisposeAsync()
     {
         if (_factory is not null) await _factory.DisposeAsync();

@@ -127,6 +127,9 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
             {
                 CheckoutNext.Offer => $"/o/{result.SessionToken}",
                 CheckoutNext.RequiresAction => result.ActionUrl,
+                // The bank's answer is not in yet: the offer page says the payment is being confirmed and shows the
+                // offer once it is, so a lost answer does not cost the buyer the offer they kept their card for.
+                CheckoutNext.Processing when result.SessionToken is not null => $"/o/{result.SessionToken}",
                 _ => $"/r/{result.ReceiptToken}",
             },
             ReturnPath = result.Next != CheckoutNext.RequiresAction ? null

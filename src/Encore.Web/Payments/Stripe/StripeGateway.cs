@@ -31,6 +31,9 @@ public sealed class StripeGateway : IPaymentGateway
 
     private static readonly List<string> ExpandMethod = ["payment_method"];
 
+    /// <summary>Appended to a charge's key for the on-session confirmation that follows an off-session <c>authentication_required</c>.</summary>
+    public const string AuthenticateKeySuffix = ":authenticate";
+
     private readonly PaymentIntentService _intents;
     private readonly CustomerService _customers;
     private readonly PaymentMethodService _methods;
@@ -103,18 +106,62 @@ public sealed class StripeGateway : IPaymentGateway
             Confirm = true,
             OffSession = request.OffSession ? true : null,
             SetupFutureUsage = request.SaveForOffSession && !request.OffSession ? "off_session" : null,
+            // A bank challenge on the buyer's own charge is run by Stripe.js (handleNextAction) on Encore's page.
+            UseStripeSdk = request.OffSession ? null : true,
             Description = string.IsNullOrEmpty(request.Description) ? null : request.Description,
             Metadata = metadata,
             Expand = ExpandMethod,
         };
+        PaymentIntent intent;
         try
         {
-            var intent = await _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken);
-            var result = ToResult(intent);
-            // The return path carries the buyer's token: it stays on this site, in the action URL, never at Stripe.
-            return result.Status == PaymentStatus.RequiresAction && SafeReturnPath(request.ReturnUrl) is { } back
-                ? result with { ActionUrl = $"{AuthenticationPath}{intent.Id}?return={Uri.EscapeDataString(back)}" }
-                : result;
+            intent = await _intents.CreateAsync(options, new RequestOptions { IdempotencyKey = request.IdempotencyKey }, cancellationToken);
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "card_error" && request.OffSession &&
+                                        e.StripeError.Code == "authentication_required" && e.StripeError.PaymentIntent?.Id is { Length: > 0 })
+        {
+            // The bank wants the cardholder for this one-click charge, and the buyer is on the offer page right now:
+            // the same PaymentIntent is confirmed again on-session so that Stripe.js can run the bank's challenge.
+            return await ConfirmForBuyerAsync(e.StripeError.PaymentIntent.Id, request, cancellationToken);
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "card_error")
+        {
+            return Declined(e.StripeError, request);
+        }
+        catch (StripeException e)
+        {
+            throw Refused(e);
+        }
+        return WithReturnPath(ToResult(intent), request);
+    }
+
+    /// <summary>The return path carries the buyer's token: it stays on this site, in the action URL, never at Stripe.</summary>
+    private static PaymentResult WithReturnPath(PaymentResult result, ChargeRequest request) =>
+        result.Status == PaymentStatus.RequiresAction && SafeReturnPath(request.ReturnUrl) is { } back
+            ? result with { ActionUrl = $"{AuthenticationPath}{result.PaymentId}?return={Uri.EscapeDataString(back)}" }
+            : result;
+
+    /// <summary>
+    /// Confirms an off-session PaymentIntent that the bank declined with <c>authentication_required</c> again, on-session
+    /// and for Stripe.js (<c>use_stripe_sdk</c>), on the method that was declined. Its own idempotency key, derived
+    /// from the charge's, makes a retry replay this confirmation instead of asking the bank twice. A decline here is
+    /// a decline; anything else that fails is the same unknown or refused outcome as the charge itself.
+    /// </summary>
+    private async Task<PaymentResult> ConfirmForBuyerAsync(string paymentIntentId, ChargeRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var intent = await _intents.ConfirmAsync(paymentIntentId, new PaymentIntentConfirmOptions
+            {
+                PaymentMethod = request.PaymentMethodId,
+                UseStripeSdk = true,
+                Expand = ExpandMethod,
+            }, new RequestOptions { IdempotencyKey = request.IdempotencyKey + AuthenticateKeySuffix }, cancellationToken);
+            return WithReturnPath(ToResult(intent), request);
         }
         catch (Exception e) when (IsUnknown(e))
         {
@@ -122,25 +169,29 @@ public sealed class StripeGateway : IPaymentGateway
         }
         catch (StripeException e) when (e.StripeError?.Type == "card_error")
         {
-            // A decline: Stripe created the PaymentIntent (now requires_payment_method) and names it in the error.
-            var error = e.StripeError;
-            var code = error.DeclineCode ?? error.Code ?? "card_declined";
-            var card = error.PaymentMethod?.Card is { } c ? new SavedCard(error.PaymentMethod.Id, c.Brand ?? "card", c.Last4 ?? "") : null;
-            return new PaymentResult
-            {
-                PaymentId = error.PaymentIntent?.Id ?? "",
-                Status = PaymentStatus.Failed,
-                Amount = request.Amount,
-                Currency = request.Currency,
-                DeclineCode = code,
-                FailureMessage = DeclineMessages.For(code),
-                Card = card,
-            };
+            return Declined(e.StripeError, request);
         }
         catch (StripeException e)
         {
             throw Refused(e);
         }
+    }
+
+    /// <summary>A card error: Stripe created the PaymentIntent (now requires_payment_method) and names it in the error.</summary>
+    private static PaymentResult Declined(StripeError error, ChargeRequest request)
+    {
+        var code = error.DeclineCode ?? error.Code ?? "card_declined";
+        var card = error.PaymentMethod?.Card is { } c ? new SavedCard(error.PaymentMethod.Id, c.Brand ?? "card", c.Last4 ?? "") : null;
+        return new PaymentResult
+        {
+            PaymentId = error.PaymentIntent?.Id ?? "",
+            Status = PaymentStatus.Failed,
+            Amount = request.Amount,
+            Currency = request.Currency,
+            DeclineCode = code,
+            FailureMessage = DeclineMessages.For(code),
+            Card = card,
+        };
     }
 
     public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)

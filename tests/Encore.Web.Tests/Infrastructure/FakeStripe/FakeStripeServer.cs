@@ -203,6 +203,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 : WriteAsync(context, 200, method);
         });
         app.MapPost("/v1/payment_intents", CreateIntentAsync);
+        app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext context, string id) => Idempotent(context, form => ConfirmIntent(id, form)));
         app.MapGet("/v1/payment_intents/search", context =>
         {
             var query = context.Request.Query["query"].ToString();
@@ -361,6 +362,37 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         };
         _intents[intent.Id] = intent;
 
+        return Confirm(intent, method, offSession, form.Expands("payment_method"));
+    }
+
+    /// <summary>
+    /// POST /v1/payment_intents/{id}/confirm: confirms again an intent a card error left in requires_payment_method,
+    /// on-session unless told otherwise (the buyer is back to authenticate a one-click charge the bank declined off-session).
+    /// </summary>
+    private (int, JsonObject) ConfirmIntent(string id, Form form)
+    {
+        if (!_intents.TryGetValue(id, out var intent))
+            return (404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"));
+        if (intent.Status is not ("requires_payment_method" or "requires_confirmation"))
+            return (400, Error("invalid_request_error", "payment_intent_unexpected_state",
+                $"This PaymentIntent's status is {intent.Status}, so it cannot be confirmed."));
+        var pmId = form.Value("payment_method") ?? intent.PaymentMethod;
+        if (FindMethod(pmId) is not { } method || !_methods.ContainsKey(method.Id))
+            return (400, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{pmId}'", param: "payment_method"));
+        if (method.Customer is not null && method.Customer != intent.Customer)
+            return (400, Error("invalid_request_error", "payment_method_not_attached_to_customer",
+                "The provided PaymentMethod belongs to another customer.", param: "payment_method"));
+        var offSession = form.Value("off_session") == "true";
+        intent.PaymentMethod = method.Id;
+        intent.OffSession = offSession;
+        intent.LastPaymentError = null;
+        if (form.Value("return_url") is { } back) intent.ReturnUrl = back;
+        return Confirm(intent, method, offSession, form.Expands("payment_method"));
+    }
+
+    /// <summary>What the test card does when the intent is confirmed: a card error (402), a bank challenge, or success.</summary>
+    private (int, JsonObject) Confirm(Intent intent, Method method, bool offSession, bool expand)
+    {
         (string code, string? decline, string message)? failure = method.TestName switch
         {
             "pm_card_chargeDeclined" => ("card_declined", "generic_decline", "Your card was declined."),
@@ -372,6 +404,8 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         };
         if (failure is { } f)
         {
+            // As Stripe does: the failed method is named in last_payment_error and taken off the intent.
+            intent.Status = "requires_payment_method";
             intent.LatestCharge = NewId("ch");
             var error = new JsonObject
             {
@@ -389,9 +423,9 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         {
             intent.Status = "succeeded";
             intent.LatestCharge = NewId("ch");
-            if (setupFutureUsage is not null && customer is not null) method.Customer = customer;
+            if (intent.SetupFutureUsage is not null && intent.Customer is not null) method.Customer = intent.Customer;
         }
-        return (200, IntentJson(intent, form.Expands("payment_method")));
+        return (200, IntentJson(intent, expand));
     }
 
     /// <summary>Stripe's idempotent requests: the first answer to a key is kept and replayed; other parameters are refused.</summary>

@@ -39,6 +39,28 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
         if (Stripe is not null) await Stripe.DisposeAsync();
     }
 
+    public override string Gateway => "stripe";
+
+    /// <summary>Stripe.js's 3-D Secure window, answered by the bank, for the PaymentIntent named in Encore's authentication page address.</summary>
+    public override Task BankAnswersAsync(string actionUrl, bool approve)
+    {
+        Assert.StartsWith(StripeGateway.AuthenticationPath + "pi_", actionUrl);
+        Stripe.CompleteAuthentication(actionUrl[StripeGateway.AuthenticationPath.Length..].Split('?')[0], approve);
+        return Task.CompletedTask;
+    }
+
+    public override async Task<int> SucceededAtGatewayAsync(Guid orderId) =>
+        (await ChargesAndIntentsAsync(orderId)).Intents.Count(i => i.Status == "succeeded");
+
+    public override async Task AssertGatewayAgreesAsync(Guid orderId)
+    {
+        await AssertLedgerAgreesAsync(orderId);
+        var (charges, lines) = await QueryAsync(async db => (
+            await db.Charges.AsNoTracking().Where(c => c.OrderId == orderId && c.Kind == ChargeKind.Offer).ToListAsync(),
+            await db.OrderLines.AsNoTracking().Where(l => l.OrderId == orderId).ToListAsync()));
+        Assert.All(charges, c => Assert.Equal(c.Status == ChargeStatus.Succeeded ? 1 : 0, lines.Count(l => l.ChargeId == c.Id)));
+    }
+
     /// <summary>The fake Stripe's intents for the charges of one order (by the idempotency key each charge sent).</summary>
     public async Task<(List<Charge> Charges, List<FakeIntent> Intents)> ChargesAndIntentsAsync(Guid orderId)
     {
