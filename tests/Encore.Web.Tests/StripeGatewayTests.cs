@@ -339,6 +339,28 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task A_crash_between_Stripes_charge_and_the_database_commit_is_settled_from_Stripes_record_once()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        var hash = await buyer.DisclosureHashAsync();
+        var key = Guid.NewGuid().ToString();
+        app.Database.FailNext(); // the UPDATE recording Stripe's answer fails, as if the process died right after the call
+        var first = await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, key), HttpStatusCode.OK);
+        Assert.Equal("processing", first["outcome"]!.GetValue<string>());
+        Assert.Equal(Buyer.Json(first), Buyer.Json(await Buyer.ReadAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash, key), HttpStatusCode.OK)));
+        await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.OfferStep, hash), HttpStatusCode.Conflict);
+
+        await app.ReconcileAsync();
+
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        Assert.Equal(16100, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        var (_, intents) = await app.ChargesAndIntentsAsync(buyer.OrderId);
+        Assert.Single(intents, i => i.OffSession);
+        await app.AssertGatewayAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
     public async Task A_slow_answer_within_the_time_out_is_just_an_answer()
     {
         var buyer = new Buyer(app.CreateClient());
