@@ -1,6 +1,14 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
+using Encore.Web.Features.Webhooks;
 using Encore.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Encore.Web.Tests;
@@ -37,6 +45,100 @@ public sealed class TwoInstanceTests
         Assert.Equal(2L, await ScalarAsync(connection,
             $"SELECT count(*) FROM sandbox_payment_intents i WHERE i.\"Status\" = 'Succeeded' AND i.\"IdempotencyKey\" IN (SELECT \"IdempotencyKey\" FROM charges WHERE \"OrderId\" = '{one.OrderId}')"));
         Assert.Equal(1L, await ScalarAsync(connection, $"SELECT count(*) FROM order_lines WHERE \"OrderId\" = '{one.OrderId}' AND \"Kind\" = 'Offer'"));
+    }
+
+    [Fact]
+    public async Task Background_work_runs_in_both_instances_and_sends_each_webhook_and_each_mail_once()
+    {
+        TestDatabase.EnsureAvailable(DatabaseKind.Postgres);
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        await using var receiver = await CountingReceiver.StartAsync();
+        await using var smtp = new TestSmtpServer(TestSmtpServer.FreePort());
+        await smtp.StartAsync();
+        // Both instances run every background job, each every second, against the same rows.
+        var settings = new Dictionary<string, string>
+        {
+            ["Encore__Jobs__WebhookDispatcherSeconds"] = "1", ["Encore__Jobs__EmailSenderSeconds"] = "1", ["Encore__Jobs__ReconcilerSeconds"] = "1",
+            ["Encore__Smtp__Host"] = "127.0.0.1", ["Encore__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Encore__Smtp__UseTls"] = "false", ["Encore__Smtp__From"] = "Encore <receipts@encore.test>",
+        };
+        await using var first = await EncoreProcess.StartAsync(database.ConnectionString, settings);
+        await using var second = await EncoreProcess.StartAsync(database.ConnectionString, settings);
+
+        // The demo seller subscribes an endpoint (on the first instance's pages).
+        var seller = first.CreateClient();
+        var signIn = await FormPage.GetAsync(seller, "/seller/sign-in");
+        Assert.Equal(HttpStatusCode.Redirect, (await signIn.PostAsync(seller, "/seller/sign-in",
+            ("Email", Encore.Web.Data.DemoSeed.DemoLoginEmail), ("Password", Encore.Web.Data.DemoSeed.DefaultDemoPassword))).StatusCode);
+        var hooks = await FormPage.GetAsync(seller, "/seller/webhooks");
+        Assert.Equal(HttpStatusCode.OK, (await hooks.PostAsync(seller, "/seller/webhooks?handler=create", ("url", receiver.Url))).StatusCode);
+
+        // Ten buyers, each checking out on one instance and saying yes on the other.
+        for (var i = 0; i < 10; i++)
+        {
+            var (a, b) = i % 2 == 0 ? (first, second) : (second, first);
+            var buyer = new Buyer(a.CreateClient());
+            await buyer.CheckoutAsync(withBump: false);
+            var there = new Buyer(b.CreateClient());
+            there.UseToken(buyer.Token!);
+            await there.AcceptCurrentAsync(Buyer.OfferStep);
+        }
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        var deliveries = await ScalarAsync(connection, "SELECT count(*) FROM webhook_deliveries");
+        var mails = await ScalarAsync(connection, "SELECT count(*) FROM email_messages");
+        Assert.Equal(20L, deliveries); // order.paid and offer.accepted for each buyer
+        Assert.Equal(20L, mails);      // the checkout receipt and the final receipt for each order
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline &&
+               (await ScalarAsync(connection, "SELECT count(*) FROM webhook_deliveries WHERE \"Status\" <> 'Delivered'") > 0 ||
+                await ScalarAsync(connection, "SELECT count(*) FROM email_messages WHERE \"Status\" <> 'Delivered'") > 0))
+            await Task.Delay(250);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // a few more passes of both instances: nothing may be sent again
+
+        Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM webhook_deliveries WHERE \"Status\" <> 'Delivered' OR \"Attempts\" <> 1"));
+        Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM email_messages WHERE \"Status\" <> 'Delivered' OR \"Attempts\" <> 1"));
+        var received = receiver.EventIds;
+        Assert.Equal(20, received.Count);
+        Assert.Equal(20, received.Distinct().Count());
+        var sent = smtp.Messages.ToList();
+        Assert.Equal(20, sent.Count);
+        Assert.Equal(20, sent.Select(m => m.MessageId).Distinct().Count());
+    }
+
+    /// <summary>A seller's webhook endpoint on loopback that answers 200 and counts what it was sent.</summary>
+    private sealed class CountingReceiver : IAsyncDisposable
+    {
+        private readonly ConcurrentQueue<string> _eventIds = new();
+        private WebApplication? _app;
+
+        public string Url { get; private set; } = "";
+
+        public IReadOnlyList<string> EventIds => [.. _eventIds];
+
+        public static async Task<CountingReceiver> StartAsync()
+        {
+            var receiver = new CountingReceiver();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.MapPost("/hook", (HttpContext context) =>
+            {
+                receiver._eventIds.Enqueue(context.Request.Headers[WebhookSignature.EventIdHeader].ToString());
+                return Results.Ok();
+            });
+            await app.StartAsync();
+            receiver._app = app;
+            receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/hook";
+            return receiver;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_app is not null) await _app.DisposeAsync();
+        }
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)

@@ -7,6 +7,10 @@ namespace Encore.Web.Infrastructure;
 /// </summary>
 public abstract class PeriodicJob(IServiceScopeFactory scopes, ILogger logger, TimeSpan interval) : BackgroundService
 {
+    /// <summary>A job's interval: <c>Encore:Jobs:{name}Seconds</c> when set (operators, tests), else the default.</summary>
+    protected static TimeSpan Every(IConfiguration configuration, string name, TimeSpan fallback) =>
+        configuration.GetValue<double?>($"Encore:Jobs:{name}Seconds") is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : fallback;
+
     protected abstract Task RunAsync(IServiceProvider services, CancellationToken cancellationToken);
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -90,8 +90,8 @@ public sealed class Reconciler(
 }
 
 /// <summary>Runs the reconciler every few seconds in the background.</summary>
-public sealed class ReconcilerService(IServiceScopeFactory scopes, ILogger<ReconcilerService> logger)
-    : PeriodicJob(scopes, logger, TimeSpan.FromSeconds(15))
+public sealed class ReconcilerService(IServiceScopeFactory scopes, ILogger<ReconcilerService> logger, IConfiguration configuration)
+    : PeriodicJob(scopes, logger, Every(configuration, "Reconciler", TimeSpan.FromSeconds(15)))
 {
     protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<Reconciler>().RunOnceAsync(cancellationToken);

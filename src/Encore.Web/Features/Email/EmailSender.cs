@@ -136,8 +136,8 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
 }
 
 /// <summary>Runs the e-mail sender every few seconds.</summary>
-public sealed class EmailSenderService(IServiceScopeFactory scopes, ILogger<EmailSenderService> logger)
-    : PeriodicJob(scopes, logger, TimeSpan.FromSeconds(10))
+public sealed class EmailSenderService(IServiceScopeFactory scopes, ILogger<EmailSenderService> logger, IConfiguration configuration)
+    : PeriodicJob(scopes, logger, Every(configuration, "EmailSender", TimeSpan.FromSeconds(10)))
 {
     protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<EmailSender>().RunOnceAsync(cancellationToken);

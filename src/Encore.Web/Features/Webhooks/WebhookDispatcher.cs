@@ -130,8 +130,8 @@ public sealed class WebhookDispatcher(
 }
 
 /// <summary>Runs the webhook dispatcher every few seconds.</summary>
-public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, ILogger<WebhookDispatcherService> logger)
-    : PeriodicJob(scopes, logger, TimeSpan.FromSeconds(5))
+public sealed class WebhookDispatcherService(IServiceScopeFactory scopes, ILogger<WebhookDispatcherService> logger, IConfiguration configuration)
+    : PeriodicJob(scopes, logger, Every(configuration, "WebhookDispatcher", TimeSpan.FromSeconds(5)))
 {
     protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
         services.GetRequiredService<WebhookDispatcher>().RunOnceAsync(cancellationToken);
