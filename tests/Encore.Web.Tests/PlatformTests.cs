@@ -1,6 +1,7 @@
 using System.Net;
 using Encore.Web.Infrastructure;
 using Encore.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Tests;
@@ -137,3 +138,32 @@ public abstract class PlatformTests<TApp>(TApp app) : IClassFixture<TApp> where 
 public sealed class PlatformTests_Sqlite(SqliteApp app) : PlatformTests<SqliteApp>(app);
 
 public sealed class PlatformTests_Postgres(PostgresApp app) : PlatformTests<PostgresApp>(app);
+
+/// <summary>HSTS: sent on HTTPS in Production, so browsers stop trying plain HTTP; never in Development (a local http shop).</summary>
+public sealed class HstsTests
+{
+    [Theory]
+    [InlineData("Production", true)]
+    [InlineData("Development", false)]
+    public async Task Strict_transport_security_is_sent_in_production_over_https(string environment, bool expected)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"encore-hsts-{Guid.NewGuid():N}.db");
+        await using var factory = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseEnvironment(environment);
+            builder.UseSetting("ENCORE_DATABASE", $"Data Source={file}");
+            builder.UseSetting("Encore:RunReconciler", "false");
+            builder.UseSetting("Encore:SeedDemo", "false");
+            builder.UseSetting("Encore:DemoPassword", "a production-grade demo password");
+        });
+        var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://shop.example/"), AllowAutoRedirect = false,
+        });
+        var response = await client.GetAsync("/api/v1/funnels/no-such-funnel");
+        Assert.Equal(expected, response.Headers.TryGetValues("Strict-Transport-Security", out var values));
+        if (expected) Assert.Contains("max-age=", values!.Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" }) try { File.Delete(path); } catch (IOException) { }
+    }
+}
