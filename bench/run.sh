@@ -5,7 +5,8 @@
 #   bench/run.sh sqlite          # one of them
 # Environment: ENCORE_BENCH_POSTGRES (an Npgsql connection string to a server where the role may create
 # databases; default the local role of .ci/run), ENCORE_BENCH_SECONDS (per level, default 15),
-# ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label).
+# ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label),
+# ENCORE_BENCH_PEER_INSTANCES (Vendure server processes, default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 labels=("${@:-sqlite postgres}"); labels=(${labels[@]})
@@ -16,6 +17,8 @@ port=5099
 work="$(mktemp -d)"
 peer="${ENCORE_BENCH_PEER:-vendure}"
 peer_port=3099
+peer_instances="${ENCORE_BENCH_PEER_INSTANCES:-1}"
+peer_name="Vendure"; [[ "$peer_instances" -gt 1 ]] && peer_name="Vendure x$peer_instances"
 trap 'kill "${encore_pid:-0}" 2>/dev/null || true; [[ -n "${peer_started:-}" ]] && VENDURE_STATE="$work/peer" bench/peer/vendure/run-peer.sh stop; rm -rf "$work"' EXIT
 
 dotnet build -c Release src/Encore.Web/Encore.Web.csproj -v q -nologo >/dev/null
@@ -40,9 +43,9 @@ for label in "${labels[@]}"; do
   peer_args=()
   if [[ "$label" == "postgres" && "$peer" != "off" ]]; then
     # Vendure on the same PostgreSQL, its own database; load goes to one system at a time (see bench/README.md).
-    VENDURE_STATE="$work/peer" VENDURE_PORT=$peer_port bench/peer/vendure/run-peer.sh start
+    VENDURE_STATE="$work/peer" VENDURE_PORT=$peer_port VENDURE_INSTANCES=$peer_instances bench/peer/vendure/run-peer.sh start
     peer_started=1
-    peer_args=(--peer-url "http://127.0.0.1:$peer_port/shop-api" --peer-database "$pg_base;Database=$(cat "$work/peer/db")")
+    peer_args=(--peer-url "http://127.0.0.1:$peer_port/shop-api" --peer-database "$pg_base;Database=$(cat "$work/peer/db")" --peer-name "$peer_name")
   fi
   dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --url "http://127.0.0.1:$port" --label "$label" \
     --database "$database" --concurrency "$concurrency" --seconds "$seconds" --out bench/results "${peer_args[@]}"

@@ -27,8 +27,8 @@ public static class PeerCheckout
         await CheckoutOnly.RunAsync(options, concurrency, warmUp);
         var encore = await MeasureAsync(options.Database, () => CheckoutOnly.RunAsync(options, concurrency, options.Duration));
         Print(encore);
-        await VendurePeer.RunAsync(peerUrl, warmUp, concurrency);
-        var peer = await MeasureAsync(peerDatabase, () => VendurePeer.RunAsync(peerUrl, options.Duration, concurrency));
+        await VendurePeer.RunAsync(peerUrl, warmUp, concurrency, options.PeerName);
+        var peer = await MeasureAsync(peerDatabase, () => VendurePeer.RunAsync(peerUrl, options.Duration, concurrency, options.PeerName));
         Print(peer);
         return new PeerComparison(concurrency, encore, peer);
     }

@@ -13,9 +13,10 @@ public sealed partial class BenchReport
         if (Peer.Count == 0) return "";
         var text = new StringBuilder();
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"### Checkout: Encore vs Vendure on {Label}, {StartedAt:yyyy-MM-dd HH:mm} UTC ({Machine})");
+        var peer = Peer[0].Peer.System;
+        text.AppendLine(CultureInfo.InvariantCulture, $"### Checkout: Encore vs {peer} on {Label}, {StartedAt:yyyy-MM-dd HH:mm} UTC ({Machine})");
         text.AppendLine();
-        text.AppendLine("| conc. | Encore checkouts/s | Vendure checkouts/s | ratio Encore/Vendure | Encore p50/p99 ms | Vendure p50/p99 ms | p99 ratio Encore/Vendure | Encore commits/rows per checkout | Vendure commits/rows per checkout | errors Encore/Vendure |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| conc. | Encore checkouts/s | {peer} checkouts/s | ratio Encore/{peer} | Encore p50/p99 ms | {peer} p50/p99 ms | p99 ratio Encore/{peer} | Encore commits/rows per checkout | {peer} commits/rows per checkout | errors Encore/{peer} |");
         text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         static string Db(CheckoutResult r) => r.CommitsPerCheckout is { } c && r.RowsWrittenPerCheckout is { } w ? string.Create(CultureInfo.InvariantCulture, $"{c:N1} / {w:N1}") : "—";
         static string Ratio(double a, double b) => b > 0 ? (a / b).ToString("N2", CultureInfo.InvariantCulture) : "—";
@@ -28,7 +29,7 @@ public sealed partial class BenchReport
                 $"| {Db(e)} | {Db(v)} | {e.Errors} / {v.Errors} |");
         }
         text.AppendLine();
-        text.AppendLine("A checkout's latency is the sum of its calls: Encore GET the funnel + POST the checkout (the Sandbox card charged and kept for the offers); Vendure's Shop API addItemToOrder, setCustomerForOrder, setOrderShippingAddress, setOrderShippingMethod, transitionOrderToState(ArrangingPayment), addPaymentToOrder (dummy handler, settled at once). One system at a time. Per call (ms, p50 / p95 / p99 / max):");
+        text.AppendLine(CultureInfo.InvariantCulture, $"A checkout's latency is the sum of its calls: Encore GET the funnel + POST the checkout (the Sandbox card charged and kept for the offers); {peer}'s Shop API addItemToOrder, setCustomerForOrder, setOrderShippingAddress, setOrderShippingMethod, transitionOrderToState(ArrangingPayment), addPaymentToOrder (dummy handler, settled at once). One system at a time. Per call (ms, p50 / p95 / p99 / max):");
         text.AppendLine();
         foreach (var p in Peer)
         foreach (var r in new[] { p.Encore, p.Peer })

@@ -18,13 +18,13 @@ public static class VendurePeer
 
     private const string OrderResult = "__typename ... on Order { id code state totalWithTax } ... on ErrorResult { errorCode message }";
 
-    public static async Task<CheckoutResult> RunAsync(string shopApiUrl, TimeSpan duration, int concurrency)
+    public static async Task<CheckoutResult> RunAsync(string shopApiUrl, TimeSpan duration, int concurrency, string name = "Vendure")
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2, PooledConnectionLifetime = TimeSpan.FromMinutes(5), UseCookies = false };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(shopApiUrl), Timeout = TimeSpan.FromSeconds(30) };
         var setup = await DiscoverAsync(client);
 
-        var loop = new CheckoutLoop("Vendure", CallNames);
+        var loop = new CheckoutLoop(name, CallNames);
         return await loop.RunAsync(concurrency, duration, async (_, attempt) =>
         {
             string? token = null;

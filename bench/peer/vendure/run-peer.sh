@@ -2,8 +2,8 @@
 # Vendure as Encore's benchmark peer, on the local PostgreSQL.
 #   bench/peer/vendure/run-peer.sh start   # npm ci, a fresh database, populate, start the server, wait for it
 #   bench/peer/vendure/run-peer.sh stop    # stop the server, drop the database
-# Environment: VENDURE_PORT (default 3099), VENDURE_DB_HOST/PORT/USER/PASSWORD (default localhost:5432,
-# encore/encore: a role that may create databases), VENDURE_STATE (where the pid, database name and log go,
+# Environment: VENDURE_INSTANCES (server processes, default 1), VENDURE_PORT (default 3099),
+# VENDURE_DB_HOST/PORT/USER/PASSWORD (default localhost:5432, encore/encore: a role that may create databases), VENDURE_STATE (where the pid, database name and log go,
 # default /tmp/encore-vendure-peer).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -36,8 +36,9 @@ case "${1:-}" in
     echo $! >"$state/pid"
     for _ in $(seq 1 120); do
       if curl -fs -H 'content-type: application/json' "http://127.0.0.1:$VENDURE_PORT/shop-api" \
-           -d '{"query":"{ activeChannel { code } }"}' 2>/dev/null | grep -q '"code"'; then
-        echo "Vendure $(node -p "require('@vendure/core/package.json').version") on http://127.0.0.1:$VENDURE_PORT/shop-api (database $VENDURE_DB_NAME)"
+           -d '{"query":"{ activeChannel { code } }"}' 2>/dev/null | grep -q '"code"' \
+         && { [[ "${VENDURE_INSTANCES:-1}" -le 1 ]] || grep -q 'processes listening' "$state/server.log"; }; then
+        echo "Vendure $(node -p "require('@vendure/core/package.json').version") (${VENDURE_INSTANCES:-1} process(es)) on http://127.0.0.1:$VENDURE_PORT/shop-api (database $VENDURE_DB_NAME)"
         exit 0
       fi
       kill -0 "$(cat "$state/pid")" 2>/dev/null || break

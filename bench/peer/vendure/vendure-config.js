@@ -1,8 +1,13 @@
 // Vendure as a peer for Encore's benchmark: the core alone (no admin UI, no e-mail, no asset server, no search
 // plugin), PostgreSQL from the environment, the built-in dummy payment handler. See bench/README.md.
-const { DefaultLogger, LogLevel, dummyPaymentHandler } = require('@vendure/core');
+const { DefaultCachePlugin, DefaultJobQueuePlugin, DefaultLogger, LogLevel, dummyPaymentHandler } = require('@vendure/core');
 
 const env = (name, fallback) => process.env[name] ?? fallback;
+
+// VENDURE_INSTANCES > 1 runs that many server processes (server.js, Node's cluster module). Vendure's
+// horizontal-scaling guide then asks for state shared through the database: the job queue
+// (DefaultJobQueuePlugin) and the cache that also holds sessions (DefaultCachePlugin). One process needs neither.
+const instances = Number(env('VENDURE_INSTANCES', '1'));
 
 /** @type {import('@vendure/core').VendureConfig} */
 const config = {
@@ -34,7 +39,7 @@ const config = {
   },
   paymentOptions: { paymentMethodHandlers: [dummyPaymentHandler] },
   logger: new DefaultLogger({ level: LogLevel[env('VENDURE_LOG_LEVEL', 'Warn')] }),
-  plugins: [],
+  plugins: instances > 1 ? [DefaultJobQueuePlugin.init({}), DefaultCachePlugin.init({})] : [],
 };
 
-module.exports = { config };
+module.exports = { config, instances };
