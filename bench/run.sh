@@ -5,7 +5,8 @@
 #   bench/run.sh sqlite          # one of them
 # Environment: ENCORE_BENCH_POSTGRES (an Npgsql connection string to a server where the role may create
 # databases; default the local role of .ci/run), ENCORE_BENCH_SECONDS (per level, default 15),
-# ENCORE_BENCH_CONCURRENCY (default 1,4,16).
+# ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label),
+# ENCORE_BENCH_PEER_INSTANCES (Vendure server processes, default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 labels=("${@:-sqlite postgres}"); labels=(${labels[@]})
@@ -14,7 +15,11 @@ concurrency="${ENCORE_BENCH_CONCURRENCY:-1,4,16}"
 pg_base="${ENCORE_BENCH_POSTGRES:-Host=localhost;Username=encore;Password=encore}"
 port=5099
 work="$(mktemp -d)"
-trap 'kill "${encore_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+peer="${ENCORE_BENCH_PEER:-vendure}"
+peer_port=3099
+peer_instances="${ENCORE_BENCH_PEER_INSTANCES:-1}"
+peer_name="Vendure"; [[ "$peer_instances" -gt 1 ]] && peer_name="Vendure x$peer_instances"
+trap 'kill "${encore_pid:-0}" 2>/dev/null || true; [[ -n "${peer_started:-}" ]] && VENDURE_STATE="$work/peer" bench/peer/vendure/run-peer.sh stop; rm -rf "$work"' EXIT
 
 dotnet build -c Release src/Encore.Web/Encore.Web.csproj -v q -nologo >/dev/null
 dotnet build -c Release bench/Encore.Bench/Encore.Bench.csproj -v q -nologo >/dev/null
@@ -35,8 +40,16 @@ for label in "${labels[@]}"; do
     curl -fs "http://127.0.0.1:$port/api/v1/funnels/calm-your-anxiety" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  peer_args=()
+  if [[ "$label" == "postgres" && "$peer" != "off" ]]; then
+    # Vendure on the same PostgreSQL, its own database; load goes to one system at a time (see bench/README.md).
+    VENDURE_STATE="$work/peer" VENDURE_PORT=$peer_port VENDURE_INSTANCES=$peer_instances bench/peer/vendure/run-peer.sh start
+    peer_started=1
+    peer_args=(--peer-url "http://127.0.0.1:$peer_port/shop-api" --peer-database "$pg_base;Database=$(cat "$work/peer/db")" --peer-name "$peer_name")
+  fi
   dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --url "http://127.0.0.1:$port" --label "$label" \
-    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --out bench/results
+    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --out bench/results "${peer_args[@]}"
+  if [[ -n "${peer_started:-}" ]]; then VENDURE_STATE="$work/peer" bench/peer/vendure/run-peer.sh stop; peer_started=; fi
   kill "$encore_pid"; wait "$encore_pid" 2>/dev/null || true
   if [[ "$label" == "postgres" ]]; then
     PGPASSWORD=encore psql -q -h localhost -U encore -d postgres -c "DROP DATABASE $db_name" >/dev/null

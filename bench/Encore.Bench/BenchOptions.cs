@@ -16,6 +16,11 @@ public sealed record BenchOptions
 
     public string OutputDirectory { get; init; } = "bench/results";
 
+    /// <summary>The peer's (Vendure's) Shop API and its database (PostgreSQL counters): when set, checkouts compared at each level.</summary>
+    public string? PeerUrl { get; init; }
+    public string? PeerDatabase { get; init; }
+    public string PeerName { get; init; } = "Vendure";
+
     /// <summary>Share of offers accepted (the rest declined, then the downsell accepted at the same rate).</summary>
     public double AcceptRate { get; init; } = 0.4;
 
@@ -35,6 +40,9 @@ public sealed record BenchOptions
                 "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--database" => options with { Database = value },
                 "--out" => options with { OutputDirectory = value },
+                "--peer-url" => options with { PeerUrl = value },
+                "--peer-database" => options with { PeerDatabase = value },
+                "--peer-name" => options with { PeerName = value },
                 "--accept-rate" => options with { AcceptRate = double.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

@@ -5,7 +5,7 @@ namespace Encore.Bench;
 
 public sealed record BenchRun(int Concurrency, JourneyResult Encore, HttpCeilingResult HttpCeiling, DatabaseCeilingResult? DatabaseCeiling);
 
-public sealed class BenchReport
+public sealed partial class BenchReport
 {
     public string Label { get; init; } = "";
     public string Url { get; init; } = "";

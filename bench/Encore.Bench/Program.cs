@@ -32,13 +32,14 @@ foreach (var concurrency in options.Concurrency)
     Console.WriteLine($"   Encore: {journeys.JourneysPerSecond:N1} journeys/s, {journeys.RequestsPerSecond:N0} req/s, errors {journeys.Errors}");
     foreach (var (name, stats) in journeys.Endpoints) Console.WriteLine($"     {name,-10} n={stats.Count,6} p50 {stats.P50Ms,7:N2}  p95 {stats.P95Ms,7:N2}  p99 {stats.P99Ms,7:N2}  max {stats.MaxMs,8:N2} ms");
     report.Runs.Add(new BenchRun(concurrency, journeys, http, db));
+    if (options.PeerUrl is not null) report.Peer.Add(await PeerCheckout.CompareAsync(options, options.PeerUrl, options.PeerDatabase, concurrency));
 }
 
 Directory.CreateDirectory(options.OutputDirectory);
 var stamp = report.StartedAt.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
 var baseName = Path.Combine(options.OutputDirectory, $"{stamp}-{options.Label}");
 await File.WriteAllTextAsync(baseName + ".json", JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }));
-var markdown = report.ToMarkdown();
+var markdown = report.ToMarkdown() + report.ToPeerMarkdown();
 await File.WriteAllTextAsync(baseName + ".md", markdown);
 await File.WriteAllTextAsync(baseName + ".svg", report.ToLatencyChartSvg());
 Console.WriteLine();
