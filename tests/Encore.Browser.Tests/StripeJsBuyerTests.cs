@@ -28,6 +28,7 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         await Assertions.Expect(page.GetByTestId("stripe-standin-payment-element")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#checkout #stripe-payment-element").GetByLabel(CardLabel)).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#checkout input[autocomplete^=cc-], #checkout [name='Input.CardNumber'], #checkout [name='Input.Cvc'], #checkout [name='Input.Expiry']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Sandbox")).ToHaveCountAsync(0); // no Sandbox test cards under Stripe's Payment Element
 
         var setup = await buyer.StripeCallsAsync();
         Assert.Equal(["Stripe", "elements", "create", "mount"], setup.Select(c => c.Name));

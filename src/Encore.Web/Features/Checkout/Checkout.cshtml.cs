@@ -21,6 +21,12 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
     /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only a PaymentMethod id.</summary>
     public string? StripePublishableKey => gateway is StripeGateway stripe ? stripe.PublishableKey : null;
 
+    /// <summary>
+    /// The Sandbox test card numbers are listed only where the buyer types a card into Encore's own fields and it can
+    /// take them: not under Stripe's Payment Element (nowhere to type them), nor with a live Stripe key.
+    /// </summary>
+    public bool ShowsTestCards => StripePublishableKey is null && gateway is not StripeGateway { IsLiveMode: true };
+
     public PublishedFunnel? Funnel { get; private set; }
 
     [BindProperty]
