@@ -38,17 +38,21 @@ public sealed class StripeBrowserApp : BrowserApp
         if (Stripe is not null) await Stripe.DisposeAsync();
     }
 
-    /// <summary>A new buyer (own browser profile) whose Stripe.js is the stand-in and whose bank is the test.</summary>
-    public async Task<StripeBuyer> NewStripeBuyerAsync()
+    /// <summary>
+    /// A new buyer (own browser profile) whose Stripe.js is the stand-in and whose bank is the test; or, with
+    /// <paramref name="stripeJsReachable"/> false, whose browser cannot load https://js.stripe.com at all.
+    /// </summary>
+    public async Task<StripeBuyer> NewStripeBuyerAsync(bool stripeJsReachable = true, bool javaScriptEnabled = true)
     {
         EnsureChromium();
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, JavaScriptEnabled = javaScriptEnabled });
         var buyer = new StripeBuyer(await context.NewPageAsync());
         var standin = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "stripe-js-standin.js"));
 
         await context.RouteAsync("https://js.stripe.com/**", route =>
         {
             buyer.StripeJsRequests.Enqueue(route.Request.Url);
+            if (!stripeJsReachable) return route.AbortAsync("internetdisconnected");
             return route.Request.Url == "https://js.stripe.com/v3/"
                 ? route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/javascript; charset=utf-8", Body = standin })
                 : route.FulfillAsync(new RouteFulfillOptions { Status = 404 });

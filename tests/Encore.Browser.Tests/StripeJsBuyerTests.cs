@@ -225,6 +225,50 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         Assert.DoesNotContain("stripe", await missing.HeaderValueAsync("content-security-policy") ?? "");
     }
 
+    [Fact]
+    public async Task When_Stripe_js_cannot_be_loaded_the_buyer_is_told_and_nothing_is_posted()
+    {
+        var buyer = await app.NewStripeBuyerAsync(stripeJsReachable: false);
+        var page = buyer.Page;
+        var email = NewEmail("blocked");
+        await page.GotoAsync(Funnel);
+
+        var error = page.Locator("#stripe-card-error");
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        await Assertions.Expect(error).ToContainTextAsync("The card form could not be loaded");
+        await page.GetByLabel("E-mail (for your receipt)").FillAsync(email);
+        await page.GetByLabel("Name").FillAsync("Stripe Buyer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // a post, had there been one, would be under way
+        await Assertions.Expect(error).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay now" })).ToBeEnabledAsync();
+        Assert.Empty(buyer.Posts);
+        Assert.Equal(0, await QueryAsync(db => db.Orders.CountAsync(o => o.Email == email)));
+        Assert.Equal(["https://js.stripe.com/v3/"], buyer.StripeJsRequests);
+        Assert.Empty(buyer.CspViolations);
+    }
+
+    [Fact]
+    public async Task Without_JavaScript_the_Stripe_checkout_asks_for_the_card_form_and_charges_nothing()
+    {
+        var buyer = await app.NewStripeBuyerAsync(javaScriptEnabled: false);
+        var page = buyer.Page;
+        var email = NewEmail("nojs");
+        await page.GotoAsync(Funnel);
+        await page.GetByLabel("E-mail (for your receipt)").FillAsync(email);
+        await page.GetByLabel("Name").FillAsync("Stripe Buyer");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
+
+        var summary = page.Locator(".errors li");
+        await Assertions.Expect(summary).ToHaveCountAsync(1);
+        await Assertions.Expect(summary).ToHaveTextAsync("Enter your card in the card form (it needs JavaScript).");
+        Assert.Equal("#stripe-card", await summary.Locator("a").GetAttributeAsync("href"));
+        await Assertions.Expect(page.Locator("#stripe-card")).ToContainTextAsync("Enter your card in the card form (it needs JavaScript).");
+        await Assertions.Expect(page.GetByText("Sandbox")).ToHaveCountAsync(0);
+        Assert.Equal(0, await QueryAsync(db => db.Orders.CountAsync(o => o.Email == email)));
+        Assert.Empty(buyer.StripeJsRequests);
+    }
+
     private static async Task FillAndPayAsync(IPage page, string email, string card)
     {
         await page.GetByLabel("E-mail (for your receipt)").FillAsync(email);

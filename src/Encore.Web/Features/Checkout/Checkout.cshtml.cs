@@ -60,8 +60,10 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
             paymentMethod = elementsMethod;
             ClearCardFields();
         }
-        else if (gateway is StripeGateway { IsLiveMode: true })
+        else if (gateway is StripeGateway { IsLiveMode: true } || (StripePublishableKey is not null && string.IsNullOrWhiteSpace(Input.CardNumber)))
         {
+            // Live mode takes cards only through Stripe.js; in test mode a posted test card number still works (scripts, tests),
+            // but a page without one (JavaScript off, Stripe.js blocked) gets one error about the card form, not three about fields it lacks.
             ClearCardFields();
             Errors["CardNumber"] = "Enter your card in the card form (it needs JavaScript).";
             return Page();
@@ -69,7 +71,8 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         else
         {
             var card = SandboxTestCards.ByNumber(Input.CardNumber);
-            if (card is null) Errors["CardNumber"] = "Use one of the Sandbox test cards listed below.";
+            if (card is null)
+                Errors["CardNumber"] = ShowsTestCards ? "Use one of the Sandbox test cards listed below." : "Enter your card in the card form (it needs JavaScript).";
             if (!ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
             if (Input.Cvc is null || Input.Cvc.Length is < 3 or > 4 || !Input.Cvc.All(char.IsAsciiDigit)) Errors["Cvc"] = "Enter the 3 or 4 digit security code.";
             ClearCardFields();
