@@ -121,6 +121,41 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
     }
 
     [Fact]
+    public async Task A_card_Stripe_declines_at_checkout_reshows_the_form_with_a_fresh_Payment_Element_and_the_next_card_goes_through()
+    {
+        var buyer = await app.NewStripeBuyerAsync();
+        var page = buyer.Page;
+        var email = NewEmail("declined");
+        await page.GotoAsync(Funnel);
+        await FillAndPayAsync(page, email, "pm_card_chargeDeclined");
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your order was not placed" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".errors")).ToContainTextAsync("declined");
+        await Assertions.Expect(page.GetByTestId("stripe-standin-payment-element")).ToHaveCountAsync(1);
+        Assert.Equal("", await page.Locator("#Input_PaymentMethod").InputValueAsync()); // the declined PaymentMethod is not sent again
+        Assert.Equal(email, await page.GetByLabel("E-mail (for your receipt)").InputValueAsync());
+
+        await page.GetByLabel(CardLabel).SelectOptionAsync("pm_card_visa");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
+        await Assertions.Expect(page.GetByText("Visa ending 4242")).ToBeVisibleAsync();
+        var posts = buyer.Posts.ToList();
+        Assert.Equal(["pm_card_chargeDeclined", "pm_card_visa"], posts.Select(p => Form(p.Body)["Input.PaymentMethod"]));
+        Assert.NotEqual(Form(posts[0].Body)["Input.CheckoutKey"], Form(posts[1].Body)["Input.CheckoutKey"]); // a new attempt
+        // The declined attempt stays on record as its own order with its failed charge; the new attempt is paid, once.
+        var orders = await QueryAsync(db => db.Orders.Where(o => o.Email == email).OrderBy(o => o.CreatedAt).Select(o => o.Id).ToListAsync());
+        Assert.Equal(2, orders.Count);
+        var (declinedCharges, declinedIntents) = await ChargesAndIntentsAsync(orders[0]);
+        Assert.Equal(ChargeStatus.Failed, Assert.Single(declinedCharges).Status);
+        Assert.Equal("requires_payment_method", Assert.Single(declinedIntents).Status);
+        var (paidCharges, paidIntents) = await ChargesAndIntentsAsync(orders[1]);
+        Assert.Equal(ChargeStatus.Succeeded, Assert.Single(paidCharges).Status);
+        Assert.Equal("succeeded", Assert.Single(paidIntents).Status);
+        AssertStripeCsp(buyer, Funnel);
+        buyer.AssertNoBrowserProblems();
+    }
+
+    [Fact]
     public async Task A_card_that_asks_for_authentication_goes_through_handleNextAction_at_checkout_and_again_on_the_offer()
     {
         var buyer = await app.NewStripeBuyerAsync();

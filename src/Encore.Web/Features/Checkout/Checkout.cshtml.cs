@@ -118,6 +118,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         Declined = outcome.Declined;
         foreach (var (field, message) in outcome.Errors ?? []) Errors[field] = message;
         Input.CheckoutKey = Guid.NewGuid(); // a corrected form is a new attempt
+        ModelState.Remove("Input.CheckoutKey"); // else the hidden input shows the posted key, and the corrected form is refused as "already sent with other details"
         return Page();
     }
 
