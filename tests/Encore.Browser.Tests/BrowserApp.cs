@@ -12,7 +12,7 @@ namespace Encore.Browser.Tests;
 /// Encore on real Kestrel at a loopback port, on a fresh SQLite file, and Debian's headless Chromium driven
 /// by Playwright. Playwright never downloads a browser here: it is pointed at /usr/bin/chromium.
 /// </summary>
-public sealed class BrowserApp : IAsyncLifetime
+public class BrowserApp : IAsyncLifetime
 {
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), "encore-browser-tests", Guid.NewGuid().ToString("N") + ".db");
     private WebApplicationFactory<Program>? _factory;
@@ -35,7 +35,12 @@ public sealed class BrowserApp : IAsyncLifetime
         Assert.Skip(message);
     }
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Settings a derived fixture adds to Encore's (e.g. a payment gateway).</summary>
+    protected virtual void ConfigureWebHost(IWebHostBuilder builder)
+    {
+    }
+
+    public virtual async ValueTask InitializeAsync()
     {
         if (!File.Exists(ChromiumPath)) return;
         Directory.CreateDirectory(Path.GetDirectoryName(_databasePath)!);
@@ -44,6 +49,7 @@ public sealed class BrowserApp : IAsyncLifetime
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={_databasePath}");
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // every browser of the tests shares 127.0.0.1
+            ConfigureWebHost(builder);
         });
         // An explicit loopback listener on port 0: UseKestrel(0) alone may fall back to port 5000.
         _factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
@@ -68,7 +74,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();
         _playwright?.Dispose();

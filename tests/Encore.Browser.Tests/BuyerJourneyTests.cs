@@ -91,6 +91,22 @@ public sealed class BuyerJourneyTests(BrowserApp app) : IClassFixture<BrowserApp
         await Assertions.Expect(page.GetByTestId("total-paid")).ToHaveTextAsync("$47.00");
     }
 
+    [Fact]
+    public async Task After_a_declined_card_the_next_card_goes_through_on_the_same_page()
+    {
+        var page = await app.NewBuyerAsync();
+        await page.GotoAsync("/f/calm-your-anxiety");
+        await FillCheckoutAsync(page, "4000 0000 0000 0002", keepCard: true);
+        await Assertions.Expect(page.GetByText("Your card was declined. Nothing was charged.")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
+        await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/40");
+        await page.GetByLabel("Security code (CVC)").FillAsync("123");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
+        await Assertions.Expect(page.GetByText("Visa ending 4242")).ToBeVisibleAsync();
+    }
+
     private static async Task FillCheckoutAsync(IPage page, string card, bool keepCard)
     {
         await page.GetByLabel("E-mail (for your receipt)").FillAsync("buyer@example.com");

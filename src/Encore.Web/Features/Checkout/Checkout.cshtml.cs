@@ -21,6 +21,12 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
     /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only a PaymentMethod id.</summary>
     public string? StripePublishableKey => gateway is StripeGateway stripe ? stripe.PublishableKey : null;
 
+    /// <summary>
+    /// The Sandbox test card numbers are listed only where the buyer types a card into Encore's own fields and it can
+    /// take them: not under Stripe's Payment Element (nowhere to type them), nor with a live Stripe key.
+    /// </summary>
+    public bool ShowsTestCards => StripePublishableKey is null && gateway is not StripeGateway { IsLiveMode: true };
+
     public PublishedFunnel? Funnel { get; private set; }
 
     [BindProperty]
@@ -54,8 +60,10 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
             paymentMethod = elementsMethod;
             ClearCardFields();
         }
-        else if (gateway is StripeGateway { IsLiveMode: true })
+        else if (gateway is StripeGateway { IsLiveMode: true } || (StripePublishableKey is not null && string.IsNullOrWhiteSpace(Input.CardNumber)))
         {
+            // Live mode takes cards only through Stripe.js; in test mode a posted test card number still works (scripts, tests),
+            // but a page without one (JavaScript off, Stripe.js blocked) gets one error about the card form, not three about fields it lacks.
             ClearCardFields();
             Errors["CardNumber"] = "Enter your card in the card form (it needs JavaScript).";
             return Page();
@@ -63,7 +71,8 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         else
         {
             var card = SandboxTestCards.ByNumber(Input.CardNumber);
-            if (card is null) Errors["CardNumber"] = "Use one of the Sandbox test cards listed below.";
+            if (card is null)
+                Errors["CardNumber"] = ShowsTestCards ? "Use one of the Sandbox test cards listed below." : "Enter your card in the card form (it needs JavaScript).";
             if (!ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
             if (Input.Cvc is null || Input.Cvc.Length is < 3 or > 4 || !Input.Cvc.All(char.IsAsciiDigit)) Errors["Cvc"] = "Enter the 3 or 4 digit security code.";
             ClearCardFields();
@@ -109,6 +118,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         Declined = outcome.Declined;
         foreach (var (field, message) in outcome.Errors ?? []) Errors[field] = message;
         Input.CheckoutKey = Guid.NewGuid(); // a corrected form is a new attempt
+        ModelState.Remove("Input.CheckoutKey"); // else the hidden input shows the posted key, and the corrected form is refused as "already sent with other details"
         return Page();
     }
 

@@ -4,7 +4,21 @@
     'use strict';
     var root = document.getElementById('stripe-card');
     var form = document.getElementById('checkout');
-    if (!root || !form || typeof Stripe !== 'function') return;
+    if (!root || !form) return;
+    var error = document.getElementById('stripe-card-error');
+    if (typeof Stripe !== 'function') {
+        // Stripe.js did not load (blocked or offline): there is no card field, so say so and send nothing.
+        var unavailable = 'The card form could not be loaded. Please check your connection (or any content blocker) and reload the page.';
+        error.textContent = unavailable;
+        error.hidden = false;
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            event.stopImmediatePropagation();
+            error.textContent = unavailable;
+            error.hidden = false;
+        }, true);
+        return;
+    }
     var stripe = Stripe(root.getAttribute('data-publishable-key'));
     var elements = stripe.elements({
         mode: 'setup',
@@ -14,7 +28,6 @@
     });
     elements.create('payment').mount('#stripe-payment-element');
     var hidden = document.getElementById('Input_PaymentMethod');
-    var error = document.getElementById('stripe-card-error');
     var busy = false;
 
     form.addEventListener('submit', function (event) {
