@@ -219,6 +219,7 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
 
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Yes, add it for $37.00" })).ToBeVisibleAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
+        await Assertions.Expect(page.GetByText("Your bank did not confirm the payment for that offer. Nothing was charged for it.")).ToBeVisibleAsync();
         Assert.Equal(2, buyer.AuthenticatedSecrets.Count);
         var orderId = await OrderIdAsync(email);
         var (charges, intents) = await ChargesAndIntentsAsync(orderId);

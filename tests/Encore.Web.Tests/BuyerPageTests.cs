@@ -164,6 +164,29 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(returnUrl)).StatusCode); // the cookie is spent
     }
 
+    [Fact]
+    public async Task Back_from_a_bank_that_refused_the_one_click_charge_the_downsell_page_says_why()
+    {
+        var client = app.CreateClient();
+        var bank = await CheckoutOnPageAsync(client, "4000 0027 6000 3184", saveCard: true);
+        var offerUrl = (await (await FormPage.GetAsync(client, bank)).PostAsync(client, bank, ("approve", "true"))) is var approved
+            ? (await client.GetAsync(approved.Headers.Location!.OriginalString)).Headers.Location!.OriginalString
+            : null;
+        Assert.StartsWith("/o/", offerUrl);
+        var offer = await FormPage.GetAsync(client, offerUrl!);
+        var accept = await offer.PostAsync(client, offerUrl + "?handler=accept",
+            ("stepId", offer.Value("stepId")), ("disclosureSha256", offer.Value("disclosureSha256")));
+        var offerBank = accept.Headers.Location!.OriginalString;
+        Assert.StartsWith("/sandbox/authenticate/", offerBank);
+
+        var refused = await (await FormPage.GetAsync(client, offerBank)).PostAsync(client, offerBank, ("approve", "false"));
+        var back = await client.GetAsync(refused.Headers.Location!.OriginalString);
+        Assert.Equal(offerUrl + "?notice=bank", back.Headers.Location!.OriginalString);
+        var downsell = await FormPage.GetAsync(client, back.Headers.Location!.OriginalString);
+        Assert.Contains("Your bank did not confirm the payment for that offer. Nothing was charged for it.", downsell.Html);
+        Assert.Contains("Yes, add it for $37.00", downsell.Html);
+    }
+
     private static async Task<string> CheckoutOnPageAsync(HttpClient client, string card, bool saveCard)
     {
         var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");

@@ -19,7 +19,7 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
     /// <summary>Why the page cannot show the session: "unknown" or "other-browser".</summary>
     public string? Refusal { get; private set; }
 
-    /// <summary>A plain notice after a redirect: "declined" (the card was declined) or "changed" (the terms changed).</summary>
+    /// <summary>A plain notice after a redirect: "declined" (the card was declined), "bank-declined" (the bank did not confirm it) or "changed" (the terms changed).</summary>
     public string? Notice { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string token, string? notice, CancellationToken cancellationToken)
@@ -28,7 +28,17 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
         if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
         View = await offers.ShowAsync(token, cancellationToken);
         Receipt = await receipts.ForOrderAsync(View!.Row.OrderId, cancellationToken);
-        Notice = notice is "declined" or "changed" ? notice : null;
+        Notice = notice switch
+        {
+            "declined" or "changed" => notice,
+            // Back from the bank: the one-click charge the bank was asked about, now settled above.
+            "bank" => Receipt?.Charges.Where(c => c.Kind == Data.Entities.ChargeKind.Offer).MaxBy(c => c.CreatedAt)?.Status switch
+            {
+                Data.Entities.ChargeStatus.Failed => "bank-declined",
+                _ => null,
+            },
+            _ => null,
+        };
         return Page();
     }
 

@@ -1,4 +1,5 @@
 using Encore.Web.Data;
+using Encore.Web.Data.Entities;
 using Encore.Web.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -17,18 +18,18 @@ public sealed class ReturnModel(EncoreDbContext db) : PageModel
     public async Task<IActionResult> OnGetAsync(Guid chargeId, CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-store";
-        if (BankReturn.Read(HttpContext) is { } path && await BelongsToChargeAsync(path, chargeId, cancellationToken))
+        var charge = await db.Charges.Where(c => c.Id == chargeId).Select(c => new { c.OrderId, c.Kind }).FirstOrDefaultAsync(cancellationToken);
+        if (charge is not null && BankReturn.Read(HttpContext) is { } path && await BelongsToOrderAsync(path, charge.OrderId, cancellationToken))
         {
             BankReturn.Forget(HttpContext);
-            return LocalRedirect(path);
+            // Back from a one-click charge, the offer page says how the bank answered (a downsell alone would not say why).
+            return LocalRedirect(charge.Kind == ChargeKind.Offer && path.StartsWith("/o/", StringComparison.Ordinal) ? path + "?notice=bank" : path);
         }
         return Page();
     }
 
-    private async Task<bool> BelongsToChargeAsync(string path, Guid chargeId, CancellationToken cancellationToken)
+    private async Task<bool> BelongsToOrderAsync(string path, Guid orderId, CancellationToken cancellationToken)
     {
-        var orderId = await db.Charges.Where(c => c.Id == chargeId).Select(c => (Guid?)c.OrderId).FirstOrDefaultAsync(cancellationToken);
-        if (orderId is null) return false;
         if (path.StartsWith("/o/", StringComparison.Ordinal) && path[3..] is var session && SecretTokens.LooksValid(session))
         {
             var hash = SecretTokens.Hash(session);
