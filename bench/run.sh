@@ -36,7 +36,7 @@ for label in "${labels[@]}"; do
     sleep 0.5
   done
   dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --url "http://127.0.0.1:$port" --label "$label" \
-    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --out bench/results
+    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --rate-share "${ENCORE_BENCH_RATE_SHARE:-0.7}" --out bench/results
   kill "$encore_pid"; wait "$encore_pid" 2>/dev/null || true
   if [[ "$label" == "postgres" ]]; then
     PGPASSWORD=encore psql -q -h localhost -U encore -d postgres -c "DROP DATABASE $db_name" >/dev/null
