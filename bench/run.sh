@@ -5,14 +5,15 @@
 #   bench/run.sh sqlite          # one of them
 # Environment: ENCORE_BENCH_POSTGRES (an Npgsql connection string to a server where the role may create
 # databases; default the local role of .ci/run), ENCORE_BENCH_SECONDS (per level, default 15),
-# ENCORE_BENCH_CONCURRENCY (default 1,4,16).
+# ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_RATE_SHARE (open-loop share of the peak, default 0.7),
+# ENCORE_BENCH_PORT (default 5099; use another when someone else's bench runs on this machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 labels=("${@:-sqlite postgres}"); labels=(${labels[@]})
 seconds="${ENCORE_BENCH_SECONDS:-15}"
 concurrency="${ENCORE_BENCH_CONCURRENCY:-1,4,16}"
 pg_base="${ENCORE_BENCH_POSTGRES:-Host=localhost;Username=encore;Password=encore}"
-port=5099
+port="${ENCORE_BENCH_PORT:-5099}"
 work="$(mktemp -d)"
 trap 'kill "${encore_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -35,6 +36,8 @@ for label in "${labels[@]}"; do
     curl -fs "http://127.0.0.1:$port/api/v1/funnels/calm-your-anxiety" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  # Another Encore already on the port would answer in its place: stop if ours did not start.
+  kill -0 "$encore_pid" 2>/dev/null || { echo "Encore did not start (port $port taken?): $work/encore-$label.log" >&2; cat "$work/encore-$label.log" >&2; exit 1; }
   dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --url "http://127.0.0.1:$port" --label "$label" \
     --database "$database" --concurrency "$concurrency" --seconds "$seconds" --rate-share "${ENCORE_BENCH_RATE_SHARE:-0.7}" --out bench/results
   kill "$encore_pid"; wait "$encore_pid" 2>/dev/null || true
