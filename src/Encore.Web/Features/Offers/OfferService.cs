@@ -37,9 +37,10 @@ public sealed class OfferService(
     /// The session as it stands now, after settling what can be settled: a checkout or offer charge the bank
     /// has since confirmed, or a window that has closed. Marks the current step as viewed.
     /// </summary>
-    public async Task<OfferView?> ShowAsync(string? token, CancellationToken cancellationToken)
+    /// <param name="known">The session as the caller just read it with <see cref="FindAsync"/> for this token, to save reading it again.</param>
+    public async Task<OfferView?> ShowAsync(string? token, CancellationToken cancellationToken, OfferSessionRow? known = null)
     {
-        var row = await FindAsync(token, cancellationToken);
+        var row = known ?? await FindAsync(token, cancellationToken);
         if (row is null) return null;
         row = await SettleWhatCanBeSettledAsync(token!, row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
@@ -57,9 +58,11 @@ public sealed class OfferService(
     }
 
     public async Task<AcceptResult> AcceptAsync(
-        string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken)
+        string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken, OfferSessionRow? known = null)
     {
-        var row = await FindAsync(token, cancellationToken);
+        // A row read a moment ago is as good as a fresh one: it only decides early refusals; the claim below is
+        // the conditional update that decides, whatever happened since.
+        var row = known ?? await FindAsync(token, cancellationToken);
         if (row is null) return Rejected(OfferRejection.NotFound);
         row = await ExpireIfDueAsync(row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
@@ -165,9 +168,9 @@ public sealed class OfferService(
         };
     }
 
-    public async Task<OfferRejection?> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken)
+    public async Task<OfferRejection?> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken, OfferSessionRow? known = null)
     {
-        var row = await FindAsync(token, cancellationToken);
+        var row = known ?? await FindAsync(token, cancellationToken);
         if (row is null) return OfferRejection.NotFound;
         row = await ExpireIfDueAsync(row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
