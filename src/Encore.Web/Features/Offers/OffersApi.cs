@@ -104,7 +104,7 @@ public static class OffersApi
                 var charge = result.Charge!;
                 NextDto? next = null;
                 if (result.Outcome is AcceptOutcome.Accepted or AcceptOutcome.PaymentFailed)
-                    next = NextOf(await offers.FindAsync(resolved, CancellationToken.None));
+                    next = result.NextKnown ? NextOf(result.NextStepId) : NextOf(await offers.FindAsync(resolved, CancellationToken.None));
                 return new ApiResponse(200, new AcceptResponse(
                     result.Outcome switch
                     {
@@ -122,9 +122,9 @@ public static class OffersApi
         if (request is null || request.StepId == Guid.Empty) return ApiProblems.Invalid("stepId", "The id of the offer step being declined is required.");
         var resolved = ResolveToken(token, http);
         if (await ApiSessionAsync(resolved, offers, http.RequestAborted) is not { } row) return NotFound();
-        var rejection = await offers.DeclineAsync(resolved, request.StepId, http.RequestAborted, row);
-        if (rejection is not null) return IdempotentEndpoint.Write(Problem(rejection), JsonOptions(http));
-        return TypedResults.Ok(new DeclineResponse(NextOf(await offers.FindAsync(resolved, CancellationToken.None))!));
+        var declined = await offers.DeclineAsync(resolved, request.StepId, http.RequestAborted, row);
+        if (declined.Rejection is { } rejection) return IdempotentEndpoint.Write(Problem(rejection), JsonOptions(http));
+        return TypedResults.Ok(new DeclineResponse(declined.NextKnown ? NextOf(declined.NextStepId) : NextOf(await offers.FindAsync(resolved, CancellationToken.None))!));
     }
 
     private static async Task<IResult> GetOrder(string token, HttpContext http, OfferService offers, ReceiptQuery receipts)
@@ -161,6 +161,9 @@ public static class OffersApi
         }
         return new OfferSessionResponse(view.Row.OrderId, status, view.Row.ExpiresAt, step, view.ActionUrl);
     }
+
+    /// <summary>Where a decision this request made moved the session: the next step, or thank-you when the path is over.</summary>
+    private static NextDto NextOf(Guid? nextStepId) => nextStepId is { } step ? NextDto.Offer(step) : NextDto.ThankYou;
 
     private static NextDto? NextOf(OfferSessionRow? row) => row switch
     {
