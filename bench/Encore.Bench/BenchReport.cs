@@ -63,7 +63,7 @@ public sealed class BenchReport
                 text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {p.Count} | {p.P50Ms:N1} | {p.P95Ms:N1} | {p.P99Ms:N1} | {p.MaxMs:N1} |");
         }
         text.AppendLine();
-        text.AppendLine("Write tx/journey: PostgreSQL transaction ids assigned over the run (only writing transactions get one; server-wide, so other writers on the same server count too), per journey.");
+        text.AppendLine("Write tx/journey: PostgreSQL transaction ids assigned over the run (only writing transactions get one, and so does a savepoint that writes; server-wide, so other writers on the same server count too), per journey.");
         return text.ToString();
     }
 
