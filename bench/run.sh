@@ -5,15 +5,17 @@
 #   bench/run.sh sqlite          # one of them
 # Environment: ENCORE_BENCH_POSTGRES (an Npgsql connection string to a server where the role may create
 # databases; default the local role of .ci/run), ENCORE_BENCH_SECONDS (per level, default 15),
-# ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label),
-# ENCORE_BENCH_PEER_INSTANCES (Vendure server processes, default 1).
+# ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_RATE_SHARE (open-loop share of the peak, default 0.7),
+# ENCORE_BENCH_PORT (default 5099; use another when someone else's bench runs on this machine),
+# ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label), ENCORE_BENCH_PEER_INSTANCES (Vendure server
+# processes, default 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 labels=("${@:-sqlite postgres}"); labels=(${labels[@]})
 seconds="${ENCORE_BENCH_SECONDS:-15}"
 concurrency="${ENCORE_BENCH_CONCURRENCY:-1,4,16}"
 pg_base="${ENCORE_BENCH_POSTGRES:-Host=localhost;Username=encore;Password=encore}"
-port=5099
+port="${ENCORE_BENCH_PORT:-5099}"
 work="$(mktemp -d)"
 peer="${ENCORE_BENCH_PEER:-vendure}"
 peer_port=3099
@@ -32,6 +34,7 @@ for label in "${labels[@]}"; do
   else
     database="Data Source=$work/bench.db"
   fi
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "Port $port is taken: set ENCORE_BENCH_PORT" >&2; exit 1; fi
   ENCORE_DATABASE="$database" Encore__RateLimits__Enabled=false Encore__DemoPassword="bench-only-password" \
     ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
     dotnet src/Encore.Web/bin/Release/net10.0/Encore.Web.dll >"$work/encore-$label.log" 2>&1 &
@@ -40,6 +43,8 @@ for label in "${labels[@]}"; do
     curl -fs "http://127.0.0.1:$port/api/v1/funnels/calm-your-anxiety" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  # Another Encore already on the port would answer in its place: stop if ours did not start.
+  kill -0 "$encore_pid" 2>/dev/null || { echo "Encore did not start (port $port taken?): $work/encore-$label.log" >&2; cat "$work/encore-$label.log" >&2; exit 1; }
   peer_args=()
   if [[ "$label" == "postgres" && "$peer" != "off" ]]; then
     # Vendure on the same PostgreSQL, its own database; load goes to one system at a time (see bench/README.md).
@@ -48,7 +53,8 @@ for label in "${labels[@]}"; do
     peer_args=(--peer-url "http://127.0.0.1:$peer_port/shop-api" --peer-database "$pg_base;Database=$(cat "$work/peer/db")" --peer-name "$peer_name")
   fi
   dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --url "http://127.0.0.1:$port" --label "$label" \
-    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --out bench/results "${peer_args[@]}"
+    --database "$database" --concurrency "$concurrency" --seconds "$seconds" --rate-share "${ENCORE_BENCH_RATE_SHARE:-0.7}" \
+    --out bench/results "${peer_args[@]}"
   if [[ -n "${peer_started:-}" ]]; then VENDURE_STATE="$work/peer" bench/peer/vendure/run-peer.sh stop; peer_started=; fi
   kill "$encore_pid"; wait "$encore_pid" 2>/dev/null || true
   if [[ "$label" == "postgres" ]]; then

@@ -24,6 +24,9 @@ public sealed record BenchOptions
     /// <summary>Share of offers accepted (the rest declined, then the downsell accepted at the same rate).</summary>
     public double AcceptRate { get; init; } = 0.4;
 
+    /// <summary>After the closed-loop levels, start journeys on a fixed schedule at this share of the peak rate (0: no such run).</summary>
+    public double RateShare { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -43,6 +46,7 @@ public sealed record BenchOptions
                 "--peer-url" => options with { PeerUrl = value },
                 "--peer-database" => options with { PeerDatabase = value },
                 "--peer-name" => options with { PeerName = value },
+                "--rate-share" => options with { RateShare = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--accept-rate" => options with { AcceptRate = double.Parse(value, CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };

@@ -13,13 +13,16 @@ public sealed partial class BenchReport
     public DateTimeOffset StartedAt { get; init; }
     public List<BenchRun> Runs { get; } = [];
 
+    /// <summary>The open-loop run at a share of the peak rate (--rate-share), if any.</summary>
+    public OpenLoopResult? OpenLoop { get; set; }
+
     public string ToMarkdown()
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"### Encore on {Label}, {StartedAt:yyyy-MM-dd HH:mm} UTC ({Machine})");
         text.AppendLine();
-        text.AppendLine("| conc. | journeys/s | req/s | checkout p50/p99 ms | accept p50/p99 ms | accept p99 max ms | HTTP ceiling req/s | req/s share of HTTP ceiling | DB ceiling tx/s | commits/journey | rows written/journey | commit share of DB ceiling | errors |");
-        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| conc. | journeys/s | req/s | checkout p50/p99 ms | accept p50/p99 ms | accept p99 max ms | HTTP ceiling req/s | req/s share of HTTP ceiling | DB ceiling tx/s | commits/journey | rows written/journey | commit share of DB ceiling | write tx/journey | write share of DB ceiling | errors |");
+        text.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var run in Runs)
         {
             var e = run.Encore;
@@ -27,10 +30,12 @@ public sealed partial class BenchReport
             var accept = e.Endpoints.GetValueOrDefault("accept");
             var dbShare = run.DatabaseCeiling is { TransactionsPerSecond: > 0 } db && e.CommitsPerJourney is { } commits
                 ? (e.JourneysPerSecond * commits / db.TransactionsPerSecond).ToString("P0", CultureInfo.InvariantCulture) : "—";
+            var writeShare = run.DatabaseCeiling is { TransactionsPerSecond: > 0 } db2 && e.WriteTransactionsPerJourney is { } writes
+                ? (e.JourneysPerSecond * writes / db2.TransactionsPerSecond).ToString("P0", CultureInfo.InvariantCulture) : "—";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {run.Concurrency} | {e.JourneysPerSecond:N1} | {e.RequestsPerSecond:N0} | {checkout?.P50Ms:N1} / {checkout?.P99Ms:N1} | {accept?.P50Ms:N1} / {accept?.P99Ms:N1} | {accept?.MaxMs:N1} " +
                 $"| {run.HttpCeiling.RequestsPerSecond:N0} | {e.RequestsPerSecond / run.HttpCeiling.RequestsPerSecond:P1} " +
-                $"| {run.DatabaseCeiling?.TransactionsPerSecond.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {e.CommitsPerJourney?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {e.RowsWrittenPerJourney?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {dbShare} | {e.Errors} |");
+                $"| {run.DatabaseCeiling?.TransactionsPerSecond.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} | {e.CommitsPerJourney?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {e.RowsWrittenPerJourney?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {dbShare} | {e.WriteTransactionsPerJourney?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"} | {writeShare} | {e.Errors} |");
         }
         text.AppendLine();
         text.AppendLine("Commits and rows are PostgreSQL's own counters over the run (read-only transactions included in commits; the Sandbox gateway's ledger writes to the same database). Per endpoint (ms, p50 / p95 / p99 / max):");
@@ -41,6 +46,24 @@ public sealed partial class BenchReport
             text.AppendLine(string.Join("; ", run.Encore.Endpoints.Select(p =>
                 string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value.P50Ms:N1} / {p.Value.P95Ms:N1} / {p.Value.P99Ms:N1} / {p.Value.MaxMs:N1} (n={p.Value.Count})"))));
         }
+        if (OpenLoop is { } open)
+        {
+            var o = open.Encore;
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"#### At {open.RateShare:P0} of peak: open loop, {open.TargetJourneysPerSecond:N1} journeys/s scheduled ({open.RateShare:P0} of {open.PeakJourneysPerSecond:N1} at concurrency {open.PeakConcurrency})");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Journeys start on a fixed schedule, not limited by a worker pool (at most {open.MaxInFlight} in flight; start lag p99 {open.StartLag.P99Ms:N1} ms). Latency is timed from when each request was due: a journey's first request from its scheduled start, later ones from the previous response (no coordinated omission).");
+            var writes = o.WriteTransactionsPerJourney;
+            var share = writes is { } w && open.DatabaseCeilingTransactionsPerSecond is > 0 ? (o.JourneysPerSecond * w / open.DatabaseCeilingTransactionsPerSecond.Value).ToString("P0", CultureInfo.InvariantCulture) : "—";
+            text.AppendLine(CultureInfo.InvariantCulture, $"Achieved {o.JourneysPerSecond:N1} journeys/s, errors {o.Errors}; write tx/journey {writes?.ToString("N1", CultureInfo.InvariantCulture) ?? "—"}, write rate {share} of the highest DB ceiling measured ({open.DatabaseCeilingTransactionsPerSecond?.ToString("N0", CultureInfo.InvariantCulture) ?? "—"} tx/s).");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"| endpoint (at {open.RateShare:P0} of peak) | n | p50 ms | p95 ms | p99 ms | max ms |");
+            text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (name, p) in o.Endpoints)
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {p.Count} | {p.P50Ms:N1} | {p.P95Ms:N1} | {p.P99Ms:N1} | {p.MaxMs:N1} |");
+        }
+        text.AppendLine();
+        text.AppendLine("Write tx/journey: PostgreSQL transaction ids assigned over the run (only writing transactions get one, and so does a savepoint that writes; server-wide, so other writers on the same server count too), per journey.");
         return text.ToString();
     }
 

@@ -15,6 +15,9 @@ public sealed record JourneyResult(
 
     /// <summary>Measured on PostgreSQL: rows inserted, updated or deleted per journey (the Sandbox gateway's ledger included).</summary>
     public double? RowsWrittenPerJourney { get; init; }
+
+    /// <summary>Measured on PostgreSQL: transaction ids assigned per journey, i.e. transactions that wrote (server-wide).</summary>
+    public double? WriteTransactionsPerJourney { get; init; }
 }
 
 /// <summary>
@@ -55,40 +58,7 @@ public static class Journeys
             {
                 try
                 {
-                    await Timed("funnel", () => client.GetAsync($"/api/v1/funnels/{options.Slug}"));
-                    var checkout = new HttpRequestMessage(HttpMethod.Post, "/api/v1/checkouts")
-                    {
-                        Content = JsonContent.Create(new
-                        {
-                            funnel = options.Slug, email = $"bench{index}@example.com", name = "Bench Buyer", paymentMethod = "pm_card_visa",
-                            bumps = bumpId is { } b && random.NextDouble() < 0.5 ? new[] { b } : [], savePaymentMethodForOffers = true,
-                        }),
-                    };
-                    checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-                    var placed = await Timed("checkout", () => client.SendAsync(checkout));
-                    if (placed.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"checkout {(int)placed.StatusCode}: {await placed.Content.ReadAsStringAsync()}");
-                    var token = (await placed.Content.ReadFromJsonAsync<JsonObject>())!["sessionToken"]!.GetValue<string>();
-
-                    for (var step = 0; step < 4; step++)
-                    {
-                        var offer = await Timed("offer", () => Send(client, HttpMethod.Get, "", token));
-                        var session = (await offer.Content.ReadFromJsonAsync<JsonObject>())!;
-                        if (session["step"] is not JsonObject current) break;
-                        var stepId = current["id"]!.GetValue<Guid>();
-                        if (random.NextDouble() < options.AcceptRate)
-                        {
-                            var accepted = await Timed("accept", () => Send(client, HttpMethod.Post, "/accept", token,
-                                new { stepId, disclosureSha256 = current["disclosure"]!["sha256"]!.GetValue<string>() }, Guid.NewGuid().ToString()));
-                            if (!accepted.IsSuccessStatusCode) throw new InvalidOperationException($"accept {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
-                        }
-                        else
-                        {
-                            var declined = await Timed("decline", () => Send(client, HttpMethod.Post, "/decline", token, new { stepId }));
-                            if (!declined.IsSuccessStatusCode) throw new InvalidOperationException($"decline {(int)declined.StatusCode}: {await declined.Content.ReadAsStringAsync()}");
-                        }
-                    }
-                    var order = await Timed("order", () => Send(client, HttpMethod.Get, "/order", token));
-                    if (!order.IsSuccessStatusCode) throw new InvalidOperationException($"order {(int)order.StatusCode}");
+                    await RunOneAsync(client, options, bumpId, random, index, (name, call, _) => Timed(name, call));
                     Interlocked.Increment(ref journeys);
                 }
                 catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or TaskCanceledException)
@@ -105,7 +75,53 @@ public static class Journeys
             latencies.Where(l => l.Value.Stats().Count > 0).ToDictionary(l => l.Key, l => l.Value.Stats()), sampleErrors);
     }
 
-    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string token, object? body = null, string? key = null)
+    /// <summary>
+    /// One buyer journey. <paramref name="timed"/> sends a request and measures it; its third argument is the
+    /// request's index within the journey (0 for the first), so that an open-loop caller can time the first
+    /// request from the journey's scheduled start.
+    /// </summary>
+    public static async Task RunOneAsync(HttpClient client, BenchOptions options, Guid? bumpId, Random random, int index,
+        Func<string, Func<Task<HttpResponseMessage>>, int, Task<HttpResponseMessage>> timed)
+    {
+        var n = 0;
+        Task<HttpResponseMessage> Timed(string name, Func<Task<HttpResponseMessage>> call) => timed(name, call, n++);
+        await Timed("funnel", () => client.GetAsync($"/api/v1/funnels/{options.Slug}"));
+        var checkout = new HttpRequestMessage(HttpMethod.Post, "/api/v1/checkouts")
+        {
+            Content = JsonContent.Create(new
+            {
+                funnel = options.Slug, email = $"bench{index}@example.com", name = "Bench Buyer", paymentMethod = "pm_card_visa",
+                bumps = bumpId is { } b && random.NextDouble() < 0.5 ? new[] { b } : [], savePaymentMethodForOffers = true,
+            }),
+        };
+        checkout.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var placed = await Timed("checkout", () => client.SendAsync(checkout));
+        if (placed.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"checkout {(int)placed.StatusCode}: {await placed.Content.ReadAsStringAsync()}");
+        var token = (await placed.Content.ReadFromJsonAsync<JsonObject>())!["sessionToken"]!.GetValue<string>();
+
+        for (var step = 0; step < 4; step++)
+        {
+            var offer = await Timed("offer", () => Send(client, HttpMethod.Get, "", token));
+            var session = (await offer.Content.ReadFromJsonAsync<JsonObject>())!;
+            if (session["step"] is not JsonObject current) break;
+            var stepId = current["id"]!.GetValue<Guid>();
+            if (random.NextDouble() < options.AcceptRate)
+            {
+                var accepted = await Timed("accept", () => Send(client, HttpMethod.Post, "/accept", token,
+                    new { stepId, disclosureSha256 = current["disclosure"]!["sha256"]!.GetValue<string>() }, Guid.NewGuid().ToString()));
+                if (!accepted.IsSuccessStatusCode) throw new InvalidOperationException($"accept {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}");
+            }
+            else
+            {
+                var declined = await Timed("decline", () => Send(client, HttpMethod.Post, "/decline", token, new { stepId }));
+                if (!declined.IsSuccessStatusCode) throw new InvalidOperationException($"decline {(int)declined.StatusCode}: {await declined.Content.ReadAsStringAsync()}");
+            }
+        }
+        var order = await Timed("order", () => Send(client, HttpMethod.Get, "/order", token));
+        if (!order.IsSuccessStatusCode) throw new InvalidOperationException($"order {(int)order.StatusCode}");
+    }
+
+    internal static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, string token, object? body = null, string? key = null)
     {
         var request = new HttpRequestMessage(method, $"/api/v1/offers/current{path}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

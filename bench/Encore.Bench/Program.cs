@@ -28,11 +28,30 @@ foreach (var concurrency in options.Concurrency)
         {
             CommitsPerJourney = (after.Commits - before.Commits) / (double)journeys.Journeys,
             RowsWrittenPerJourney = (after.RowsWritten - before.RowsWritten) / (double)journeys.Journeys,
+            WriteTransactionsPerJourney = (after.TransactionId - before.TransactionId - 1) / (double)journeys.Journeys,
         };
     Console.WriteLine($"   Encore: {journeys.JourneysPerSecond:N1} journeys/s, {journeys.RequestsPerSecond:N0} req/s, errors {journeys.Errors}");
     foreach (var (name, stats) in journeys.Endpoints) Console.WriteLine($"     {name,-10} n={stats.Count,6} p50 {stats.P50Ms,7:N2}  p95 {stats.P95Ms,7:N2}  p99 {stats.P99Ms,7:N2}  max {stats.MaxMs,8:N2} ms");
     report.Runs.Add(new BenchRun(concurrency, journeys, http, db));
     if (options.PeerUrl is not null) report.Peer.Add(await PeerCheckout.CompareAsync(options, options.PeerUrl, options.PeerDatabase, concurrency));
+}
+
+if (options.RateShare > 0 && report.Runs.Count > 0)
+{
+    var peak = report.Runs.MaxBy(r => r.Encore.JourneysPerSecond)!;
+    var rate = peak.Encore.JourneysPerSecond * options.RateShare;
+    Console.WriteLine($"== open loop at {options.RateShare:P0} of peak ({peak.Encore.JourneysPerSecond:N1} journeys/s at concurrency {peak.Concurrency}): {rate:N1} journeys/s");
+    var lag = new Latencies();
+    var maxInFlight = 0;
+    var before = await DbStats.ReadAsync(options.Database);
+    var open = await OpenLoop.RunAsync(options, rate, lag, m => maxInFlight = m);
+    var after = await DbStats.ReadAsync(options.Database);
+    if (before is not null && after is not null && open.Journeys > 0)
+        open = open with { WriteTransactionsPerJourney = (after.TransactionId - before.TransactionId - 1) / (double)open.Journeys };
+    report.OpenLoop = new OpenLoopResult(options.RateShare, peak.Encore.JourneysPerSecond, peak.Concurrency, rate, open, lag.Stats(), maxInFlight,
+        report.Runs.Max(r => r.DatabaseCeiling?.TransactionsPerSecond));
+    Console.WriteLine($"   Encore: {open.JourneysPerSecond:N1} journeys/s, errors {open.Errors}, max in flight {maxInFlight}, start lag p99 {lag.Stats().P99Ms:N2} ms");
+    foreach (var (name, stats) in open.Endpoints) Console.WriteLine($"     {name,-10} n={stats.Count,6} p50 {stats.P50Ms,7:N2}  p95 {stats.P95Ms,7:N2}  p99 {stats.P99Ms,7:N2}  max {stats.MaxMs,8:N2} ms");
 }
 
 Directory.CreateDirectory(options.OutputDirectory);

@@ -22,7 +22,7 @@ public sealed class CheckoutSettlement(
     public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
         switch (result.Status)
         {
             case PaymentStatus.Succeeded:

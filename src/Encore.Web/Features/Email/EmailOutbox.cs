@@ -14,6 +14,8 @@ namespace Encore.Web.Features.Email;
 /// </summary>
 public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeProvider clock, ILogger<EmailOutbox> logger)
 {
+    private const string MailSavepoint = "encore_mail";
+
     public async Task WriteCheckoutReceiptAsync(Guid orderId, CancellationToken cancellationToken)
     {
         if (await receipts.ForOrderAsync(orderId, cancellationToken) is { } receipt) await WriteAsync(receipt, EmailKind.CheckoutReceipt, cancellationToken);
@@ -51,6 +53,16 @@ public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeP
             Subject = subject, TextBody = text, HtmlBody = html, Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         };
         db.EmailMessages.Add(message);
+        // Inside the caller's transaction a refused insert must not abort it: a savepoint of our own (set with the
+        // next statement on PostgreSQL, no round trip), rolled back to on refusal and otherwise left to the commit,
+        // instead of EF Core's automatic one, which costs a release round trip after every save.
+        var transaction = db.Database.CurrentTransaction;
+        var automatic = db.Database.AutoSavepointsEnabled;
+        if (transaction is not null)
+        {
+            await transaction.CreateSavepointAsync(MailSavepoint, cancellationToken);
+            db.Database.AutoSavepointsEnabled = false;
+        }
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -58,8 +70,13 @@ public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeP
         catch (DbUpdateException exception)
         {
             // Another writer got there first: the unique (OrderId, Kind) index kept it to one mail.
+            if (transaction is not null) await transaction.RollbackToSavepointAsync(MailSavepoint, CancellationToken.None);
             db.Entry(message).State = EntityState.Detached;
             logger.LogInformation(exception, "The {Kind} mail of order {OrderId} was already written", kind, orderId);
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = automatic;
         }
     }
 }

@@ -37,9 +37,10 @@ public sealed class OfferService(
     /// The session as it stands now, after settling what can be settled: a checkout or offer charge the bank
     /// has since confirmed, or a window that has closed. Marks the current step as viewed.
     /// </summary>
-    public async Task<OfferView?> ShowAsync(string? token, CancellationToken cancellationToken)
+    /// <param name="known">The session as the caller just read it with <see cref="FindAsync"/> for this token, to save reading it again.</param>
+    public async Task<OfferView?> ShowAsync(string? token, CancellationToken cancellationToken, OfferSessionRow? known = null)
     {
-        var row = await FindAsync(token, cancellationToken);
+        var row = known ?? await FindAsync(token, cancellationToken);
         if (row is null) return null;
         row = await SettleWhatCanBeSettledAsync(token!, row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
@@ -57,9 +58,11 @@ public sealed class OfferService(
     }
 
     public async Task<AcceptResult> AcceptAsync(
-        string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken)
+        string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken, OfferSessionRow? known = null)
     {
-        var row = await FindAsync(token, cancellationToken);
+        // A row read a moment ago is as good as a fresh one: it only decides early refusals; the claim below is
+        // the conditional update that decides, whatever happened since.
+        var row = known ?? await FindAsync(token, cancellationToken);
         if (row is null) return Rejected(OfferRejection.NotFound);
         row = await ExpireIfDueAsync(row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
@@ -111,7 +114,7 @@ public sealed class OfferService(
         // Transaction 1: claim the step (offered → processing) and record consent and the charge attempt.
         // Not cancellable: once begun it commits or rolls back whole, whatever the buyer's connection does.
         var uncancellable = CancellationToken.None;
-        await using (var transaction = await db.Database.BeginTransactionAsync(uncancellable))
+        await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
         {
             var sessionId = row.SessionId;
             var claimable = StepStates.From(StepState.Processing);
@@ -146,36 +149,60 @@ public sealed class OfferService(
 
         // Transaction 2: the gateway's answer. Not cancellable: the money may have moved. If recording it
         // fails, the charge stays open for the reconciler and the buyer hears "being confirmed".
-        var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
-            answer.Result is { } result ? offerSettlement.ApplyAsync(charge, result, CancellationToken.None)
-            : answer.Refusal is { } refusal ? offerSettlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None)
-            : checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None));
+        PaymentResult? recordedResult = null;
+        OfferSettled? applied = null;
+        var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, async () =>
+        {
+            if (answer.Result is not null || answer.Refusal is not null)
+            {
+                recordedResult = answer.Result ?? GatewayCalls.Refused(charge.Amount, charge.Currency, answer.Refusal!);
+                applied = await offerSettlement.ApplyAsync(charge, recordedResult, CancellationToken.None);
+            }
+            else await checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
+        });
         if (!recorded)
             return new AcceptResult(AcceptOutcome.Processing, Charge: charge,
                 Message: "We are confirming your payment with the bank. This page will show the result; you will not be charged twice.");
 
-        var settled = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == charge.Id, CancellationToken.None);
+        // When this call's settlement moved the charge, it knows what it wrote; otherwise (another settlement got
+        // there first, or no answer) the charge is read back as it stands.
+        var settled = applied is not null && recordedResult is not null
+            ? AsSettled(charge, applied.Status, recordedResult)
+            : await db.Charges.AsNoTracking().SingleAsync(c => c.Id == charge.Id, CancellationToken.None);
+        var (nextKnown, nextStep) = applied is { NextKnown: true } ? (true, applied.NextStepId) : (false, (Guid?)null);
         return settled.Status switch
         {
-            ChargeStatus.Succeeded => new AcceptResult(AcceptOutcome.Accepted, Charge: settled),
-            ChargeStatus.Failed => new AcceptResult(AcceptOutcome.PaymentFailed, Charge: settled, Message: settled.FailureMessage ?? DeclineMessages.For(settled.DeclineCode)),
+            ChargeStatus.Succeeded => new AcceptResult(AcceptOutcome.Accepted, Charge: settled, NextKnown: nextKnown, NextStepId: nextStep),
+            ChargeStatus.Failed => new AcceptResult(AcceptOutcome.PaymentFailed, Charge: settled, Message: settled.FailureMessage ?? DeclineMessages.For(settled.DeclineCode),
+                NextKnown: nextKnown, NextStepId: nextStep),
             ChargeStatus.RequiresAction => new AcceptResult(AcceptOutcome.RequiresAction, Charge: settled, ActionUrl: settled.ActionUrl),
             _ => new AcceptResult(AcceptOutcome.Processing, Charge: settled,
                 Message: "We are confirming your payment with the bank. This page will show the result; you will not be charged twice."),
         };
     }
 
-    public async Task<OfferRejection?> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken)
+    /// <summary>The charge as <see cref="CheckoutSettlement.MoveChargeAsync"/> just wrote it from this result (all but SettledAt, which no answer shows).</summary>
+    private static Charge AsSettled(Charge charge, ChargeStatus status, PaymentResult result) => new()
     {
-        var row = await FindAsync(token, cancellationToken);
-        if (row is null) return OfferRejection.NotFound;
+        Id = charge.Id, OrderId = charge.OrderId, Kind = charge.Kind, SessionId = charge.SessionId, StepId = charge.StepId,
+        Amount = charge.Amount, Currency = charge.Currency, IdempotencyKey = charge.IdempotencyKey, ConsentRecordId = charge.ConsentRecordId,
+        CreatedAt = charge.CreatedAt, Status = status,
+        GatewayPaymentId = result.PaymentId.Length > 0 ? result.PaymentId : charge.GatewayPaymentId,
+        DeclineCode = result.DeclineCode, FailureMessage = result.FailureMessage, ActionUrl = result.ActionUrl,
+        CardBrand = result.Card?.Brand ?? charge.CardBrand, CardLast4 = result.Card?.Last4 ?? charge.CardLast4,
+    };
+
+    public async Task<DeclineResult> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken, OfferSessionRow? known = null)
+    {
+        var row = known ?? await FindAsync(token, cancellationToken);
+        if (row is null) return new DeclineResult(OfferRejection.NotFound);
         row = await ExpireIfDueAsync(row, cancellationToken);
         var funnel = await RequireFunnelAsync(row);
-        if (await CheckDecidableAsync(row, stepId, cancellationToken) is { } rejection) return rejection;
+        if (await CheckDecidableAsync(row, stepId, cancellationToken) is { } rejection) return new DeclineResult(rejection);
 
         var now = clock.GetUtcNow();
         var sessionId = row.SessionId;
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
         var declinable = StepStates.From(StepState.Declined);
         var declined = await db.StepVisits
             .Where(v => v.SessionId == sessionId && v.StepId == stepId && declinable.Contains(v.State) &&
@@ -185,10 +212,11 @@ public sealed class OfferService(
         if (declined == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return await ExplainLostClaimAsync(token!, stepId, cancellationToken);
+            return new DeclineResult(await ExplainLostClaimAsync(token!, stepId, cancellationToken));
         }
-        var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
-        var ended = await OfferSettlement.AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken);
+        // The claim above held only while the session was active on this step inside its window, and an active
+        // session's window never moves: the row's ExpiresAt is the session's.
+        var advance = await OfferSettlement.AdvanceAsync(db, sessionId, row.ExpiresAt, funnel, stepId, accepted: false, now, cancellationToken);
         var step = funnel.Steps[stepId];
         await webhooks.PublishAsync(row.SellerId, WebhookOutbox.OfferDeclined, row.OrderId, new
         {
@@ -200,9 +228,9 @@ public sealed class OfferService(
             amount = step.Price.Amount.Amount,
             currency = step.Price.Amount.Currency,
         }, cancellationToken);
-        if (ended) await mail.WriteFinalReceiptAsync(row.OrderId, cancellationToken);
+        if (advance.Ended) await mail.WriteFinalReceiptAsync(row.OrderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return null;
+        return new DeclineResult(null, advance.Known, advance.NextStepId);
     }
 
     /// <summary>The disclosure for a step as this buyer sees it: same terms, same text, same hash.</summary>

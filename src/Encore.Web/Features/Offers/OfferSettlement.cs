@@ -18,18 +18,20 @@ namespace Encore.Web.Features.Offers;
 /// </summary>
 public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels, WebhookOutbox webhooks, EmailOutbox mail, TimeProvider clock)
 {
-    public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
+    /// <returns>What this call recorded; null when it recorded nothing (another settlement got there first, or no answer yet).</returns>
+    public async Task<OfferSettled?> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
         if (charge.SessionId is not { } sessionId || charge.StepId is not { } stepId)
             throw new ArgumentException("An offer charge belongs to a session step.", nameof(charge));
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        OfferSettled settled;
+        await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
         switch (result.Status)
         {
             case PaymentStatus.Succeeded:
             {
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
-                        ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
+                        ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return null;
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
                 var step = funnel.Steps[stepId];
                 db.OrderLines.Add(new OrderLine
@@ -49,7 +51,8 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 });
                 await db.SaveChangesAsync(cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Accepted, now, cancellationToken);
-                var ended = await AdvanceAsync(db, session, funnel, stepId, accepted: true, now, cancellationToken);
+                var advance = await AdvanceAsync(db, session.Id, session.ExpiresAt, funnel, stepId, accepted: true, now, cancellationToken);
+                settled = new OfferSettled(ChargeStatus.Succeeded, advance.Known, advance.NextStepId);
                 await webhooks.PublishAsync(funnel.SellerId, WebhookOutbox.OfferAccepted, charge.OrderId, new
                 {
                     orderId = charge.OrderId,
@@ -62,33 +65,37 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                     currency = charge.Currency,
                     line = new { name = step.Name, productId = step.ProductId, kind = (step.Kind == OfferStepKind.Downsell ? OrderLineKind.Downsell : OrderLineKind.Offer).ToString().ToLowerInvariant() },
                 }, cancellationToken);
-                if (ended || session.Status != SessionStatus.Active) await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
+                if (advance.Ended || session.Status != SessionStatus.Active) await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.Failed:
             {
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
-                        ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
+                        ChargeStatus.Failed, result, now, cancellationToken) == 0) return null;
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
                 // The path ended now, or ended (the window closed) while this charge was in flight.
-                if (await AdvanceAsync(db, session, funnel, stepId, accepted: false, now, cancellationToken) || session.Status != SessionStatus.Active)
+                var advance = await AdvanceAsync(db, session.Id, session.ExpiresAt, funnel, stepId, accepted: false, now, cancellationToken);
+                settled = new OfferSettled(ChargeStatus.Failed, advance.Known, advance.NextStepId);
+                if (advance.Ended || session.Status != SessionStatus.Active)
                     await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.RequiresAction:
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown],
-                        ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return;
+                        ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return null;
                 var waiting = StepStates.From(StepState.AwaitingAuthentication);
                 await db.StepVisits
                     .Where(v => v.SessionId == sessionId && v.StepId == stepId && waiting.Contains(v.State))
                     .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.AwaitingAuthentication), cancellationToken);
+                settled = new OfferSettled(ChargeStatus.RequiresAction, false, null);
                 break;
             default:
-                return;
+                return null;
         }
         await transaction.CommitAsync(cancellationToken);
+        return settled;
     }
 
     private async Task<(PostPurchaseSession, PublishedFunnel)> SessionAndFunnelAsync(Guid sessionId, CancellationToken cancellationToken)
@@ -109,27 +116,38 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
 
     /// <summary>
     /// Moves the session from a decided step to the next one (or ends it), only if that step is still its
-    /// current one. Past the window, nothing more is offered.
-    /// True when this call ended the session (the caller writes the final receipt in its transaction).
+    /// current one. Past the window, nothing more is offered. <see cref="Advance.Ended"/>: this call ended
+    /// the session (the caller writes the final receipt in its transaction).
     /// </summary>
-    internal static async Task<bool> AdvanceAsync(
-        EncoreDbContext db, PostPurchaseSession session, PublishedFunnel funnel, Guid fromStepId, bool accepted, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<Advance> AdvanceAsync(
+        EncoreDbContext db, Guid sessionId, DateTimeOffset expiresAt, PublishedFunnel funnel, Guid fromStepId, bool accepted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var next = funnel.Graph.Next(fromStepId, accepted);
-        var current = db.PostPurchaseSessions.Where(s => s.Id == session.Id && s.Status == SessionStatus.Active && s.CurrentStepId == fromStepId);
-        if (next is { } nextStep && now < session.ExpiresAt)
+        var current = db.PostPurchaseSessions.Where(s => s.Id == sessionId && s.Status == SessionStatus.Active && s.CurrentStepId == fromStepId);
+        if (next is { } nextStep && now < expiresAt)
         {
             if (await current.ExecuteUpdateAsync(s => s.SetProperty(x => x.CurrentStepId, nextStep), cancellationToken) == 1)
             {
-                db.StepVisits.Add(new StepVisit { Id = Guid.CreateVersion7(), SessionId = session.Id, StepId = nextStep, OfferedAt = now });
+                db.StepVisits.Add(new StepVisit { Id = Guid.CreateVersion7(), SessionId = sessionId, StepId = nextStep, OfferedAt = now });
                 await db.SaveChangesAsync(cancellationToken);
+                return new Advance(Ended: false, Known: true, NextStepId: nextStep);
             }
-            return false;
+            return new Advance(Ended: false, Known: false, NextStepId: null);
         }
         var ended = next is null ? SessionStatus.Completed : SessionStatus.Expired;
-        return 1 == await current.ExecuteUpdateAsync(s => s
+        var done = 1 == await current.ExecuteUpdateAsync(s => s
             .SetProperty(x => x.Status, ended)
             .SetProperty(x => x.CurrentStepId, (Guid?)null)
             .SetProperty(x => x.EndedAt, now), cancellationToken);
+        return new Advance(Ended: done, Known: done, NextStepId: null);
     }
 }
+
+/// <summary>
+/// Where a decision moved the session. <paramref name="Known"/>: this call moved it, so <paramref name="NextStepId"/>
+/// (null: the path is over) is where it stands now and need not be read again; otherwise someone else moved it.
+/// </summary>
+internal readonly record struct Advance(bool Ended, bool Known, Guid? NextStepId);
+
+/// <summary>What this settlement of an offer charge recorded: the charge's new status and, when known, where the session went.</summary>
+public sealed record OfferSettled(ChargeStatus Status, bool NextKnown, Guid? NextStepId);

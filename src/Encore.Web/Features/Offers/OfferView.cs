@@ -63,7 +63,12 @@ public sealed record AcceptResult(
     OfferRejection? Rejection = null,
     Data.Entities.Charge? Charge = null,
     string? ActionUrl = null,
-    string? Message = null);
+    string? Message = null,
+    bool NextKnown = false,
+    Guid? NextStepId = null);
+
+/// <summary>A decline: refused, or done; when <paramref name="NextKnown"/>, <paramref name="NextStepId"/> is where the session went (null: the path is over).</summary>
+public sealed record DeclineResult(OfferRejection? Rejection, bool NextKnown = false, Guid? NextStepId = null);
 
 /// <summary>What the offer copy partial shows: the step, the exact disclosure and the saved card.</summary>
 public sealed record OfferCopy(StepItem Step, OfferDisclosure Disclosure, string CardBrand, string CardLast4);

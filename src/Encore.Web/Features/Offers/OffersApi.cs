@@ -71,14 +71,15 @@ public static class OffersApi
     /// browser by cookie and its token sits in the page's address; through the API that address alone would
     /// be enough to charge the card, so the API does not know such sessions.
     /// </summary>
-    private static async Task<bool> IsApiSessionAsync(string token, OfferService offers, CancellationToken cancellationToken) =>
-        await offers.FindAsync(token, cancellationToken) is { BrowserBindingHash.Length: 0 };
+    /// <returns>The session, or null when the API does not know it; handed on so that it is read once per request.</returns>
+    private static async Task<OfferSessionRow?> ApiSessionAsync(string token, OfferService offers, CancellationToken cancellationToken) =>
+        await offers.FindAsync(token, cancellationToken) is { BrowserBindingHash.Length: 0 } row ? row : null;
 
     private static async Task<IResult> GetSession(string token, HttpContext http, OfferService offers)
     {
         var resolved = ResolveToken(token, http);
-        if (!await IsApiSessionAsync(resolved, offers, http.RequestAborted)) return NotFound();
-        var view = await offers.ShowAsync(resolved, http.RequestAborted);
+        if (await ApiSessionAsync(resolved, offers, http.RequestAborted) is not { } row) return NotFound();
+        var view = await offers.ShowAsync(resolved, http.RequestAborted, row);
         if (view is null) return NotFound();
         return TypedResults.Ok(ToResponse(view));
     }
@@ -92,18 +93,18 @@ public static class OffersApi
         if (request.DisclosureSha256 is not { Length: 64 } sha || !sha.All(char.IsAsciiHexDigit))
             return ApiProblems.Invalid("disclosureSha256", "The lowercase hex SHA-256 of the disclosure shown to the buyer is required (64 characters).");
         var resolved = ResolveToken(token, http);
-        if (!await IsApiSessionAsync(resolved, offers, http.RequestAborted)) return NotFound();
+        if (await ApiSessionAsync(resolved, offers, http.RequestAborted) is not { } row) return NotFound();
 
         return await IdempotentEndpoint.RunAsync(http, "offer-accept:" + SecretTokens.Hash(resolved), key!,
             $"{request.StepId:N}|{sha.ToLowerInvariant()}", async () =>
             {
                 var consent = new ConsentContext("api", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString());
-                var result = await offers.AcceptAsync(resolved, request.StepId, sha, consent, http.RequestAborted);
+                var result = await offers.AcceptAsync(resolved, request.StepId, sha, consent, http.RequestAborted, row);
                 if (result.Outcome == AcceptOutcome.Rejected) return Problem(result.Rejection!);
                 var charge = result.Charge!;
                 NextDto? next = null;
                 if (result.Outcome is AcceptOutcome.Accepted or AcceptOutcome.PaymentFailed)
-                    next = NextOf(await offers.FindAsync(resolved, CancellationToken.None));
+                    next = result.NextKnown ? NextOf(result.NextStepId) : NextOf(await offers.FindAsync(resolved, CancellationToken.None));
                 return new ApiResponse(200, new AcceptResponse(
                     result.Outcome switch
                     {
@@ -120,10 +121,10 @@ public static class OffersApi
     {
         if (request is null || request.StepId == Guid.Empty) return ApiProblems.Invalid("stepId", "The id of the offer step being declined is required.");
         var resolved = ResolveToken(token, http);
-        if (!await IsApiSessionAsync(resolved, offers, http.RequestAborted)) return NotFound();
-        var rejection = await offers.DeclineAsync(resolved, request.StepId, http.RequestAborted);
-        if (rejection is not null) return IdempotentEndpoint.Write(Problem(rejection), JsonOptions(http));
-        return TypedResults.Ok(new DeclineResponse(NextOf(await offers.FindAsync(resolved, CancellationToken.None))!));
+        if (await ApiSessionAsync(resolved, offers, http.RequestAborted) is not { } row) return NotFound();
+        var declined = await offers.DeclineAsync(resolved, request.StepId, http.RequestAborted, row);
+        if (declined.Rejection is { } rejection) return IdempotentEndpoint.Write(Problem(rejection), JsonOptions(http));
+        return TypedResults.Ok(new DeclineResponse(declined.NextKnown ? NextOf(declined.NextStepId) : NextOf(await offers.FindAsync(resolved, CancellationToken.None))!));
     }
 
     private static async Task<IResult> GetOrder(string token, HttpContext http, OfferService offers, ReceiptQuery receipts)
@@ -160,6 +161,9 @@ public static class OffersApi
         }
         return new OfferSessionResponse(view.Row.OrderId, status, view.Row.ExpiresAt, step, view.ActionUrl);
     }
+
+    /// <summary>Where a decision this request made moved the session: the next step, or thank-you when the path is over.</summary>
+    private static NextDto NextOf(Guid? nextStepId) => nextStepId is { } step ? NextDto.Offer(step) : NextDto.ThankYou;
 
     private static NextDto? NextOf(OfferSessionRow? row) => row switch
     {

@@ -22,11 +22,9 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
 
     public async Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
     {
+        // Insert first: the unique index on the key answers "seen before" in the rare replay, so the usual
+        // first call costs one statement instead of a look-up and an insert.
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var existing = await db.SandboxCustomers.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.IdempotencyKey == request.IdempotencyKey, cancellationToken);
-        if (existing is not null) return new GatewayCustomer(existing.Id);
-
         var customer = new SandboxCustomer
         {
             Id = NewId("cus"),
@@ -53,11 +51,21 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
     {
         var fingerprint = Fingerprint(request);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var existing = await db.SandboxPaymentIntents.AsNoTracking()
-            .FirstOrDefaultAsync(i => i.IdempotencyKey == request.IdempotencyKey, cancellationToken);
-        if (existing is not null) return await ReplayAsync(db, existing, fingerprint, cancellationToken);
-
-        var (method, newMethod) = await ResolveMethodAsync(db, request, cancellationToken);
+        // A key seen before is found by the unique index when the insert below fails (then the first answer is
+        // replayed), not by a look-up first: a retry is rare, every charge would pay for the look-up.
+        (SandboxPaymentMethod Method, bool IsNew) resolved;
+        try
+        {
+            resolved = await ResolveMethodAsync(db, request, cancellationToken);
+        }
+        catch (GatewayRequestException)
+        {
+            // A replay answers what the first call answered, even if the method has since become unusable.
+            if (await db.SandboxPaymentIntents.AsNoTracking().FirstOrDefaultAsync(i => i.IdempotencyKey == request.IdempotencyKey, cancellationToken) is { } first)
+                return await ReplayAsync(db, first, fingerprint, cancellationToken);
+            throw;
+        }
+        var (method, newMethod) = resolved;
         var card = SandboxTestCards.ByPaymentMethod(method.TestMethod)!;
         var now = clock.GetUtcNow();
         var intent = new SandboxPaymentIntent
