@@ -9,6 +9,9 @@ public sealed record BenchOptions
     public string Label { get; init; } = "sqlite";
     public IReadOnlyList<int> Concurrency { get; init; } = [1, 4, 16];
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Unmeasured journeys before the first level (<c>--warm-up</c> seconds).</summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
     public int Seed { get; init; } = 42;
 
     /// <summary>The database Encore runs on (an Npgsql or SQLite connection string), for the database ceiling.</summary>
@@ -39,6 +42,7 @@ public sealed record BenchOptions
                 "--slug" => options with { Slug = value },
                 "--label" => options with { Label = value },
                 "--concurrency" => options with { Concurrency = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
+                "--warm-up" => options with { WarmUp = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--seconds" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)) },
                 "--seed" => options with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--database" => options with { Database = value },

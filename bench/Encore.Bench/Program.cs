@@ -13,6 +13,14 @@ using Encore.Bench;
 var options = BenchOptions.Parse(args);
 var report = new BenchReport { Label = options.Label, Url = options.Url, StartedAt = DateTimeOffset.UtcNow, Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}" };
 
+// Warm-up, not measured: JIT, connection pools and caches settle before the first level, so that level (and the
+// open-loop rate taken from the peak) measures Encore running, not Encore starting.
+if (options.WarmUp > TimeSpan.Zero)
+{
+    Console.WriteLine($"== warm-up, {options.WarmUp.TotalSeconds:N0} s at concurrency {options.Concurrency.Max()} (not measured)");
+    await Journeys.RunAsync(options with { Duration = options.WarmUp }, options.Concurrency.Max());
+}
+
 foreach (var concurrency in options.Concurrency)
 {
     Console.WriteLine($"== concurrency {concurrency}");
