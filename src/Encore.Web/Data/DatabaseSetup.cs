@@ -36,7 +36,7 @@ public static class DatabaseSetup
         services.AddSingleton(settings);
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddPooledDbContextFactory<SqliteEncoreDbContext>(options => options.UseSqlite(settings.ConnectionString));
+            services.AddPooledDbContextFactory<SqliteEncoreDbContext>(options => options.UseSqlite(settings.ConnectionString).AddInterceptors(new SqliteBusyTimeout()));
             services.AddSingleton<IDbContextFactory<EncoreDbContext>, EncoreDbContextFactory<SqliteEncoreDbContext>>();
         }
         else
@@ -70,7 +70,7 @@ public static class DatabaseSetup
         await db.Database.MigrateAsync(cancellationToken);
         if (db.IsSqlite)
         {
-            // WAL lets readers run beside the one writer; the busy timeout makes writers queue instead of failing.
+            // WAL lets readers run beside the one writer; the busy timeout (SqliteBusyTimeout) makes writers queue instead of failing.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
     }
