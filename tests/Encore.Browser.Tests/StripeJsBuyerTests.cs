@@ -155,19 +155,26 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         buyer.AssertNoBrowserProblems();
     }
 
+    /// <summary>A buyer who paid with the card that asks for authentication, the bank approving at checkout; back on the offer.</summary>
+    private async Task<(StripeBuyer Buyer, string Email, ILocator Accept)> PaidAfterTheBankApprovedAsync(string name)
+    {
+        var buyer = await app.NewStripeBuyerAsync();
+        var email = NewEmail(name);
+        await buyer.Page.GotoAsync(Funnel);
+        buyer.BankAnswers.Enqueue(true);
+        await FillAndPayAsync(buyer.Page, email, "pm_card_authenticationRequired");
+        var accept = buyer.Page.GetByRole(AriaRole.Button, new() { Name = "Yes, add it for $97.00" });
+        await Assertions.Expect(accept).ToBeVisibleAsync();
+        return (buyer, email, accept);
+    }
+
     [Fact]
     public async Task A_card_that_asks_for_authentication_goes_through_handleNextAction_at_checkout_and_again_on_the_offer()
     {
-        var buyer = await app.NewStripeBuyerAsync();
+        var (buyer, email, accept) = await PaidAfterTheBankApprovedAsync("sca");
         var page = buyer.Page;
-        var email = NewEmail("sca");
-        await page.GotoAsync(Funnel);
-        buyer.BankAnswers.Enqueue(true);
-        await FillAndPayAsync(page, email, "pm_card_authenticationRequired");
 
         // /pay/authenticate ran handleNextAction, the bank approved, and the browser came back to the offer.
-        var accept = page.GetByRole(AriaRole.Button, new() { Name = "Yes, add it for $97.00" });
-        await Assertions.Expect(accept).ToBeVisibleAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
         await Assertions.Expect(page.GetByText("Visa ending 3184")).ToBeVisibleAsync();
         var orderId = await OrderIdAsync(email);
@@ -205,14 +212,8 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
     [Fact]
     public async Task When_the_bank_refuses_the_one_click_charge_the_buyer_sees_the_downsell()
     {
-        var buyer = await app.NewStripeBuyerAsync();
+        var (buyer, email, accept) = await PaidAfterTheBankApprovedAsync("refused");
         var page = buyer.Page;
-        var email = NewEmail("refused");
-        await page.GotoAsync(Funnel);
-        buyer.BankAnswers.Enqueue(true);
-        await FillAndPayAsync(page, email, "pm_card_authenticationRequired");
-        var accept = page.GetByRole(AriaRole.Button, new() { Name = "Yes, add it for $97.00" });
-        await Assertions.Expect(accept).ToBeVisibleAsync();
 
         buyer.BankAnswers.Enqueue(false);
         await accept.ClickAsync();
