@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Encore.Web.Data;
@@ -22,10 +23,10 @@ public sealed class SqliteBusyTimeout : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    /// <summary>SQLite's own call on the open handle: no statement to prepare and run on every open of a pooled connection.</summary>
     private static void Apply(DbConnection connection)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"PRAGMA busy_timeout = {Milliseconds};";
-        command.ExecuteNonQuery();
+        var rc = SQLitePCL.raw.sqlite3_busy_timeout(((SqliteConnection)connection).Handle, Milliseconds);
+        if (rc != SQLitePCL.raw.SQLITE_OK) throw new SqliteException($"Setting SQLite's busy timeout failed ({rc}).", rc);
     }
 }

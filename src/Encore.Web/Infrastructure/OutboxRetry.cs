@@ -1,3 +1,6 @@
+using Encore.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
 namespace Encore.Web.Infrastructure;
 
 /// <summary>The back-off shared by the outbox workers: 30 s × 2^(attempt − 1), at most 6 h; and the lease a worker takes on a row.</summary>
@@ -14,6 +17,29 @@ public static class OutboxRetry
         var exponent = Math.Clamp(attempts - 1, 0, 20);
         var delay = TimeSpan.FromTicks(First.Ticks * (1L << exponent));
         return delay > Cap ? Cap : delay;
+    }
+
+    /// <summary>Rows due now and held by no worker's lease, oldest due first.</summary>
+    public static Task<List<Guid>> DueAsync<T>(IQueryable<T> rows, DateTimeOffset now, int batch, CancellationToken cancellationToken)
+        where T : class, IOutboxRow =>
+        rows.AsNoTracking()
+            .Where(r => r.Status == DeliveryStatus.Pending && r.NextAttemptAt <= now && (r.LockedUntil == null || r.LockedUntil < now))
+            .OrderBy(r => r.NextAttemptAt)
+            .Select(r => r.Id)
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Takes one row's lease with a conditional update: true for the one worker (of any instance) whose update
+    /// found the row still due and unleased; every other worker gets false and leaves it alone.
+    /// </summary>
+    public static async Task<bool> ClaimAsync<T>(IQueryable<T> rows, Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+        where T : class, IOutboxRow
+    {
+        var until = now + Lease;
+        return await rows
+            .Where(r => r.Id == id && r.Status == DeliveryStatus.Pending && r.NextAttemptAt <= now && (r.LockedUntil == null || r.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LockedUntil, until), cancellationToken) == 1;
     }
 
     public static string Truncate(string? text, int max) => text is null ? "" : text.Length > max ? text[..max] : text;

@@ -11,6 +11,17 @@ public enum DeliveryStatus
     Abandoned = 2,
 }
 
+/// <summary>An outbox row a background worker sends: due at <see cref="NextAttemptAt"/>, held by a lease while it is sent.</summary>
+public interface IOutboxRow
+{
+    Guid Id { get; }
+    DeliveryStatus Status { get; }
+    DateTimeOffset NextAttemptAt { get; }
+
+    /// <summary>A worker's lease: no other worker (in this or another instance) takes the row before then.</summary>
+    DateTimeOffset? LockedUntil { get; set; }
+}
+
 /// <summary>
 /// Something that happened to an order, as a seller's webhook endpoints receive it. Written in the same
 /// transaction as the change it reports, with one <see cref="WebhookDelivery"/> per subscribed endpoint,
@@ -50,7 +61,7 @@ public sealed class WebhookEndpoint
 }
 
 /// <summary>One event for one endpoint: retried with exponential back-off until delivered or abandoned.</summary>
-public sealed class WebhookDelivery
+public sealed class WebhookDelivery : IOutboxRow
 {
     public Guid Id { get; set; }
     public Guid SellerId { get; set; }
@@ -91,7 +102,7 @@ public enum EmailKind
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>
-public sealed class EmailMessage
+public sealed class EmailMessage : IOutboxRow
 {
     public Guid Id { get; set; }
     public Guid SellerId { get; set; }

@@ -39,19 +39,14 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
             return 0;
         }
         var now = clock.GetUtcNow();
-        var due = await db.EmailMessages.AsNoTracking()
-            .Where(m => m.Status == DeliveryStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-            .OrderBy(m => m.NextAttemptAt)
-            .Select(m => m.Id)
-            .Take(batch)
-            .ToListAsync(cancellationToken);
+        var due = await OutboxRetry.DueAsync(db.EmailMessages, now, batch, cancellationToken);
         if (due.Count == 0) return 0;
 
         using var client = new SmtpClient { Timeout = 30_000 };
         var sent = 0;
         foreach (var id in due)
         {
-            if (!await ClaimAsync(id, cancellationToken)) continue;
+            if (!await OutboxRetry.ClaimAsync(db.EmailMessages, id, clock.GetUtcNow(), cancellationToken)) continue;
             var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
             string? error = null;
             var permanent = false;
@@ -88,15 +83,6 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
         }
         if (client.IsConnected) { try { await client.DisconnectAsync(true, CancellationToken.None); } catch (Exception) { /* sent already */ } }
         return sent;
-    }
-
-    private async Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var until = now + OutboxRetry.Lease;
-        return await db.EmailMessages
-            .Where(m => m.Id == id && m.Status == DeliveryStatus.Pending && m.NextAttemptAt <= now && (m.LockedUntil == null || m.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.LockedUntil, until), cancellationToken) == 1;
     }
 
     private Task RecordAsync(EmailMessage message, string? error, bool permanent, bool abandonNow)

@@ -28,29 +28,15 @@ public sealed class WebhookDispatcher(
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken, int batch = 50)
     {
         var now = clock.GetUtcNow();
-        var due = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .OrderBy(d => d.NextAttemptAt)
-            .Select(d => d.Id)
-            .Take(batch)
-            .ToListAsync(cancellationToken);
+        var due = await OutboxRetry.DueAsync(db.WebhookDeliveries, now, batch, cancellationToken);
         var attempted = 0;
         foreach (var id in due)
         {
-            if (!await ClaimAsync(id, cancellationToken)) continue;
+            if (!await OutboxRetry.ClaimAsync(db.WebhookDeliveries, id, clock.GetUtcNow(), cancellationToken)) continue;
             await SendAsync(id, cancellationToken);
             attempted++;
         }
         return attempted;
-    }
-
-    private async Task<bool> ClaimAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var until = now + OutboxRetry.Lease;
-        return await db.WebhookDeliveries
-            .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, until), cancellationToken) == 1;
     }
 
     private async Task SendAsync(Guid id, CancellationToken cancellationToken)
