@@ -34,6 +34,9 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
     private Task<List<EmailMessage>> MailsOfAsync(Guid orderId) =>
         app.QueryAsync(db => db.EmailMessages.Where(m => m.OrderId == orderId).OrderBy(m => m.Kind).ToListAsync());
 
+    private Task<Guid> SellerOfAsync(Guid orderId) =>
+        app.QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.SellerId).SingleAsync());
+
     private List<MimeMessage> Received(Guid mailId) =>
         _smtp.Messages.Where(m => m.Headers["X-Encore-Mail-Id"] == mailId.ToString()).ToList();
 
@@ -45,6 +48,7 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
         var mail = Assert.Single(await MailsOfAsync(buyer.OrderId)); // the path is still open: no final receipt yet
         Assert.Equal(EmailKind.CheckoutReceipt, mail.Kind);
         Assert.Equal(DeliveryStatus.Pending, mail.Status);
+        Assert.Null(mail.TextBody); // queued by the payment's transaction, composed when sent
 
         await app.SendEmailsAsync();
         await app.SendEmailsAsync();
@@ -60,6 +64,10 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
         Assert.Equal(DeliveryStatus.Delivered, mail.Status);
         Assert.Equal(1, mail.Attempts);
         Assert.NotNull(mail.SentAt);
+        // The row keeps what was sent.
+        Assert.Equal("ann@example.com", mail.To);
+        Assert.Equal(message.Subject, mail.Subject);
+        Assert.Equal(message.TextBody!.ReplaceLineEndings(), mail.TextBody!.ReplaceLineEndings());
     }
 
     [Fact]
@@ -85,7 +93,45 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
         Assert.Equal(2, charges.Count);
         var total = charges.Where(c => c.Status == ChargeStatus.Succeeded).Sum(c => c.Amount);
         Assert.Contains($"Total paid: {new Money(total, "USD").Format()}", final.TextBody);
+
+        // The checkout receipt, sent after the accept, still shows only what the checkout paid.
+        var checkout = Assert.Single(Received(mails[0].Id));
+        Assert.Contains("Printable calm-down worksheets", checkout.TextBody);
+        Assert.DoesNotContain("4-week guided audio program", checkout.TextBody);
+        var checkoutPaid = charges.Single(c => c.Kind == ChargeKind.Checkout).Amount;
+        Assert.Contains($"Total paid: {new Money(checkoutPaid, "USD").Format()}", checkout.TextBody);
+    }
+
+    [Fact]
+    public async Task A_final_receipt_waits_for_a_charge_whose_answer_was_lost_and_then_lists_it_as_paid()
+    {
+        await app.SendEmailsAsync(); // what earlier tests left
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        app.Faults.OffSessionFault = ChargeFault.AnswerLostAfterCharging;
+        try { Assert.Equal("processing", (await buyer.AcceptCurrentAsync(Buyer.OfferStep))["outcome"]!.GetValue<string>()); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<EmailOutbox>().WriteFinalReceiptAsync(await SellerOfAsync(buyer.OrderId), buyer.OrderId, CancellationToken.None);
+
+        await app.SendEmailsAsync();
+        var mails = await MailsOfAsync(buyer.OrderId);
         Assert.Single(Received(mails[0].Id));
+        var waiting = mails[1];
+        Assert.Equal(EmailKind.FinalReceipt, waiting.Kind);
+        Assert.Equal(DeliveryStatus.Pending, waiting.Status);
+        Assert.Equal(0, waiting.Attempts); // waiting for the bank is not a failed attempt
+        Assert.Null(waiting.LockedUntil);
+        Assert.Empty(Received(waiting.Id));
+
+        await app.ReconcileAsync(); // the charge settles as succeeded; its settlement's own final receipt is the same mail
+        Assert.Equal(2, (await MailsOfAsync(buyer.OrderId)).Count);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.SendEmailsAsync();
+        var final = Assert.Single(Received(waiting.Id));
+        Assert.Contains("4-week guided audio program", final.TextBody);
+        Assert.Equal(2, final.TextBody!.Split('\n').Count(l => l.Contains("Paid", StringComparison.Ordinal) && l.Contains("UTC", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Being confirmed", final.TextBody);
     }
 
     [Fact]
@@ -207,7 +253,7 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
         await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             await using var scope = app.Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(buyers[0].OrderId, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(await SellerOfAsync(buyers[0].OrderId), buyers[0].OrderId, CancellationToken.None);
         })));
         var ids = new List<Guid>();
         foreach (var buyer in buyers) ids.Add(Assert.Single(await MailsOfAsync(buyer.OrderId)).Id);
@@ -226,15 +272,16 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
         await buyer.CheckoutAsync(saveCard: false);
         await app.QueryAsync(db => db.EmailMessages.Where(m => m.OrderId == buyer.OrderId).ExecuteDeleteAsync());
 
+        var sellerId = await SellerOfAsync(buyer.OrderId);
         await using var first = app.Services.CreateAsyncScope();
         await using var second = app.Services.CreateAsyncScope();
         var firstDb = first.ServiceProvider.GetRequiredService<Encore.Web.Data.EncoreDbContext>();
         var secondDb = second.ServiceProvider.GetRequiredService<Encore.Web.Data.EncoreDbContext>();
         await using var firstTx = await firstDb.Database.BeginTransactionAsync();
         await using var secondTx = await secondDb.Database.BeginTransactionAsync();
-        await first.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(buyer.OrderId, CancellationToken.None);
+        await first.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(sellerId, buyer.OrderId, CancellationToken.None);
         // The second writer does not see the first's row yet; its insert waits on the index until the first commits.
-        var secondWrite = second.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(buyer.OrderId, CancellationToken.None);
+        var secondWrite = second.ServiceProvider.GetRequiredService<EmailOutbox>().WriteCheckoutReceiptAsync(sellerId, buyer.OrderId, CancellationToken.None);
         await Task.Delay(200);
         await firstTx.CommitAsync();
         await secondWrite;

@@ -108,10 +108,12 @@ public sealed class EmailMessage : IOutboxRow
     public Guid SellerId { get; set; }
     public Guid OrderId { get; set; }
     public EmailKind Kind { get; set; }
-    public required string To { get; set; }
-    public required string Subject { get; set; }
-    public required string TextBody { get; set; }
-    public required string HtmlBody { get; set; }
+    // Null until the mail is sent: composed then from the order as it stands (the buyer's transaction only queues
+    // the mail), and kept as the record of what was sent.
+    public string? To { get; set; }
+    public string? Subject { get; set; }
+    public string? TextBody { get; set; }
+    public string? HtmlBody { get; set; }
     public DeliveryStatus Status { get; set; }
     public int Attempts { get; set; }
     public DateTimeOffset NextAttemptAt { get; set; }

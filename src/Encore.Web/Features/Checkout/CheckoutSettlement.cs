@@ -29,10 +29,11 @@ public sealed class CheckoutSettlement(
                 if (await MoveChargeAsync(charge.Id, Open, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
-                await StartSessionAsync(charge.OrderId, result, now, cancellationToken);
+                var sellerId = await StartSessionAsync(charge.OrderId, result, now, cancellationToken)
+                               ?? await SellerOfAsync(charge.OrderId, cancellationToken);
                 // The outbox, in this transaction: the order is paid exactly when these are written.
-                await mail.WriteCheckoutReceiptAsync(charge.OrderId, cancellationToken);
-                await webhooks.PublishAsync(await SellerOfAsync(charge.OrderId, cancellationToken), WebhookOutbox.OrderPaid, charge.OrderId,
+                await mail.WriteCheckoutReceiptAsync(sellerId, charge.OrderId, cancellationToken);
+                await webhooks.PublishAsync(sellerId, WebhookOutbox.OrderPaid, charge.OrderId,
                     token => webhooks.OrderDataAsync(charge.OrderId, token), cancellationToken);
                 break;
             case PaymentStatus.Failed:
@@ -94,11 +95,12 @@ public sealed class CheckoutSettlement(
     private Task<int> MoveChargeAsync(Guid chargeId, ChargeStatus[] from, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken) =>
         MoveChargeAsync(db, chargeId, from, to, result, now, cancellationToken);
 
-    private async Task StartSessionAsync(Guid orderId, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The seller, from the session's funnel; null when the order has no session waiting.</returns>
+    private async Task<Guid?> StartSessionAsync(Guid orderId, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var session = await db.PostPurchaseSessions
             .FirstOrDefaultAsync(s => s.OrderId == orderId && s.Status == SessionStatus.AwaitingPayment, cancellationToken);
-        if (session is null) return;
+        if (session is null) return null;
         var funnel = await funnels.GetVersionAsync(session.FunnelVersionId, cancellationToken)
             ?? throw new InvalidOperationException($"Funnel version {session.FunnelVersionId} of a paid order is missing.");
 
@@ -119,5 +121,6 @@ public sealed class CheckoutSettlement(
             session.EndedAt = now;
         }
         await db.SaveChangesAsync(cancellationToken);
+        return funnel.SellerId;
     }
 }

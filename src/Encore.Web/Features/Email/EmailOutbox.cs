@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
+using Encore.Domain;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Orders;
@@ -8,49 +9,33 @@ using Microsoft.EntityFrameworkCore;
 namespace Encore.Web.Features.Email;
 
 /// <summary>
-/// Writes receipt mails to the outbox on the caller's DbContext, inside the caller's transaction. One mail
-/// of each kind per order: the unique (OrderId, Kind) index refuses a second one, and that refusal is
-/// taken as "already written" (EF Core rolls back to its own savepoint, the caller's transaction goes on).
+/// Queues receipt mails on the caller's DbContext, inside the caller's transaction: one row naming the order
+/// and the kind, nothing read. The sender composes the mail from the order when it sends it, so the buyer's
+/// transaction neither reads the order back nor renders anything. One mail of each kind per order: the
+/// unique (OrderId, Kind) index refuses a second one, and that refusal is taken as "already queued".
 /// </summary>
-public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeProvider clock, ILogger<EmailOutbox> logger)
+public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<EmailOutbox> logger)
 {
     private const string MailSavepoint = "encore_mail";
 
-    public async Task WriteCheckoutReceiptAsync(Guid orderId, CancellationToken cancellationToken)
-    {
-        if (await receipts.ForOrderAsync(orderId, cancellationToken) is { } receipt) await WriteAsync(receipt, EmailKind.CheckoutReceipt, cancellationToken);
-    }
-
-    public async Task WriteFinalReceiptAsync(Guid orderId, CancellationToken cancellationToken)
-    {
-        if (await receipts.ForOrderAsync(orderId, cancellationToken) is { } receipt) await WriteAsync(receipt, EmailKind.FinalReceipt, cancellationToken);
-    }
+    /// <summary>The receipt of what was paid at checkout.</summary>
+    public Task WriteCheckoutReceiptAsync(Guid sellerId, Guid orderId, CancellationToken cancellationToken) =>
+        WriteAsync(sellerId, orderId, EmailKind.CheckoutReceipt, cancellationToken);
 
     /// <summary>
-    /// The final receipt of an order whose path has ended, once no charge of it is still waiting for the
-    /// gateway's answer (pending or unknown): a window that closed during a one-click charge waits for that
-    /// charge, whose settlement then writes the receipt. The receipt's own charges tell, so no query is added.
+    /// The final receipt of an order whose post-purchase path has ended. Sent once no charge of the order is
+    /// still waiting for the gateway's answer (the sender waits for that), so it never lists a charge as unknown.
     /// </summary>
-    public async Task WriteFinalReceiptWhenSettledAsync(Guid orderId, CancellationToken cancellationToken)
-    {
-        if (await receipts.ForOrderAsync(orderId, cancellationToken) is not { } receipt) return;
-        if (receipt.Charges.Any(c => c.Status is ChargeStatus.Pending or ChargeStatus.Unknown)) return;
-        await WriteAsync(receipt, EmailKind.FinalReceipt, cancellationToken);
-    }
+    public Task WriteFinalReceiptAsync(Guid sellerId, Guid orderId, CancellationToken cancellationToken) =>
+        WriteAsync(sellerId, orderId, EmailKind.FinalReceipt, cancellationToken);
 
-    /// <remarks>
-    /// Runs inside the buyer's transaction, so it reads nothing it does not need: no "already written?" query
-    /// first (the unique index answers that in the rare case), the seller from the receipt.
-    /// </remarks>
-    private async Task WriteAsync(Receipt receipt, EmailKind kind, CancellationToken cancellationToken)
+    private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken)
     {
-        var orderId = receipt.OrderId;
         var now = clock.GetUtcNow();
-        var (subject, text, html) = ReceiptMail.Compose(receipt, kind);
         var message = new EmailMessage
         {
-            Id = Guid.CreateVersion7(now), SellerId = receipt.SellerId, OrderId = orderId, Kind = kind, To = receipt.Email,
-            Subject = subject, TextBody = text, HtmlBody = html, Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
+            Id = Guid.CreateVersion7(now), SellerId = sellerId, OrderId = orderId, Kind = kind,
+            Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         };
         db.EmailMessages.Add(message);
         // Inside the caller's transaction a refused insert must not abort it: a savepoint of our own (set with the
@@ -72,7 +57,7 @@ public sealed class EmailOutbox(EncoreDbContext db, ReceiptQuery receipts, TimeP
             // Another writer got there first: the unique (OrderId, Kind) index kept it to one mail.
             if (transaction is not null) await transaction.RollbackToSavepointAsync(MailSavepoint, CancellationToken.None);
             db.Entry(message).State = EntityState.Detached;
-            logger.LogInformation(exception, "The {Kind} mail of order {OrderId} was already written", kind, orderId);
+            logger.LogInformation(exception, "The {Kind} mail of order {OrderId} was already queued", kind, orderId);
         }
         finally
         {
@@ -91,7 +76,10 @@ public static class ReceiptMail
         var intro = final
             ? "Thank you for your order. This is your final receipt: every item and every charge of your order."
             : "Thank you for your order. Your payment was received.";
-        var lines = receipt.PaidLines.ToList();
+        // The checkout receipt shows what was paid at checkout, even when it is sent after an accepted offer.
+        var charges = final ? receipt.Charges : receipt.Charges.Where(c => c.Kind == ChargeKind.Checkout).ToList();
+        var lines = receipt.PaidLines.Where(l => charges.Any(c => c.Id == l.ChargeId)).ToList();
+        var totalPaid = Money.Sum(charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.Amount), receipt.Currency);
 
         var text = new StringBuilder();
         text.AppendLine($"Hello {receipt.BuyerName},").AppendLine().AppendLine(intro).AppendLine();
@@ -99,9 +87,9 @@ public static class ReceiptMail
         text.AppendLine("What you bought:");
         foreach (var line in lines) text.AppendLine($"  {line.Name} ({KindLabel(line.Kind)}): {line.Amount.Format()}{Every(line)}");
         text.AppendLine().AppendLine("Charges:");
-        foreach (var charge in receipt.Charges)
+        foreach (var charge in charges)
             text.AppendLine($"  {charge.CreatedAt:yyyy-MM-dd HH:mm} UTC  {Card(charge)}  {StatusLabel(charge.Status)}  {charge.Amount.Format()}");
-        text.AppendLine().AppendLine($"Total paid: {receipt.TotalPaid.Format()}").AppendLine();
+        text.AppendLine().AppendLine($"Total paid: {totalPaid.Format()}").AppendLine();
         text.AppendLine($"Questions about this order? Write to {receipt.SupportEmail}.");
 
         var e = HtmlEncoder.Default;
@@ -112,9 +100,9 @@ public static class ReceiptMail
         html.Append("<table><caption>What you bought</caption><thead><tr><th>Item</th><th>Type</th><th>Amount</th></tr></thead><tbody>");
         foreach (var line in lines)
             html.Append($"<tr><td>{e.Encode(line.Name)}</td><td>{e.Encode(KindLabel(line.Kind))}</td><td>{e.Encode(line.Amount.Format() + Every(line))}</td></tr>");
-        html.Append($"</tbody><tfoot><tr><td colspan=\"2\">Total paid</td><td>{e.Encode(receipt.TotalPaid.Format())}</td></tr></tfoot></table>");
+        html.Append($"</tbody><tfoot><tr><td colspan=\"2\">Total paid</td><td>{e.Encode(totalPaid.Format())}</td></tr></tfoot></table>");
         html.Append("<table><caption>Charges</caption><thead><tr><th>When</th><th>Card</th><th>Status</th><th>Amount</th></tr></thead><tbody>");
-        foreach (var charge in receipt.Charges)
+        foreach (var charge in charges)
             html.Append($"<tr><td>{e.Encode(charge.CreatedAt.ToString("yyyy-MM-dd HH:mm"))} UTC</td><td>{e.Encode(Card(charge))}</td><td>{e.Encode(StatusLabel(charge.Status))}</td><td>{e.Encode(charge.Amount.Format())}</td></tr>");
         html.Append("</tbody></table>");
         html.Append($"<p>Questions about this order? Write to <a href=\"mailto:{e.Encode(receipt.SupportEmail)}\">{e.Encode(receipt.SupportEmail)}</a>.</p>");

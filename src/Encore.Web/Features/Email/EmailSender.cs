@@ -1,5 +1,6 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Orders;
 using Encore.Web.Infrastructure;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -22,10 +23,12 @@ public sealed class SmtpSettings
 
 /// <summary>
 /// Sends queued mails over SMTP, each claimed first with a lease (a conditional update only one worker can
-/// win). A failed attempt (server down, refused) counts, and the mail waits with back-off; an unreachable
+/// win) and composed then from its order; what was sent is kept on the row. A final receipt waits while a
+/// charge of its order still waits for the gateway's answer. A failed attempt (server down, refused) counts, and the mail waits with back-off; an unreachable
 /// server never makes a mail give up, so an outage delays mail and loses none.
 /// </summary>
-public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
+public sealed class EmailSender(
+    EncoreDbContext db, ReceiptQuery receipts, Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
 
@@ -48,6 +51,21 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
         {
             if (!await OutboxRetry.ClaimAsync(db.EmailMessages, id, clock.GetUtcNow(), cancellationToken)) continue;
             var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
+            if (await receipts.ForOrderAsync(message.OrderId, cancellationToken) is not { } receipt)
+            {
+                await RecordAsync(message, $"Order {message.OrderId} does not exist.", permanent: true, abandonNow: true);
+                continue;
+            }
+            if (message.Kind == EmailKind.FinalReceipt && receipt.Charges.Any(c => c.Status is ChargeStatus.Pending or ChargeStatus.Unknown))
+            {
+                await WaitForChargesAsync(message);
+                continue;
+            }
+            var (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind);
+            message.To = receipt.Email;
+            message.Subject = subject;
+            message.TextBody = text;
+            message.HtmlBody = html;
             string? error = null;
             var permanent = false;
             var invalidAddress = false;
@@ -58,7 +76,7 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
                     await client.ConnectAsync(smtp.Host, smtp.Port, !smtp.UseTls ? SecureSocketOptions.None : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, cancellationToken);
                     if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
                 }
-                await client.SendAsync(ToMime(smtp, message), cancellationToken);
+                await client.SendAsync(ToMime(smtp, message.Id, receipt.Email, subject, text, html), cancellationToken);
             }
             catch (SmtpCommandException exception) when (exception.StatusCode is >= (SmtpStatusCode)500)
             {
@@ -91,6 +109,10 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
         var id = message.Id;
         if (error is null)
             return db.EmailMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+                .SetProperty(m => m.To, message.To)
+                .SetProperty(m => m.Subject, message.Subject)
+                .SetProperty(m => m.TextBody, message.TextBody)
+                .SetProperty(m => m.HtmlBody, message.HtmlBody)
                 .SetProperty(m => m.Status, DeliveryStatus.Delivered)
                 .SetProperty(m => m.Attempts, m => m.Attempts + 1)
                 .SetProperty(m => m.SentAt, now)
@@ -108,15 +130,25 @@ public sealed class EmailSender(EncoreDbContext db, Microsoft.Extensions.Options
             .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
     }
 
-    private static MimeMessage ToMime(SmtpSettings smtp, EmailMessage message)
+    /// <summary>A final receipt whose order has a charge in flight: looked at again shortly, no attempt counted.</summary>
+    private Task WaitForChargesAsync(EmailMessage message)
+    {
+        var id = message.Id;
+        var next = clock.GetUtcNow() + OutboxRetry.Delay(1);
+        return db.EmailMessages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
+            .SetProperty(m => m.NextAttemptAt, next)
+            .SetProperty(m => m.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
+    }
+
+    private static MimeMessage ToMime(SmtpSettings smtp, Guid id, string to, string subject, string text, string html)
     {
         var mime = new MimeMessage();
         mime.From.Add(MailboxAddress.Parse(smtp.From));
-        mime.To.Add(MailboxAddress.Parse(message.To));
-        mime.Subject = message.Subject;
-        mime.MessageId = $"{message.Id:N}@encore";
-        mime.Headers.Add("X-Encore-Mail-Id", message.Id.ToString());
-        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        mime.To.Add(MailboxAddress.Parse(to));
+        mime.Subject = subject;
+        mime.MessageId = $"{id:N}@encore";
+        mime.Headers.Add("X-Encore-Mail-Id", id.ToString());
+        mime.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return mime;
     }
 }

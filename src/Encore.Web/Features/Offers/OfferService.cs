@@ -156,7 +156,7 @@ public sealed class OfferService(
             if (answer.Result is not null || answer.Refusal is not null)
             {
                 recordedResult = answer.Result ?? GatewayCalls.Refused(charge.Amount, charge.Currency, answer.Refusal!);
-                applied = await offerSettlement.ApplyAsync(charge, recordedResult, CancellationToken.None);
+                applied = await offerSettlement.ApplyAsync(charge, recordedResult, CancellationToken.None, new SessionWindow(row.ExpiresAt, row.FunnelVersionId));
             }
             else await checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
         });
@@ -228,7 +228,7 @@ public sealed class OfferService(
             amount = step.Price.Amount.Amount,
             currency = step.Price.Amount.Currency,
         }, cancellationToken);
-        if (advance.Ended) await mail.WriteFinalReceiptAsync(row.OrderId, cancellationToken);
+        if (advance.Ended) await mail.WriteFinalReceiptAsync(row.SellerId, row.OrderId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new DeclineResult(null, advance.Known, advance.NextStepId);
     }
@@ -292,7 +292,7 @@ public sealed class OfferService(
     private async Task<OfferSessionRow> ExpireIfDueAsync(OfferSessionRow row, CancellationToken cancellationToken)
     {
         if (row.Status != SessionStatus.Active || clock.GetUtcNow() < row.ExpiresAt) return row;
-        await ExpireAsync(row.SessionId, row.OrderId, cancellationToken);
+        await ExpireAsync(row.SessionId, row.OrderId, row.SellerId, cancellationToken);
         return row with { Status = SessionStatus.Expired };
     }
 
@@ -308,16 +308,16 @@ public sealed class OfferService(
                         !db.Charges.Any(c => c.SessionId == s.Id &&
                                              (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown || c.Status == ChargeStatus.RequiresAction)))
             .OrderBy(s => s.ExpiresAt)
-            .Select(s => new { s.Id, s.OrderId })
+            .Select(s => new { s.Id, s.OrderId, db.Orders.Single(o => o.Id == s.OrderId).SellerId })
             .Take(batch)
             .ToListAsync(cancellationToken);
         var expired = 0;
         foreach (var session in due)
-            if (await ExpireAsync(session.Id, session.OrderId, cancellationToken)) expired++;
+            if (await ExpireAsync(session.Id, session.OrderId, session.SellerId, cancellationToken)) expired++;
         return expired;
     }
 
-    private async Task<bool> ExpireAsync(Guid sessionId, Guid orderId, CancellationToken cancellationToken)
+    private async Task<bool> ExpireAsync(Guid sessionId, Guid orderId, Guid sellerId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var row = new { SessionId = sessionId, OrderId = orderId };
@@ -332,7 +332,8 @@ public sealed class OfferService(
             await db.StepVisits
                 .Where(v => v.SessionId == row.SessionId && expirable.Contains(v.State))
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.State, StepState.Expired).SetProperty(v => v.DecidedAt, now), cancellationToken);
-            await mail.WriteFinalReceiptWhenSettledAsync(row.OrderId, cancellationToken);
+            // Sent once a charge still in flight has settled: the sender waits for it.
+            await mail.WriteFinalReceiptAsync(sellerId, row.OrderId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
         return expired == 1;

@@ -18,8 +18,9 @@ namespace Encore.Web.Features.Offers;
 /// </summary>
 public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels, WebhookOutbox webhooks, EmailOutbox mail, TimeProvider clock)
 {
+    /// <param name="window">The session's window and funnel version, when the caller read them a moment ago (both are fixed while the session is active), to save reading them again.</param>
     /// <returns>What this call recorded; null when it recorded nothing (another settlement got there first, or no answer yet).</returns>
-    public async Task<OfferSettled?> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
+    public async Task<OfferSettled?> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken, SessionWindow? window = null)
     {
         if (charge.SessionId is not { } sessionId || charge.StepId is not { } stepId)
             throw new ArgumentException("An offer charge belongs to a session step.", nameof(charge));
@@ -32,7 +33,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
             {
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
                         ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return null;
-                var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
+                var (session, funnel) = await SessionAndFunnelAsync(sessionId, window, cancellationToken);
                 var step = funnel.Steps[stepId];
                 db.OrderLines.Add(new OrderLine
                 {
@@ -51,7 +52,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 });
                 await db.SaveChangesAsync(cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Accepted, now, cancellationToken);
-                var advance = await AdvanceAsync(db, session.Id, session.ExpiresAt, funnel, stepId, accepted: true, now, cancellationToken);
+                var advance = await AdvanceAsync(db, sessionId, session.ExpiresAt, funnel, stepId, accepted: true, now, cancellationToken);
                 settled = new OfferSettled(ChargeStatus.Succeeded, advance.Known, advance.NextStepId);
                 await webhooks.PublishAsync(funnel.SellerId, WebhookOutbox.OfferAccepted, charge.OrderId, new
                 {
@@ -65,21 +66,21 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                     currency = charge.Currency,
                     line = new { name = step.Name, productId = step.ProductId, kind = (step.Kind == OfferStepKind.Downsell ? OrderLineKind.Downsell : OrderLineKind.Offer).ToString().ToLowerInvariant() },
                 }, cancellationToken);
-                if (advance.Ended || session.Status != SessionStatus.Active) await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
+                // The path ended here. (A window closed during the charge was ended by its expiry, which queued the
+                // final receipt; the sender holds that mail until this charge is settled.)
+                if (advance.Ended) await mail.WriteFinalReceiptAsync(funnel.SellerId, charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.Failed:
             {
                 if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
                         ChargeStatus.Failed, result, now, cancellationToken) == 0) return null;
-                var (session, funnel) = await SessionAndFunnelAsync(sessionId, cancellationToken);
+                var (session, funnel) = await SessionAndFunnelAsync(sessionId, window, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
-                // The path ended now, or ended (the window closed) while this charge was in flight.
-                var advance = await AdvanceAsync(db, session.Id, session.ExpiresAt, funnel, stepId, accepted: false, now, cancellationToken);
+                var advance = await AdvanceAsync(db, sessionId, session.ExpiresAt, funnel, stepId, accepted: false, now, cancellationToken);
                 settled = new OfferSettled(ChargeStatus.Failed, advance.Known, advance.NextStepId);
-                if (advance.Ended || session.Status != SessionStatus.Active)
-                    await mail.WriteFinalReceiptWhenSettledAsync(charge.OrderId, cancellationToken);
+                if (advance.Ended) await mail.WriteFinalReceiptAsync(funnel.SellerId, charge.OrderId, cancellationToken);
                 break;
             }
             case PaymentStatus.RequiresAction:
@@ -98,9 +99,10 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
         return settled;
     }
 
-    private async Task<(PostPurchaseSession, PublishedFunnel)> SessionAndFunnelAsync(Guid sessionId, CancellationToken cancellationToken)
+    private async Task<(SessionWindow, PublishedFunnel)> SessionAndFunnelAsync(Guid sessionId, SessionWindow? known, CancellationToken cancellationToken)
     {
-        var session = await db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.Id == sessionId, cancellationToken);
+        var session = known ?? await db.PostPurchaseSessions.AsNoTracking().Where(s => s.Id == sessionId)
+            .Select(s => new SessionWindow(s.ExpiresAt, s.FunnelVersionId)).SingleAsync(cancellationToken);
         var funnel = await funnels.GetVersionAsync(session.FunnelVersionId, cancellationToken)
             ?? throw new InvalidOperationException($"Funnel version {session.FunnelVersionId} is missing.");
         return (session, funnel);
@@ -148,6 +150,9 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
 /// (null: the path is over) is where it stands now and need not be read again; otherwise someone else moved it.
 /// </summary>
 internal readonly record struct Advance(bool Ended, bool Known, Guid? NextStepId);
+
+/// <summary>A post-purchase session's window and funnel version: neither moves while the session is active.</summary>
+public sealed record SessionWindow(DateTimeOffset ExpiresAt, Guid FunnelVersionId);
 
 /// <summary>What this settlement of an offer charge recorded: the charge's new status and, when known, where the session went.</summary>
 public sealed record OfferSettled(ChargeStatus Status, bool NextKnown, Guid? NextStepId);

@@ -228,7 +228,6 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("HtmlBody")
-                        .IsRequired()
                         .HasMaxLength(131072)
                         .HasColumnType("character varying(131072)");
 
@@ -262,17 +261,14 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<string>("Subject")
-                        .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
                     b.Property<string>("TextBody")
-                        .IsRequired()
                         .HasMaxLength(65536)
                         .HasColumnType("character varying(65536)");
 
                     b.Property<string>("To")
-                        .IsRequired()
                         .HasMaxLength(320)
                         .HasColumnType("character varying(320)");
 

@@ -221,7 +221,6 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("HtmlBody")
-                        .IsRequired()
                         .HasMaxLength(131072)
                         .HasColumnType("TEXT");
 
@@ -255,17 +254,14 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Subject")
-                        .IsRequired()
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("TextBody")
-                        .IsRequired()
                         .HasMaxLength(65536)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("To")
-                        .IsRequired()
                         .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
