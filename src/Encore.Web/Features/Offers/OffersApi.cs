@@ -114,7 +114,7 @@ public static class OffersApi
                         _ => "processing",
                     },
                     ToCharge(charge), next, result.ActionUrl, result.Message));
-            });
+            }, deferRecord: true);
     }
 
     private static async Task<IResult> Decline(string token, DeclineRequest? request, HttpContext http, OfferService offers)

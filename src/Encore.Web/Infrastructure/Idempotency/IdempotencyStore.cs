@@ -37,6 +37,7 @@ public sealed record IdempotencyBegin(IdempotencyOutcome Outcome, Guid RecordId,
 public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
 {
     private readonly Dictionary<Guid, byte[]> _sealingKeys = [];
+    private readonly Dictionary<Guid, IdempotencyRecord> _deferred = [];
 
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
@@ -45,7 +46,14 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
     public static string HashRequest(string canonicalRequest) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)));
 
-    public async Task<IdempotencyBegin> BeginAsync(string scope, string key, string requestHash, CancellationToken cancellationToken)
+    /// <param name="deferred">
+    /// Write the record with the request's own first save instead of on its own: one commit fewer on the hot
+    /// path, and a request refused before it saved anything leaves no record behind. The record is only looked
+    /// up here; two requests racing with one key meet at the unique index, or at the row the request claims,
+    /// and the loser is answered by <see cref="FindAsync"/>. Only for handlers whose first save is the change
+    /// the key guards (it is then atomic with it).
+    /// </param>
+    public async Task<IdempotencyBegin> BeginAsync(string scope, string key, string requestHash, CancellationToken cancellationToken, bool deferred = false)
     {
         var now = clock.GetUtcNow();
         var sealingKey = SealingKeyFor(key);
@@ -59,6 +67,14 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
             CreatedAt = now,
             LeaseExpiresAt = now + Lease,
         };
+        if (deferred)
+        {
+            if (await FindAsync(scope, key, requestHash, cancellationToken) is { } found) return found;
+            db.IdempotencyRecords.Add(record);
+            _sealingKeys[record.Id] = sealingKey;
+            _deferred[record.Id] = record;
+            return new IdempotencyBegin(IdempotencyOutcome.Started, record.Id);
+        }
         IdempotencyRecord? existing = null;
         // A record found taken may be gone a moment later (its request released the key): then try again.
         for (var attempt = 0; existing is null && attempt < 3; attempt++)
@@ -78,12 +94,30 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
                 .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
         }
         if (existing is null) return new IdempotencyBegin(IdempotencyOutcome.InProgress, record.Id);
+        return await FromExistingAsync(existing, requestHash, sealingKey, now, cancellationToken);
+    }
+
+    /// <summary>
+    /// What an existing record of this key means for a request with this body; null when there is none.
+    /// <paramref name="takeOver"/>: a record whose request died (lease run out) is taken over for this request.
+    /// </summary>
+    public async Task<IdempotencyBegin?> FindAsync(string scope, string key, string requestHash, CancellationToken cancellationToken, bool takeOver = true)
+    {
+        var keyHash = HashRequest(key);
+        var existing = await db.IdempotencyRecords.AsNoTracking()
+            .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
+        return existing is null ? null : await FromExistingAsync(existing, requestHash, SealingKeyFor(key), clock.GetUtcNow(), cancellationToken, takeOver);
+    }
+
+    private async Task<IdempotencyBegin> FromExistingAsync(
+        IdempotencyRecord existing, string requestHash, byte[] sealingKey, DateTimeOffset now, CancellationToken cancellationToken, bool takeOver = true)
+    {
         if (existing.RequestHash != requestHash)
             return new IdempotencyBegin(IdempotencyOutcome.Mismatch, existing.Id);
         _sealingKeys[existing.Id] = sealingKey;
         if (existing.Completed)
             return new IdempotencyBegin(IdempotencyOutcome.Replay, existing.Id, existing.ResponseStatus, Open(sealingKey, existing.ResponseBody));
-        if (existing.LeaseExpiresAt > now)
+        if (existing.LeaseExpiresAt > now || !takeOver)
             return new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
 
         // The request that held this key died without answering. Take the key over, once.
@@ -95,10 +129,31 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
             : new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
     }
 
-    public Task CompleteAsync(Guid recordId, int status, string body, CancellationToken cancellationToken)
+    /// <summary>True when the record of a deferred begin is still waiting for the request's first save.</summary>
+    private bool Unsaved(Guid recordId, out IdempotencyRecord record) =>
+        _deferred.TryGetValue(recordId, out record!) && db.Entry(record).State == EntityState.Added;
+
+    public async Task CompleteAsync(Guid recordId, int status, string body, CancellationToken cancellationToken)
     {
         var sealedBody = Seal(SealingKeyOf(recordId), body);
-        return db.IdempotencyRecords
+        if (Unsaved(recordId, out var record))
+        {
+            // The request answered without saving anything of its own: the record is written now, complete.
+            record.Completed = true;
+            record.ResponseStatus = status;
+            record.ResponseBody = sealedBody;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another request with this key got there first; it answers its own retries.
+                db.Entry(record).State = EntityState.Detached;
+            }
+            return;
+        }
+        await db.IdempotencyRecords
             .Where(r => r.Id == recordId)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(r => r.Completed, true)
@@ -107,10 +162,17 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
     }
 
     /// <summary>Gives the key back when the request failed before it changed anything, so a retry runs again.</summary>
-    public Task ReleaseAsync(Guid recordId, CancellationToken cancellationToken) =>
-        db.IdempotencyRecords
+    public Task ReleaseAsync(Guid recordId, CancellationToken cancellationToken)
+    {
+        if (Unsaved(recordId, out var record))
+        {
+            db.Entry(record).State = EntityState.Detached;
+            return Task.CompletedTask;
+        }
+        return db.IdempotencyRecords
             .Where(r => r.Id == recordId && !r.Completed)
             .ExecuteDeleteAsync(cancellationToken);
+    }
 
     /// <summary>How long a key is remembered (Stripe's rule): a retry later than this is a new request.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Encore.Web.Infrastructure.Idempotency;
@@ -37,29 +38,28 @@ public static class IdempotentEndpoint
         return (key, null);
     }
 
+    /// <param name="deferRecord">See <see cref="IdempotencyStore.BeginAsync"/>: the key's record is written by the handler's first save.</param>
     public static async Task<IResult> RunAsync(
-        HttpContext http, string scope, string key, string canonicalRequest, Func<Task<ApiResponse>> handler)
+        HttpContext http, string scope, string key, string canonicalRequest, Func<Task<ApiResponse>> handler, bool deferRecord = false)
     {
         var store = http.RequestServices.GetRequiredService<IdempotencyStore>();
         var json = http.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var begin = await store.BeginAsync(scope, key, IdempotencyStore.HashRequest(canonicalRequest), http.RequestAborted);
-        switch (begin.Outcome)
-        {
-            case IdempotencyOutcome.Mismatch:
-                return Write(ApiResponse.Problem(422, "idempotency_key_reused", "Idempotency key reused",
-                    "This Idempotency-Key was already used with a different request body. Use a new key for a new request."), json);
-            case IdempotencyOutcome.InProgress:
-                return Write(ApiResponse.Problem(409, "idempotency_in_progress", "Request in progress",
-                    "A request with this Idempotency-Key is still being processed. Retry shortly to get its response."), json);
-            case IdempotencyOutcome.Replay:
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Text(begin.Body ?? "", ContentTypeFor(begin.Status ?? 200), Encoding.UTF8, begin.Status);
-        }
+        var requestHash = IdempotencyStore.HashRequest(canonicalRequest);
+        var begin = await store.BeginAsync(scope, key, requestHash, http.RequestAborted, deferRecord);
+        var answer = Answer(begin, http, json);
+        if (answer is not null) return answer;
 
         ApiResponse response;
         try
         {
             response = await handler();
+        }
+        catch (DbUpdateException) when (deferRecord)
+        {
+            await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
+            // Another request with this key saved its record first (the unique index refused ours): answer as it does.
+            if (await store.FindAsync(scope, key, requestHash, CancellationToken.None, takeOver: false) is { } other) return Answer(other, http, json) ?? Write(InProgress, json);
+            throw;
         }
         catch
         {
@@ -71,9 +71,36 @@ public static class IdempotentEndpoint
         // Remembered only when the request did something: a success, or a payment the bank declined (402). A refusal
         // (invalid input, unknown or foreign ids, a decided step) changed nothing, so running the retry again can
         // only give the same refusal or, if things moved on meanwhile, the true answer: the key is left free.
-        if (response.Status is >= 400 and not StatusCodes.Status402PaymentRequired) await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
+        if (response.Status is >= 400 and not StatusCodes.Status402PaymentRequired)
+        {
+            await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
+            // Refused because another request with this key got to the change first (it claimed the same step): its answer is the true one.
+            if (deferRecord && await store.FindAsync(scope, key, requestHash, CancellationToken.None, takeOver: false) is { } other && Answer(other, http, json) is { } theirs)
+                return theirs;
+        }
         else await store.CompleteAsync(begin.RecordId, response.Status, body, CancellationToken.None);
         return Results.Text(body, ContentTypeFor(response.Status), Encoding.UTF8, response.Status);
+    }
+
+    private static readonly ApiResponse InProgress = ApiResponse.Problem(409, "idempotency_in_progress", "Request in progress",
+        "A request with this Idempotency-Key is still being processed. Retry shortly to get its response.");
+
+    /// <summary>The answer to a key that is not this request's to run: a replay, 409 or 422; null when it is.</summary>
+    private static IResult? Answer(IdempotencyBegin begin, HttpContext http, JsonSerializerOptions json)
+    {
+        switch (begin.Outcome)
+        {
+            case IdempotencyOutcome.Mismatch:
+                return Write(ApiResponse.Problem(422, "idempotency_key_reused", "Idempotency key reused",
+                    "This Idempotency-Key was already used with a different request body. Use a new key for a new request."), json);
+            case IdempotencyOutcome.InProgress:
+                return Write(InProgress, json);
+            case IdempotencyOutcome.Replay:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Text(begin.Body ?? "", ContentTypeFor(begin.Status ?? 200), Encoding.UTF8, begin.Status);
+            default:
+                return null;
+        }
     }
 
     public static IResult Write(ApiResponse response, JsonSerializerOptions json) =>
