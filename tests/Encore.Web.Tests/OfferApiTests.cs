@@ -303,6 +303,36 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     }
 
     [Fact]
+    public async Task A_key_reused_for_the_downsell_that_is_now_offered_is_422_and_the_downsell_stays_undecided()
+    {
+        // The first accept's charge is declined (402, stored), so the downsell is offered: the reused key's
+        // request gets as far as claiming it, and the key's record stops it there, with nothing kept.
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync("pm_card_chargeCustomerFail");
+        var key = Guid.NewGuid().ToString();
+        var offerHash = await buyer.DisclosureHashAsync();
+        var declined = await buyer.AcceptAsync(Buyer.OfferStep, offerHash, key);
+        Assert.Equal("payment_failed", (await Buyer.ReadAsync(declined, HttpStatusCode.OK))["outcome"]!.GetValue<string>());
+        var downsellHash = await buyer.DisclosureHashAsync();
+        var chargesBefore = await OfferChargesAsync(buyer.OrderId);
+
+        var reused = await Buyer.ProblemAsync(await buyer.AcceptAsync(Buyer.DownsellStep, downsellHash, key), HttpStatusCode.UnprocessableEntity);
+        Assert.Equal("idempotency_key_reused", reused["code"]!.GetValue<string>());
+        Assert.Equal(chargesBefore, await OfferChargesAsync(buyer.OrderId));
+        Assert.Equal(1, await app.QueryAsync(db => db.ConsentRecords.CountAsync(c => c.OrderId == buyer.OrderId)));
+        Assert.Equal(Domain.PostPurchase.StepState.Offered, await app.QueryAsync(db => db.StepVisits
+            .Where(v => v.StepId == Buyer.DownsellStep && db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && s.OrderId == buyer.OrderId))
+            .Select(v => v.State).SingleAsync()));
+
+        // The same key replays its own answer; a new key accepts the downsell.
+        var replay = await buyer.AcceptAsync(Buyer.OfferStep, offerHash, key);
+        Assert.Equal("payment_failed", (await Buyer.ReadAsync(replay, HttpStatusCode.OK))["outcome"]!.GetValue<string>());
+        Assert.Equal("true", replay.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("payment_failed", (await buyer.AcceptCurrentAsync(Buyer.DownsellStep))["outcome"]!.GetValue<string>());
+        Assert.Equal(chargesBefore + 1, await OfferChargesAsync(buyer.OrderId));
+    }
+
+    [Fact]
     public async Task A_declined_one_click_charge_adds_nothing_and_moves_on_to_the_downsell()
     {
         var buyer = new Buyer(app.CreateClient());

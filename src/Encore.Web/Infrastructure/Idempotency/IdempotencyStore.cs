@@ -47,11 +47,12 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)));
 
     /// <param name="deferred">
-    /// Write the record with the request's own first save instead of on its own: one commit fewer on the hot
-    /// path, and a request refused before it saved anything leaves no record behind. The record is only looked
-    /// up here; two requests racing with one key meet at the unique index, or at the row the request claims,
-    /// and the loser is answered by <see cref="FindAsync"/>. Only for handlers whose first save is the change
-    /// the key guards (it is then atomic with it).
+    /// Optimistic: nothing is read or written here; the record is inserted by the request's own first save, so
+    /// a first request costs no round trip of its own and a refused one leaves nothing behind. A request whose
+    /// key was used before meets the earlier record at the unique index (its save fails), or meets the change
+    /// the earlier request made (it is refused); either way the caller then asks <see cref="FindAsync"/> and
+    /// answers from the earlier record. Only for handlers whose first save is the change the key guards, and
+    /// whose retry after that change is refused (the accept: the step is no longer offered).
     /// </param>
     public async Task<IdempotencyBegin> BeginAsync(string scope, string key, string requestHash, CancellationToken cancellationToken, bool deferred = false)
     {
@@ -69,7 +70,6 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
         };
         if (deferred)
         {
-            if (await FindAsync(scope, key, requestHash, cancellationToken) is { } found) return found;
             db.IdempotencyRecords.Add(record);
             _sealingKeys[record.Id] = sealingKey;
             _deferred[record.Id] = record;
@@ -94,12 +94,13 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
                 .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
         }
         if (existing is null) return new IdempotencyBegin(IdempotencyOutcome.InProgress, record.Id);
-        return await FromExistingAsync(existing, requestHash, sealingKey, now, cancellationToken);
+        return (await FromExistingAsync(existing, requestHash, sealingKey, now, cancellationToken))!;
     }
 
     /// <summary>
     /// What an existing record of this key means for a request with this body; null when there is none.
-    /// <paramref name="takeOver"/>: a record whose request died (lease run out) is taken over for this request.
+    /// <paramref name="takeOver"/>: a record whose request died (lease run out) is taken over for this request;
+    /// without it such a record counts as none.
     /// </summary>
     public async Task<IdempotencyBegin?> FindAsync(string scope, string key, string requestHash, CancellationToken cancellationToken, bool takeOver = true)
     {
@@ -109,7 +110,7 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
         return existing is null ? null : await FromExistingAsync(existing, requestHash, SealingKeyFor(key), clock.GetUtcNow(), cancellationToken, takeOver);
     }
 
-    private async Task<IdempotencyBegin> FromExistingAsync(
+    private async Task<IdempotencyBegin?> FromExistingAsync(
         IdempotencyRecord existing, string requestHash, byte[] sealingKey, DateTimeOffset now, CancellationToken cancellationToken, bool takeOver = true)
     {
         if (existing.RequestHash != requestHash)
@@ -117,8 +118,9 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
         _sealingKeys[existing.Id] = sealingKey;
         if (existing.Completed)
             return new IdempotencyBegin(IdempotencyOutcome.Replay, existing.Id, existing.ResponseStatus, Open(sealingKey, existing.ResponseBody));
-        if (existing.LeaseExpiresAt > now || !takeOver)
+        if (existing.LeaseExpiresAt > now)
             return new IdempotencyBegin(IdempotencyOutcome.InProgress, existing.Id);
+        if (!takeOver) return null;
 
         // The request that held this key died without answering. Take the key over, once.
         var taken = await db.IdempotencyRecords
