@@ -13,6 +13,7 @@ public sealed class DatabaseSetupTests
         var built = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;Username=encore;Password=x;Database=shop"));
         Assert.Equal(64, built.MaxAutoPrepare);
         Assert.Equal(2, built.AutoPrepareMinUsages);
+        Assert.True(built.NoResetOnClose);
         Assert.Equal("db", built.Host);
         Assert.Equal("shop", built.Database);
     }
@@ -25,6 +26,12 @@ public sealed class DatabaseSetupTests
     {
         var built = new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare(connectionString));
         Assert.Equal(expected, built.MaxAutoPrepare);
+    }
+
+    [Fact]
+    public void An_operators_reset_on_close_wins()
+    {
+        Assert.False(new NpgsqlConnectionStringBuilder(DatabaseSetup.WithAutoPrepare("Host=db;No Reset On Close=false")).NoResetOnClose);
     }
 }
 
