@@ -24,8 +24,9 @@ public sealed class SmtpSettings
 /// <summary>
 /// Sends queued mails over SMTP, each claimed first with a lease (a conditional update only one worker can
 /// win) and composed then from its order; what was sent is kept on the row. A final receipt waits while a
-/// charge of its order still waits for the gateway's answer. A failed attempt (server down, refused) counts, and the mail waits with back-off; an unreachable
-/// server never makes a mail give up, so an outage delays mail and loses none.
+/// charge of its order still waits for the gateway's answer. A failed attempt (server down, refused) counts,
+/// and the mail waits with back-off; an unreachable server never makes a mail give up, so an outage delays
+/// mail and loses none.
 /// </summary>
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
