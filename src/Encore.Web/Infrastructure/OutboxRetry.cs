@@ -22,8 +22,7 @@ public static class OutboxRetry
     /// <summary>Rows due now and held by no worker's lease, oldest due first.</summary>
     public static Task<List<Guid>> DueAsync<T>(IQueryable<T> rows, DateTimeOffset now, int batch, CancellationToken cancellationToken)
         where T : class, IOutboxRow =>
-        rows.AsNoTracking()
-            .Where(r => r.Status == DeliveryStatus.Pending && r.NextAttemptAt <= now && (r.LockedUntil == null || r.LockedUntil < now))
+        Due(rows.AsNoTracking(), now)
             .OrderBy(r => r.NextAttemptAt)
             .Select(r => r.Id)
             .Take(batch)
@@ -37,10 +36,12 @@ public static class OutboxRetry
         where T : class, IOutboxRow
     {
         var until = now + Lease;
-        return await rows
-            .Where(r => r.Id == id && r.Status == DeliveryStatus.Pending && r.NextAttemptAt <= now && (r.LockedUntil == null || r.LockedUntil < now))
+        return await Due(rows, now).Where(r => r.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.LockedUntil, until), cancellationToken) == 1;
     }
+
+    private static IQueryable<T> Due<T>(IQueryable<T> rows, DateTimeOffset now) where T : class, IOutboxRow =>
+        rows.Where(r => r.Status == DeliveryStatus.Pending && r.NextAttemptAt <= now && (r.LockedUntil == null || r.LockedUntil < now));
 
     public static string Truncate(string? text, int max) => text is null ? "" : text.Length > max ? text[..max] : text;
 }

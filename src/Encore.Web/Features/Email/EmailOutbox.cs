@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Encodings.Web;
-using Encore.Domain;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Orders;
@@ -76,10 +75,10 @@ public static class ReceiptMail
         var intro = final
             ? "Thank you for your order. This is your final receipt: every item and every charge of your order."
             : "Thank you for your order. Your payment was received.";
-        // The checkout receipt shows what was paid at checkout, even when it is sent after an accepted offer.
-        var charges = final ? receipt.Charges : receipt.Charges.Where(c => c.Kind == ChargeKind.Checkout).ToList();
-        var lines = receipt.PaidLines.Where(l => charges.Any(c => c.Id == l.ChargeId)).ToList();
-        var totalPaid = Money.Sum(charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.Amount), receipt.Currency);
+        // The checkout receipt shows what was paid at checkout, even when it is sent after an accepted offer:
+        // the receipt narrowed to the checkout's charge, whose paid lines and total then follow.
+        if (!final) receipt = receipt with { Charges = receipt.Charges.Where(c => c.Kind == ChargeKind.Checkout).ToList() };
+        var lines = receipt.PaidLines.ToList();
 
         var text = new StringBuilder();
         text.AppendLine($"Hello {receipt.BuyerName},").AppendLine().AppendLine(intro).AppendLine();
@@ -87,9 +86,9 @@ public static class ReceiptMail
         text.AppendLine("What you bought:");
         foreach (var line in lines) text.AppendLine($"  {line.Name} ({KindLabel(line.Kind)}): {line.Amount.Format()}{Every(line)}");
         text.AppendLine().AppendLine("Charges:");
-        foreach (var charge in charges)
+        foreach (var charge in receipt.Charges)
             text.AppendLine($"  {charge.CreatedAt:yyyy-MM-dd HH:mm} UTC  {Card(charge)}  {StatusLabel(charge.Status)}  {charge.Amount.Format()}");
-        text.AppendLine().AppendLine($"Total paid: {totalPaid.Format()}").AppendLine();
+        text.AppendLine().AppendLine($"Total paid: {receipt.TotalPaid.Format()}").AppendLine();
         text.AppendLine($"Questions about this order? Write to {receipt.SupportEmail}.");
 
         var e = HtmlEncoder.Default;
@@ -100,9 +99,9 @@ public static class ReceiptMail
         html.Append("<table><caption>What you bought</caption><thead><tr><th>Item</th><th>Type</th><th>Amount</th></tr></thead><tbody>");
         foreach (var line in lines)
             html.Append($"<tr><td>{e.Encode(line.Name)}</td><td>{e.Encode(KindLabel(line.Kind))}</td><td>{e.Encode(line.Amount.Format() + Every(line))}</td></tr>");
-        html.Append($"</tbody><tfoot><tr><td colspan=\"2\">Total paid</td><td>{e.Encode(totalPaid.Format())}</td></tr></tfoot></table>");
+        html.Append($"</tbody><tfoot><tr><td colspan=\"2\">Total paid</td><td>{e.Encode(receipt.TotalPaid.Format())}</td></tr></tfoot></table>");
         html.Append("<table><caption>Charges</caption><thead><tr><th>When</th><th>Card</th><th>Status</th><th>Amount</th></tr></thead><tbody>");
-        foreach (var charge in charges)
+        foreach (var charge in receipt.Charges)
             html.Append($"<tr><td>{e.Encode(charge.CreatedAt.ToString("yyyy-MM-dd HH:mm"))} UTC</td><td>{e.Encode(Card(charge))}</td><td>{e.Encode(StatusLabel(charge.Status))}</td><td>{e.Encode(charge.Amount.Format())}</td></tr>");
         html.Append("</tbody></table>");
         html.Append($"<p>Questions about this order? Write to <a href=\"mailto:{e.Encode(receipt.SupportEmail)}\">{e.Encode(receipt.SupportEmail)}</a>.</p>");

@@ -1,7 +1,7 @@
+using System.Runtime.CompilerServices;
 using Encore.Domain.PostPurchase;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 

@@ -94,24 +94,23 @@ public sealed class IdempotencyStore(EncoreDbContext db, TimeProvider clock)
                 .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
         }
         if (existing is null) return new IdempotencyBegin(IdempotencyOutcome.InProgress, record.Id);
-        return (await FromExistingAsync(existing, requestHash, sealingKey, now, cancellationToken))!;
+        return (await FromExistingAsync(existing, requestHash, sealingKey, now, cancellationToken, takeOver: true))!;
     }
 
     /// <summary>
-    /// What an existing record of this key means for a request with this body; null when there is none.
-    /// <paramref name="takeOver"/>: a record whose request died (lease run out) is taken over for this request;
-    /// without it such a record counts as none.
+    /// What an earlier request's record of this key means for this one (a replay, in progress, or another body);
+    /// null when there is none, or its request died (lease run out): that record is never taken over here.
     /// </summary>
-    public async Task<IdempotencyBegin?> FindAsync(string scope, string key, string requestHash, CancellationToken cancellationToken, bool takeOver = true)
+    public async Task<IdempotencyBegin?> FindAsync(string scope, string key, string requestHash, CancellationToken cancellationToken)
     {
         var keyHash = HashRequest(key);
         var existing = await db.IdempotencyRecords.AsNoTracking()
             .SingleOrDefaultAsync(r => r.Scope == scope && r.Key == keyHash, cancellationToken);
-        return existing is null ? null : await FromExistingAsync(existing, requestHash, SealingKeyFor(key), clock.GetUtcNow(), cancellationToken, takeOver);
+        return existing is null ? null : await FromExistingAsync(existing, requestHash, SealingKeyFor(key), clock.GetUtcNow(), cancellationToken, takeOver: false);
     }
 
     private async Task<IdempotencyBegin?> FromExistingAsync(
-        IdempotencyRecord existing, string requestHash, byte[] sealingKey, DateTimeOffset now, CancellationToken cancellationToken, bool takeOver = true)
+        IdempotencyRecord existing, string requestHash, byte[] sealingKey, DateTimeOffset now, CancellationToken cancellationToken, bool takeOver)
     {
         if (existing.RequestHash != requestHash)
             return new IdempotencyBegin(IdempotencyOutcome.Mismatch, existing.Id);

@@ -56,9 +56,9 @@ public static class IdempotentEndpoint
         }
         catch (DbUpdateException) when (deferRecord)
         {
-            await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
             // Another request with this key saved its record first (the unique index refused ours): answer as it does.
-            if (await store.FindAsync(scope, key, requestHash, CancellationToken.None, takeOver: false) is { } other) return Answer(other, http, json) ?? Write(InProgress, json);
+            await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
+            if (await EarlierAnswerAsync() is { } theirs) return theirs;
             throw;
         }
         catch
@@ -75,11 +75,13 @@ public static class IdempotentEndpoint
         {
             await store.ReleaseAsync(begin.RecordId, CancellationToken.None);
             // Refused because another request with this key got to the change first (it claimed the same step): its answer is the true one.
-            if (deferRecord && await store.FindAsync(scope, key, requestHash, CancellationToken.None, takeOver: false) is { } other && Answer(other, http, json) is { } theirs)
-                return theirs;
+            if (deferRecord && await EarlierAnswerAsync() is { } theirs) return theirs;
         }
         else await store.CompleteAsync(begin.RecordId, response.Status, body, CancellationToken.None);
         return Results.Text(body, ContentTypeFor(response.Status), Encoding.UTF8, response.Status);
+
+        async Task<IResult?> EarlierAnswerAsync() =>
+            await store.FindAsync(scope, key, requestHash, CancellationToken.None) is { } earlier ? Answer(earlier, http, json) : null;
     }
 
     private static readonly ApiResponse InProgress = ApiResponse.Problem(409, "idempotency_in_progress", "Request in progress",
