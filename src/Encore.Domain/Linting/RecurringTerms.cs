@@ -19,6 +19,8 @@ internal static partial class RecurringTerms
         if (!FirstCharge(recurrence, terms)) yield return recurrence.TrialDays > 0
             ? $"when the first charge happens (after the {recurrence.TrialDays}-day trial)"
             : "when the first charge happens (today)";
+        if (recurrence.Payments is { } payments && !PaymentCount(payments).IsMatch(terms))
+            yield return $"the number of payments ({payments})";
         if (!(CancelWord().IsMatch(terms) && CancelWay().IsMatch(terms))) yield return "how to cancel (the word \"cancel\" and where: an e-mail address, a link or the account page)";
     }
 
@@ -26,6 +28,10 @@ internal static partial class RecurringTerms
     public static string Example(Price price)
     {
         var recurrence = price.Recurrence!;
+        if (recurrence.Payments is not null)
+            return recurrence.TrialDays > 0
+                ? $"{price.Describe()}, the first after a {recurrence.TrialDays}-day free trial; cancel before it ends by e-mailing our support address and you pay nothing."
+                : $"{price.Describe()}, the first charged today; cancel future payments any time by e-mailing our support address.";
         return recurrence.TrialDays > 0
             ? $"{price.Describe()} after a {recurrence.TrialDays}-day free trial; cancel before it ends by e-mailing our support address and you pay nothing."
             : $"{price.Describe()}, first charged today; cancel any time by e-mailing our support address, and no further charge is made.";
@@ -43,6 +49,10 @@ internal static partial class RecurringTerms
         return new Regex($@"(?<![\d.,])(?:{symbol}\s?{number}|{number}\s?{currency.Code}|{currency.Code}\s?{number})(?!\d|[.,]\d)",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
+
+    private static Regex PaymentCount(int payments) => new(
+        $@"(?<![\w-])(?:{payments}{(payments < NumberWords.Length ? "|" + NumberWords[payments] : "")})\b[\s-]*(?:\w+[\s-]+)?(?:payments?|instal(?:l)?ments?)\b",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private static decimal Pow10(int digits) => digits == 0 ? 1 : 10 * Pow10(digits - 1);
 

@@ -29,17 +29,14 @@ public sealed record OfferDisclosure(string Text, string Sha256, string AcceptLa
         var text = new StringBuilder()
             .Append($"You are adding \"{terms.ProductName}\" to your order from {terms.SellerName}. ")
             .Append($"By clicking \"{label}\" you authorize {terms.SellerName} to charge your {card}, the card you just used, ");
-        if (terms.Price.Recurrence is not { } recurrence)
+        if (terms.Price.Recurrence is null)
         {
             text.Append($"{amount} once. This is a one-time charge; nothing else will be charged.");
         }
         else
         {
-            var firstCharge = terms.Today.AddDays(recurrence.TrialDays);
-            text.Append(recurrence.TrialDays > 0
-                ? $"{amount} {recurrence.Describe()} after a free trial of {recurrence.TrialDays} days, first on {firstCharge:yyyy-MM-dd}, "
-                : $"{amount} today ({firstCharge:yyyy-MM-dd}) and then {amount} {recurrence.Describe()}, ");
-            text.Append($"until you cancel. You can cancel at any time by writing to {terms.SupportEmail}; ")
+            text.Append(Subscriptions.RecurringSchedule.Sentence(terms.Price, terms.Today))
+                .Append($" You can cancel at any time with the link in your receipt e-mail or by writing to {terms.SupportEmail}; ")
                 .Append("cancelling stops future charges.");
         }
         if (!string.IsNullOrWhiteSpace(terms.SellerTerms))
@@ -53,7 +50,9 @@ public sealed record OfferDisclosure(string Text, string Sha256, string AcceptLa
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>"Yes, add it for $97.00" or "Yes, add it for $29.00 every month": the button states the charge.</summary>
-    public static string AcceptLabelFor(Price price) => $"Yes, add it for {price.Describe()}";
+    public static string AcceptLabelFor(Price price) => price.Recurrence is { TrialDays: > 0 } trial
+        ? $"Yes, start the {trial.TrialDays}-day free trial, then {price.Describe()}"
+        : $"Yes, add it for {price.Describe()}";
 
     /// <summary>Compares a client's hash with this one in constant time.</summary>
     public bool Matches(string? sha256) =>

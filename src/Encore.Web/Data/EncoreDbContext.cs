@@ -24,6 +24,8 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
     public DbSet<Charge> Charges => Set<Charge>();
     public DbSet<Refund> Refunds => Set<Refund>();
+    public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<DunningSettings> DunningSettings => Set<DunningSettings>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();

@@ -98,6 +98,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         // Analytics reads a funnel's paid orders over a date range; the seller's order list filters the same way.
         builder.HasIndex(o => new { o.FunnelId, o.PaidAt });
         builder.HasIndex(o => new { o.SellerId, o.Email });
+        // One renewal order per subscription payment.
+        builder.HasIndex(o => new { o.SubscriptionId, o.PaymentIndex }).IsUnique();
         builder.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId);
         builder.HasMany(o => o.Charges).WithOne().HasForeignKey(c => c.OrderId);
         builder.HasMany(o => o.Refunds).WithOne().HasForeignKey(r => r.OrderId);
@@ -145,6 +147,40 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
         builder.HasIndex(c => c.OrderId);
         // Stripe's events name the PaymentIntent.
         builder.HasIndex(c => c.GatewayPaymentId);
+        // One charge per attempt at a subscription's payment: concurrent billing runs cannot both charge it.
+        builder.HasIndex(c => new { c.SubscriptionId, c.PaymentIndex, c.Attempt }).IsUnique();
+    }
+}
+
+internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subscription>, IEntityTypeConfiguration<DunningSettings>
+{
+    public void Configure(EntityTypeBuilder<Subscription> builder)
+    {
+        builder.ToTable("subscriptions");
+        builder.Ignore(s => s.Recurrence);
+        builder.Ignore(s => s.Price);
+        builder.Property(s => s.Currency).HasMaxLength(3);
+        builder.Property(s => s.ProductName).HasMaxLength(200);
+        builder.Property(s => s.Email).HasMaxLength(254);
+        builder.Property(s => s.BuyerName).HasMaxLength(200);
+        builder.Property(s => s.GatewayCustomerId).HasMaxLength(200);
+        builder.Property(s => s.PaymentMethodId).HasMaxLength(200);
+        builder.Property(s => s.CardBrand).HasMaxLength(32);
+        builder.Property(s => s.CardLast4).HasMaxLength(4);
+        builder.Property(s => s.CancelReason).HasMaxLength(32);
+        builder.Property(s => s.LastDeclineCode).HasMaxLength(100);
+        // The billing run's scan: what is due, oldest first.
+        builder.HasIndex(s => new { s.Status, s.NextChargeAt });
+        builder.HasIndex(s => new { s.SellerId, s.CreatedAt });
+        builder.HasIndex(s => new { s.SellerId, s.Email });
+        builder.HasIndex(s => s.OrderId);
+    }
+
+    public void Configure(EntityTypeBuilder<DunningSettings> builder)
+    {
+        builder.ToTable("dunning_settings");
+        builder.HasKey(d => d.SellerId);
+        builder.Property(d => d.RetryDays).HasMaxLength(100);
     }
 }
 
@@ -234,8 +270,9 @@ internal sealed class OutboxConfiguration :
         builder.Property(m => m.TextBody).HasMaxLength(65536);
         builder.Property(m => m.HtmlBody).HasMaxLength(131072);
         builder.Property(m => m.LastError).HasMaxLength(2000);
-        // One mail of each kind per order, whatever retries or instances do.
-        builder.HasIndex(m => new { m.OrderId, m.Kind }).IsUnique();
+        builder.Property(m => m.Reference).HasMaxLength(100);
+        // One mail of each kind per order (and reference: a subscription's payment or attempt), whatever retries or instances do.
+        builder.HasIndex(m => new { m.OrderId, m.Kind, m.Reference }).IsUnique();
         builder.HasIndex(m => new { m.Status, m.NextAttemptAt });
     }
 

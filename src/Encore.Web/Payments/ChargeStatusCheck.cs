@@ -17,7 +17,7 @@ public sealed class ChargeStatusCheck(IPaymentGateway gateway, TimeProvider cloc
         var due = charge.Status switch
         {
             ChargeStatus.RequiresAction => true,
-            ChargeStatus.Pending or ChargeStatus.Unknown => clock.GetUtcNow() - charge.CreatedAt >= AskAfter,
+            _ when charge.Status.IsUnanswered() => clock.GetUtcNow() - charge.CreatedAt >= AskAfter,
             _ => false,
         };
         if (!due) return null;

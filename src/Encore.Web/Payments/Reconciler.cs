@@ -1,8 +1,5 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
-using Encore.Web.Features.Checkout;
-using Encore.Web.Features.Offers;
-using Encore.Web.Features.Refunds;
 using Encore.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,10 +14,8 @@ namespace Encore.Web.Payments;
 public sealed class Reconciler(
     EncoreDbContext db,
     IPaymentGateway gateway,
-    CheckoutSettlement checkoutSettlement,
-    OfferSettlement offerSettlement,
-    RefundService refunds,
-    OfferService offers,
+    Charges charges,
+    IEnumerable<IOpenWork> openWork,
     TimeProvider clock,
     IConfiguration configuration,
     ILogger<Reconciler> logger)
@@ -44,6 +39,7 @@ public sealed class Reconciler(
         var open = await db.Charges.AsNoTracking()
             .Where(c => (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown ||
                          (c.Status == ChargeStatus.RequiresAction && c.CreatedAt > horizon)) && c.CreatedAt < cutoff)
+            // Not among ChargeStates.Open on purpose: a bank page abandoned for a day is no longer asked about.
             // Lost answers first: each of them is money that may have moved; a bank page may still be open.
             .OrderBy(c => c.Status == ChargeStatus.RequiresAction)
             .ThenBy(c => c.CreatedAt)
@@ -55,7 +51,10 @@ public sealed class Reconciler(
             PaymentResult? result;
             try
             {
-                result = await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+                // A charge of nothing (a one-click free trial) never went to the gateway: it succeeds as it would have.
+                result = Charges.MovesNoMoney(charge)
+                    ? Charges.NoMoney(charge, null)
+                    : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
             }
             catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException or TaskCanceledException)
             {
@@ -68,10 +67,8 @@ public sealed class Reconciler(
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
             settled++;
         }
-        // Refunds whose answer was lost: asked again with the same key (the gateway replays a refund it made).
-        settled += await refunds.SettleOpenAsync(cutoff, cancellationToken);
-        // Windows that closed while the buyer was away: ended now, so their final receipts go out.
-        await offers.ExpireDueSessionsAsync(cancellationToken);
+        // Refunds whose answer was lost (asked again with the same key), windows that closed while the buyer was away.
+        foreach (var work in openWork) settled += await work.SettleAsync(cutoff, cancellationToken);
         return settled;
     }
 
@@ -79,14 +76,8 @@ public sealed class Reconciler(
     /// Records what the gateway says about a charge, through the settlement of its kind (conditional: once).
     /// False when there is nothing to record yet: still processing, or the buyer has not answered the bank.
     /// </summary>
-    public async Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
-    {
-        if (result.Status == PaymentStatus.Processing) return false;
-        if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) return false;
-        if (charge.Kind == ChargeKind.Checkout) await checkoutSettlement.ApplyAsync(charge, result, cancellationToken);
-        else await offerSettlement.ApplyAsync(charge, result, cancellationToken);
-        return true;
-    }
+    public Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken) =>
+        charges.ApplyAsync(charge, result, cancellationToken);
 }
 
 /// <summary>Runs the reconciler every few seconds in the background.</summary>

@@ -32,6 +32,11 @@ public sealed class Order
     public string? GatewayCustomerId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? PaidAt { get; set; }
+
+    /// <summary>Set on a renewal order: the subscription and the payment index it charges (one order per payment).</summary>
+    public Guid? SubscriptionId { get; set; }
+    public int? PaymentIndex { get; set; }
+
     public List<OrderLine> Lines { get; set; } = [];
     public List<Charge> Charges { get; set; } = [];
     public List<Refund> Refunds { get; set; } = [];
@@ -43,6 +48,9 @@ public enum OrderLineKind
     Bump = 1,
     Offer = 2,
     Downsell = 3,
+
+    /// <summary>A subscription's payment after the first, on a renewal order of its own.</summary>
+    Renewal = 4,
 }
 
 /// <summary>
@@ -60,6 +68,10 @@ public sealed class OrderLine
     public required string Currency { get; set; }
     public Encore.Domain.BillingInterval? Interval { get; set; }
     public int IntervalCount { get; set; } = 1;
+
+    /// <summary>The subscription this line started or renews, when its price is recurring.</summary>
+    public Guid? SubscriptionId { get; set; }
+
     public Guid? BumpId { get; set; }
     public Guid? StepId { get; set; }
     public Guid ChargeId { get; set; }
@@ -114,6 +126,9 @@ public enum ChargeKind
 {
     Checkout = 0,
     Offer = 1,
+
+    /// <summary>A subscription's payment charged by the billing run (off-session, on the saved card).</summary>
+    Renewal = 2,
 }
 
 public enum ChargeStatus
@@ -141,6 +156,12 @@ public sealed class Charge
     public ChargeKind Kind { get; set; }
     public Guid? SessionId { get; set; }
     public Guid? StepId { get; set; }
+
+    /// <summary>For a renewal: the subscription, the payment index and the attempt (1, then dunning's retries).</summary>
+    public Guid? SubscriptionId { get; set; }
+    public int? PaymentIndex { get; set; }
+    public int? Attempt { get; set; }
+
     public long Amount { get; set; }
     public required string Currency { get; set; }
     public required string IdempotencyKey { get; set; }

@@ -99,6 +99,24 @@ public enum EmailKind
 
     /// <summary>Sent once the post-purchase path has ended: every charge of the order in one mail.</summary>
     FinalReceipt = 1,
+
+    /// <summary>A subscription's payment succeeded (on its renewal order).</summary>
+    RenewalReceipt = 2,
+
+    /// <summary>Days before a free trial converts: amount, date, card, how to cancel.</summary>
+    TrialReminder = 3,
+
+    /// <summary>Days before a yearly renewal: amount, date, card, how to cancel.</summary>
+    RenewalReminder = 4,
+
+    /// <summary>A renewal failed: what happens next and a link to update the card.</summary>
+    PaymentFailed = 5,
+
+    /// <summary>The bank asks the buyer to authenticate a renewal: a link to do it.</summary>
+    AuthenticationNeeded = 6,
+
+    /// <summary>The subscription is cancelled: what happens now.</summary>
+    SubscriptionCanceled = 7,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>
@@ -108,6 +126,10 @@ public sealed class EmailMessage : IOutboxRow
     public Guid SellerId { get; set; }
     public Guid OrderId { get; set; }
     public EmailKind Kind { get; set; }
+
+    /// <summary>For a subscription's mails: the subscription, and what makes this mail one of a kind (a payment, an attempt).</summary>
+    public Guid? SubscriptionId { get; set; }
+    public string Reference { get; set; } = "";
     // Null until the mail is sent: composed then from the order as it stands (the buyer's transaction only queues
     // the mail), and kept as the record of what was sent.
     public string? To { get; set; }

@@ -69,8 +69,12 @@ public sealed class ConsentRecord
     public Guid Id { get; set; }
     public Guid SellerId { get; set; }
     public Guid OrderId { get; set; }
-    public Guid SessionId { get; set; }
-    public Guid StepId { get; set; }
+    public Guid? SessionId { get; set; }
+    /// <summary>The step for a one-click offer; null for a recurring item agreed to on the checkout page.</summary>
+    public Guid? StepId { get; set; }
+
+    /// <summary>The order line agreed to at checkout (main product or bump); null for an offer.</summary>
+    public Guid? OrderLineId { get; set; }
     public required string DisclosureText { get; set; }
     public required string DisclosureSha256 { get; set; }
     public required string AcceptLabel { get; set; }

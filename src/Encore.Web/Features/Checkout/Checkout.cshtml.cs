@@ -81,7 +81,8 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         }
 
         var bumps = (Input.Bumps ?? []).Distinct().Order().ToList();
-        var command = new CheckoutCommand(slug, Input.Email, Input.Name, paymentMethod, bumps, Input.SaveCard, binding, Input.Version);
+        var command = new CheckoutCommand(slug, Input.Email, Input.Name, paymentMethod, bumps, Input.SaveCard, binding, Input.Version,
+            new Features.Offers.ConsentContext("page", HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString()));
         var canonical = $"{slug}|{Input.Email}|{Input.Name}|{paymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}";
         var begin = await idempotency.BeginAsync("checkout-page", Input.CheckoutKey.ToString("N"), IdempotencyStore.HashRequest(canonical), cancellationToken);
         if (begin.Outcome == IdempotencyOutcome.InProgress)

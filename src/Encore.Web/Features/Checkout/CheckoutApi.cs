@@ -52,7 +52,8 @@ public static class CheckoutApi
         async Task<ApiResponse> Run()
         {
             var result = await checkout.PlaceOrderAsync(new CheckoutCommand(
-                request.Funnel, request.Email, request.Name, request.PaymentMethod, request.Bumps, request.SavePaymentMethodForOffers, null, request.Version),
+                request.Funnel, request.Email, request.Name, request.PaymentMethod, request.Bumps, request.SavePaymentMethodForOffers, null, request.Version,
+                new Features.Offers.ConsentContext("api", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString())),
                 http.RequestAborted);
             return ToResponse(result);
         }

@@ -1,8 +1,11 @@
 using System.Net.Mail;
 using Encore.Domain;
+using Encore.Domain.PostPurchase;
+using Encore.Domain.Subscriptions;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Funnels;
+using Encore.Web.Features.Offers;
 using Encore.Web.Infrastructure;
 using Encore.Web.Payments;
 
@@ -17,7 +20,8 @@ public sealed record CheckoutCommand(
     IReadOnlyList<Guid>? BumpIds,
     bool SavePaymentMethodForOffers,
     string? BrowserBindingHash,
-    int? ExpectedVersion = null);
+    int? ExpectedVersion = null,
+    ConsentContext? Consent = null);
 
 public enum CheckoutOutcome
 {
@@ -61,15 +65,21 @@ public sealed record CheckoutResult
 /// <summary>
 /// Places an order: prices come from the published funnel version only; the order, its lines and the
 /// charge attempt are recorded before the gateway is called; the gateway's answer is recorded after.
+/// A recurring main product or bump keeps the card for its renewals (the page said so next to the Pay button, and
+/// a consent record keeps those words); a free trial charges nothing today, so a checkout of trials alone only
+/// saves the card (a charge of nothing that the gateway sets up).
 /// </summary>
 public sealed class CheckoutService(
     EncoreDbContext db,
     PublishedFunnels funnels,
     IPaymentGateway gateway,
-    CheckoutSettlement settlement,
+    Charges charges,
     TimeProvider clock,
     ILogger<CheckoutService> logger)
 {
+    /// <summary>The Pay button's words, which a recurring item's disclosure quotes.</summary>
+    public const string PayLabel = "Pay now";
+
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutCommand command, CancellationToken cancellationToken)
     {
         var funnel = await funnels.FindBySlugAsync(command.FunnelSlug, cancellationToken);
@@ -89,8 +99,10 @@ public sealed class CheckoutService(
 
         var orderId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        // Keep the card only if the buyer agreed to and there is something to offer afterwards.
-        var saveCard = command.SavePaymentMethodForOffers && funnel.EntryStepId is not null;
+        // Keep the card if the buyer agreed to offers and there is something to offer, or for a subscription's renewals.
+        var forOffers = command.SavePaymentMethodForOffers && funnel.EntryStepId is not null;
+        var recurring = funnel.Main.Price.IsRecurring || bumps.Any(b => b.Price.IsRecurring);
+        var saveCard = forOffers || recurring;
         string? customerId = null;
         if (saveCard)
         {
@@ -106,9 +118,80 @@ public sealed class CheckoutService(
             }
         }
 
-        var total = funnel.Main.Price.Amount + Money.Sum(bumps.Select(b => b.Price.Amount), funnel.Currency);
+        // What is charged today: nothing for an item in its free trial.
+        var total = funnel.Main.Price.DueToday() + Money.Sum(bumps.Select(b => b.Price.DueToday()), funnel.Currency);
         var receiptToken = SecretTokens.New();
-        var sessionToken = saveCard ? SecretTokens.New() : null;
+        var sessionToken = forOffers ? SecretTokens.New() : null;
+        var (order, charge) = NewOrder(funnel, orderId, email, name, bumps, method, total, receiptToken, customerId, now);
+        db.Orders.Add(order);
+        if (recurring) AddRecurringConsents(order, funnel, bumps, method, command.Consent, now);
+        if (sessionToken is not null)
+        {
+            db.PostPurchaseSessions.Add(new PostPurchaseSession
+            {
+                Id = Guid.CreateVersion7(),
+                OrderId = orderId,
+                FunnelVersionId = funnel.VersionId,
+                TokenHash = SecretTokens.Hash(sessionToken),
+                BrowserBindingHash = command.BrowserBindingHash ?? "",
+                Status = SessionStatus.AwaitingPayment,
+                ExpiresAt = now + funnel.Window,
+                GatewayCustomerId = customerId!,
+                CreatedAt = now,
+            });
+        }
+        // Transaction 1: the attempt exists, with its key, before any money can move. Not cancellable:
+        // a buyer leaving mid-commit must not leave us unsure whether the attempt was recorded.
+        await db.SaveChangesAsync(CancellationToken.None);
+
+        // The gateway's answer is recorded by the checkout settlement (transaction 2); if that fails, the charge stays
+        // open for the reconciler and the buyer is told it is being confirmed. Nothing may escape from here: a
+        // caller's retry would place a second order.
+        var call = await charges.CallAsync(charge, new ChargeRequest
+        {
+            Amount = total.Amount,
+            Currency = total.Currency,
+            CustomerId = customerId,
+            PaymentMethodId = command.PaymentMethod!,
+            IdempotencyKey = charge.IdempotencyKey,
+            SaveForOffSession = saveCard,
+            Description = $"{funnel.SellerName}: {funnel.Main.Name}",
+            ReturnUrl = BankReturn.UrlFor(charge.Id),
+            Metadata = new Dictionary<string, string> { ["encore_order"] = orderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
+        });
+        var answer = call.Answer;
+
+        var placed = new CheckoutResult
+        {
+            Outcome = CheckoutOutcome.Placed,
+            OrderId = orderId,
+            ReceiptToken = receiptToken,
+            SessionToken = sessionToken,
+            Total = total,
+        };
+        return answer switch
+        {
+            { Result.Status: PaymentStatus.Succeeded } when sessionToken is not null && funnel.EntryStepId is { } entry =>
+                placed with { Next = CheckoutNext.Offer, NextStepId = entry },
+            { Result.Status: PaymentStatus.Succeeded } => placed with { Next = CheckoutNext.ThankYou },
+            { Result.Status: PaymentStatus.RequiresAction } => placed with { Next = CheckoutNext.RequiresAction, ActionUrl = answer.Result.ActionUrl },
+            { Result.Status: PaymentStatus.Failed } or { Refusal: not null } => new CheckoutResult
+            {
+                Outcome = CheckoutOutcome.Declined,
+                OrderId = orderId,
+                DeclineCode = answer.Result?.DeclineCode ?? answer.Refusal!.Code,
+                Message = answer.Result?.FailureMessage ?? DeclineMessages.For(null),
+                Total = total,
+            },
+            _ => placed with { Next = CheckoutNext.Processing },
+        };
+    }
+
+    /// <summary>The order, its lines (each at what it costs today) and the charge attempt, with its key.</summary>
+    private static (Order Order, Charge Charge) NewOrder(
+        PublishedFunnel funnel, Guid orderId, string email, string name, List<BumpItem> bumps, SavedCard method, Money total,
+        string receiptToken, string? customerId, DateTimeOffset now)
+    {
         var charge = new Charge
         {
             Id = Guid.CreateVersion7(),
@@ -144,73 +227,43 @@ public sealed class CheckoutService(
             order.Lines.Add(line);
         }
         order.Charges.Add(charge);
-        db.Orders.Add(order);
-        if (sessionToken is not null)
+        return (order, charge);
+    }
+
+    /// <summary>One consent record per recurring line: the exact words the page showed next to the Pay button.</summary>
+    private void AddRecurringConsents(Order order, PublishedFunnel funnel, List<BumpItem> bumps, SavedCard method, ConsentContext? context, DateTimeOffset now)
+    {
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        foreach (var line in order.Lines)
         {
-            db.PostPurchaseSessions.Add(new PostPurchaseSession
+            var price = line.BumpId is { } bumpId ? bumps.First(b => b.Id == bumpId).Price : funnel.Main.Price;
+            if (!price.IsRecurring) continue;
+            var disclosure = RecurringTermsAtCheckout(funnel, line.Name, price, today);
+            db.ConsentRecords.Add(new ConsentRecord
             {
                 Id = Guid.CreateVersion7(),
-                OrderId = orderId,
-                FunnelVersionId = funnel.VersionId,
-                TokenHash = SecretTokens.Hash(sessionToken),
-                BrowserBindingHash = command.BrowserBindingHash ?? "",
-                Status = SessionStatus.AwaitingPayment,
-                ExpiresAt = now + funnel.Window,
-                GatewayCustomerId = customerId!,
-                CreatedAt = now,
+                SellerId = order.SellerId,
+                OrderId = order.Id,
+                OrderLineId = line.Id,
+                DisclosureText = disclosure.Text,
+                DisclosureSha256 = disclosure.Sha256,
+                AcceptLabel = disclosure.AcceptLabel,
+                Amount = price.Amount.Amount,
+                Currency = price.Amount.Currency,
+                Recurrence = price.Describe(),
+                CardBrand = method.Brand,
+                CardLast4 = method.Last4,
+                Channel = context?.Channel ?? "api",
+                IpAddress = context?.IpAddress,
+                UserAgent = context?.UserAgent is { Length: > 1000 } ua ? ua[..1000] : context?.UserAgent,
+                AgreedAt = now,
             });
         }
-        // Transaction 1: the attempt exists, with its key, before any money can move. Not cancellable:
-        // a buyer leaving mid-commit must not leave us unsure whether the attempt was recorded.
-        await db.SaveChangesAsync(CancellationToken.None);
-
-        var answer = await GatewayCalls.ChargeAsync(gateway, new ChargeRequest
-        {
-            Amount = total.Amount,
-            Currency = total.Currency,
-            CustomerId = customerId,
-            PaymentMethodId = command.PaymentMethod!,
-            IdempotencyKey = charge.IdempotencyKey,
-            SaveForOffSession = saveCard,
-            Description = $"{funnel.SellerName}: {funnel.Main.Name}",
-            ReturnUrl = BankReturn.UrlFor(charge.Id),
-            Metadata = new Dictionary<string, string> { ["encore_order"] = orderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
-        }, logger);
-
-        // Transaction 2: what the gateway said. Not cancellable: the money may have moved. If recording it
-        // fails, the charge stays open and the reconciler settles it by key; the buyer is told it is being
-        // confirmed. No exception may escape from here: a caller's retry would place a second order.
-        if (!await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
-                answer.Result is { } result ? settlement.ApplyAsync(charge, result, CancellationToken.None)
-                : answer.Refusal is { } refusal ? settlement.ApplyAsync(charge, GatewayCalls.Refused(charge.Amount, charge.Currency, refusal), CancellationToken.None)
-                : settlement.MarkUnknownAsync(charge.Id, CancellationToken.None)))
-            answer = new GatewayAnswer(null, null);
-
-        var placed = new CheckoutResult
-        {
-            Outcome = CheckoutOutcome.Placed,
-            OrderId = orderId,
-            ReceiptToken = receiptToken,
-            SessionToken = sessionToken,
-            Total = total,
-        };
-        return answer switch
-        {
-            { Result.Status: PaymentStatus.Succeeded } when sessionToken is not null && funnel.EntryStepId is { } entry =>
-                placed with { Next = CheckoutNext.Offer, NextStepId = entry },
-            { Result.Status: PaymentStatus.Succeeded } => placed with { Next = CheckoutNext.ThankYou },
-            { Result.Status: PaymentStatus.RequiresAction } => placed with { Next = CheckoutNext.RequiresAction, ActionUrl = answer.Result.ActionUrl },
-            { Result.Status: PaymentStatus.Failed } or { Refusal: not null } => new CheckoutResult
-            {
-                Outcome = CheckoutOutcome.Declined,
-                OrderId = orderId,
-                DeclineCode = answer.Result?.DeclineCode ?? answer.Refusal!.Code,
-                Message = answer.Result?.FailureMessage ?? DeclineMessages.For(null),
-                Total = total,
-            },
-            _ => placed with { Next = CheckoutNext.Processing },
-        };
     }
+
+    /// <summary>The words shown next to the Pay button for a recurring item: the schedule in full and how to cancel.</summary>
+    public static OfferDisclosure RecurringTermsAtCheckout(PublishedFunnel funnel, string productName, Price price, DateOnly today) =>
+        CheckoutDisclosure.For(funnel.SellerName, funnel.SupportEmail, productName, price, today, PayLabel);
 
     private static OrderLine Line(Order order, OrderLineKind kind, Guid productId, string name, Price price, Guid chargeId, DateTimeOffset now) => new()
     {
@@ -219,7 +272,7 @@ public sealed class CheckoutService(
         Kind = kind,
         ProductId = productId,
         Name = name,
-        Amount = price.Amount.Amount,
+        Amount = price.DueToday().Amount,
         Currency = price.Amount.Currency,
         Interval = price.Recurrence?.Interval,
         IntervalCount = price.Recurrence?.IntervalCount ?? 1,

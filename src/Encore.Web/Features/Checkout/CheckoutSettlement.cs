@@ -3,6 +3,7 @@ using Encore.Web.Data.Entities;
 using Encore.Web.Features.Email;
 using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
+using Encore.Web.Features.Subscriptions;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,9 +16,10 @@ namespace Encore.Web.Features.Checkout;
 /// changes things once.
 /// </summary>
 public sealed class CheckoutSettlement(
-    EncoreDbContext db, PublishedFunnels funnels, ChargeStatusCheck statusCheck, WebhookOutbox webhooks, EmailOutbox mail, TimeProvider clock)
+    EncoreDbContext db, PublishedFunnels funnels, ChargeStatusCheck statusCheck, WebhookOutbox webhooks, EmailOutbox mail,
+    SubscriptionStarts subscriptions, TimeProvider clock) : IChargeSettlement
 {
-    private static readonly ChargeStatus[] Open = [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction];
+    public ChargeKind Kind => ChargeKind.Checkout;
 
     public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
@@ -26,25 +28,28 @@ public sealed class CheckoutSettlement(
         switch (result.Status)
         {
             case PaymentStatus.Succeeded:
-                if (await MoveChargeAsync(charge.Id, Open, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
+                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
-                var sellerId = await StartSessionAsync(charge.OrderId, result, now, cancellationToken)
-                               ?? await SellerOfAsync(charge.OrderId, cancellationToken);
+                var funnel = await StartSessionAsync(charge.OrderId, result, now, cancellationToken)
+                             ?? await FunnelOfAsync(charge.OrderId, cancellationToken);
+                var sellerId = funnel.SellerId;
+                if (funnel.Main.Price.IsRecurring || funnel.Bumps.Any(b => b.Price.IsRecurring))
+                    await StartSubscriptionsAsync(charge, result, funnel, cancellationToken);
                 // The outbox, in this transaction: the order is paid exactly when these are written.
                 await mail.WriteCheckoutReceiptAsync(sellerId, charge.OrderId, cancellationToken);
                 await webhooks.PublishAsync(sellerId, WebhookOutbox.OrderPaid, charge.OrderId,
                     token => webhooks.OrderDataAsync(charge.OrderId, token), cancellationToken);
                 break;
             case PaymentStatus.Failed:
-                if (await MoveChargeAsync(charge.Id, Open, ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
+                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.PaymentFailed), cancellationToken);
                 await db.PostPurchaseSessions.Where(s => s.OrderId == charge.OrderId && s.Status == SessionStatus.AwaitingPayment)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SessionStatus.Void).SetProperty(x => x.EndedAt, now), cancellationToken);
                 break;
             case PaymentStatus.RequiresAction:
-                if (await MoveChargeAsync(charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown], ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return;
+                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status == OrderStatus.Pending)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.RequiresAction), cancellationToken);
                 break;
@@ -67,36 +72,30 @@ public sealed class CheckoutSettlement(
         return true;
     }
 
-    /// <summary>The gateway did not answer: the charge is unknown until the reconciler settles it.</summary>
-    public Task MarkUnknownAsync(Guid chargeId, CancellationToken cancellationToken) =>
-        db.Charges.Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Unknown), cancellationToken);
-
-    private Task<Guid> SellerOfAsync(Guid orderId, CancellationToken cancellationToken) =>
-        db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => o.SellerId).SingleAsync(cancellationToken);
-
-    internal static Task<int> MoveChargeAsync(
-        EncoreDbContext db, Guid chargeId, ChargeStatus[] from, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<PublishedFunnel> FunnelOfAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        var settled = to is ChargeStatus.Succeeded or ChargeStatus.Failed;
-        return db.Charges
-            .Where(c => c.Id == chargeId && from.Contains(c.Status))
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(c => c.Status, to)
-                .SetProperty(c => c.GatewayPaymentId, c => result.PaymentId.Length > 0 ? result.PaymentId : c.GatewayPaymentId)
-                .SetProperty(c => c.DeclineCode, result.DeclineCode)
-                .SetProperty(c => c.FailureMessage, result.FailureMessage)
-                .SetProperty(c => c.ActionUrl, result.ActionUrl)
-                .SetProperty(c => c.CardBrand, c => result.Card != null ? result.Card.Brand : c.CardBrand)
-                .SetProperty(c => c.CardLast4, c => result.Card != null ? result.Card.Last4 : c.CardLast4)
-                .SetProperty(c => c.SettledAt, c => settled ? now : c.SettledAt), cancellationToken);
+        var versionId = await db.Orders.AsNoTracking().Where(o => o.Id == orderId).Select(o => o.FunnelVersionId).SingleAsync(cancellationToken);
+        return await funnels.GetVersionAsync(versionId, cancellationToken)
+               ?? throw new InvalidOperationException($"Funnel version {versionId} of a paid order is missing.");
     }
 
-    private Task<int> MoveChargeAsync(Guid chargeId, ChargeStatus[] from, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken) =>
-        MoveChargeAsync(db, chargeId, from, to, result, now, cancellationToken);
+    /// <summary>Each recurring line (main product, bumps) starts its subscription, on the card this payment saved.</summary>
+    private async Task StartSubscriptionsAsync(Charge charge, PaymentResult result, PublishedFunnel funnel, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).SingleAsync(o => o.Id == charge.OrderId, cancellationToken);
+        var consents = await db.ConsentRecords.AsNoTracking().Where(c => c.OrderId == charge.OrderId && c.OrderLineId != null)
+            .ToDictionaryAsync(c => c.OrderLineId!.Value, c => c.Id, cancellationToken);
+        var card = result.Card ?? throw new InvalidOperationException($"The gateway named no card for checkout charge {charge.Id}, which saves a card for a subscription.");
+        var items = order.Lines.Where(l => l.Interval is not null).OrderBy(l => l.Kind).ThenBy(l => l.Id)
+            .Select(l => new SubscriptionStarts.Item(l.Id, l.ProductId, l.Name,
+                l.BumpId is { } bumpId ? funnel.Bumps.First(b => b.Id == bumpId).Price : funnel.Main.Price,
+                consents.TryGetValue(l.Id, out var consent) ? consent : null))
+            .ToList();
+        await subscriptions.StartAsync(order, charge, card, items, cancellationToken);
+    }
 
-    /// <returns>The seller, from the session's funnel; null when the order has no session waiting.</returns>
-    private async Task<Guid?> StartSessionAsync(Guid orderId, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <returns>The session's funnel version; null when the order has no session waiting.</returns>
+    private async Task<PublishedFunnel?> StartSessionAsync(Guid orderId, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var session = await db.PostPurchaseSessions
             .FirstOrDefaultAsync(s => s.OrderId == orderId && s.Status == SessionStatus.AwaitingPayment, cancellationToken);
@@ -121,6 +120,6 @@ public sealed class CheckoutSettlement(
             session.EndedAt = now;
         }
         await db.SaveChangesAsync(cancellationToken);
-        return funnel.SellerId;
+        return funnel;
     }
 }

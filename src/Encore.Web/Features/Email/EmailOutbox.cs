@@ -28,12 +28,21 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteFinalReceiptAsync(Guid sellerId, Guid orderId, CancellationToken cancellationToken) =>
         WriteAsync(sellerId, orderId, EmailKind.FinalReceipt, cancellationToken);
 
-    private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// A subscription's mail (renewal receipt, reminder, failed payment, authentication, cancellation), once per
+    /// order, kind and reference (the payment or attempt it is about). Composed by the sender from the subscription
+    /// as it stands then, with a fresh link to the buyer's manage page.
+    /// </summary>
+    public Task WriteSubscriptionMailAsync(Subscription subscription, Guid orderId, EmailKind kind, string reference, CancellationToken cancellationToken) =>
+        WriteAsync(subscription.SellerId, orderId, kind, cancellationToken, subscription.Id, reference);
+
+    private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
     {
         var now = clock.GetUtcNow();
         var message = new EmailMessage
         {
             Id = Guid.CreateVersion7(now), SellerId = sellerId, OrderId = orderId, Kind = kind,
+            SubscriptionId = subscriptionId, Reference = reference,
             Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         };
         db.EmailMessages.Add(message);

@@ -1,5 +1,6 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
 using Encore.Web.Features.Orders;
 using Encore.Web.Infrastructure;
 using MailKit.Net.Smtp;
@@ -57,7 +58,7 @@ public sealed class EmailSender(
                 await RecordAsync(message, $"Order {message.OrderId} does not exist.", permanent: true, abandonNow: true);
                 continue;
             }
-            if (message.Kind == EmailKind.FinalReceipt && receipt.Charges.Any(c => c.Status is ChargeStatus.Pending or ChargeStatus.Unknown))
+            if (message.Kind == EmailKind.FinalReceipt && receipt.Charges.Any(c => c.Status.IsUnanswered()))
             {
                 await WaitForChargesAsync(message);
                 continue;

@@ -19,14 +19,13 @@ namespace Encore.Web.Features.Offers;
 public sealed class OfferService(
     EncoreDbContext db,
     PublishedFunnels funnels,
-    IPaymentGateway gateway,
+    Charges charges,
     CheckoutSettlement checkoutSettlement,
     OfferSettlement offerSettlement,
     ChargeStatusCheck statusCheck,
     WebhookOutbox webhooks,
     EmailOutbox mail,
-    TimeProvider clock,
-    ILogger<OfferService> logger)
+    TimeProvider clock)
 {
     public async Task<OfferSessionRow?> FindAsync(string? token, CancellationToken cancellationToken) =>
         SecretTokens.LooksValid(token)
@@ -80,7 +79,8 @@ public sealed class OfferService(
             Kind = ChargeKind.Offer,
             SessionId = row.SessionId,
             StepId = stepId,
-            Amount = step.Price.Amount.Amount,
+            // Nothing today for a free trial: the charge of nothing records the acceptance; renewals charge the rest.
+            Amount = step.Price.DueToday().Amount,
             Currency = step.Price.Amount.Currency,
             // Derived from the session and the step, so it can never be re-issued under another key.
             IdempotencyKey = $"encore:offer:{row.SessionId:N}:{stepId:N}",
@@ -99,9 +99,9 @@ public sealed class OfferService(
             DisclosureText = disclosure.Text,
             DisclosureSha256 = disclosure.Sha256,
             AcceptLabel = disclosure.AcceptLabel,
-            Amount = charge.Amount,
+            Amount = step.Price.Amount.Amount,
             Currency = charge.Currency,
-            Recurrence = step.Price.Recurrence?.Describe(),
+            Recurrence = step.Price.Recurrence is null ? null : step.Price.Describe(),
             CardBrand = row.CardBrand!,
             CardLast4 = row.CardLast4!,
             Channel = consent.Channel,
@@ -134,40 +134,38 @@ public sealed class OfferService(
             await transaction.CommitAsync(uncancellable);
         }
 
-        var answer = await GatewayCalls.ChargeAsync(gateway, new ChargeRequest
-        {
-            Amount = charge.Amount,
-            Currency = charge.Currency,
-            CustomerId = row.GatewayCustomerId,
-            PaymentMethodId = row.PaymentMethodId!,
-            IdempotencyKey = charge.IdempotencyKey,
-            OffSession = true,
-            Description = $"{funnel.SellerName}: {step.Name}",
-            ReturnUrl = BankReturn.UrlFor(charge.Id),
-            Metadata = new Dictionary<string, string> { ["encore_order"] = row.OrderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
-        }, logger);
-
-        // Transaction 2: the gateway's answer. Not cancellable: the money may have moved. If recording it
-        // fails, the charge stays open for the reconciler and the buyer hears "being confirmed".
+        // The gateway's answer (transaction 2) is recorded by the offer settlement; if recording fails, the charge
+        // stays open for the reconciler and the buyer hears "being confirmed".
         PaymentResult? recordedResult = null;
         OfferSettled? applied = null;
-        var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, async () =>
+        var window = new SessionWindow(row.ExpiresAt, row.FunnelVersionId);
+        async Task Settle(PaymentResult result)
         {
-            if (answer.Result is not null || answer.Refusal is not null)
+            recordedResult = result;
+            applied = await offerSettlement.ApplyAsync(charge, result, CancellationToken.None, window);
+        }
+        var call = charge.Amount == 0
+            ? await charges.SettleWithoutMoneyAsync(charge, new SavedCard(row.PaymentMethodId!, row.CardBrand ?? "", row.CardLast4 ?? ""), Settle)
+            : await charges.CallAsync(charge, new ChargeRequest
             {
-                recordedResult = answer.Result ?? GatewayCalls.Refused(charge.Amount, charge.Currency, answer.Refusal!);
-                applied = await offerSettlement.ApplyAsync(charge, recordedResult, CancellationToken.None, new SessionWindow(row.ExpiresAt, row.FunnelVersionId));
-            }
-            else await checkoutSettlement.MarkUnknownAsync(charge.Id, CancellationToken.None);
-        });
-        if (!recorded)
+                Amount = charge.Amount,
+                Currency = charge.Currency,
+                CustomerId = row.GatewayCustomerId,
+                PaymentMethodId = row.PaymentMethodId!,
+                IdempotencyKey = charge.IdempotencyKey,
+                OffSession = true,
+                Description = $"{funnel.SellerName}: {step.Name}",
+                ReturnUrl = BankReturn.UrlFor(charge.Id),
+                Metadata = new Dictionary<string, string> { ["encore_order"] = row.OrderId.ToString(), ["encore_charge"] = charge.Id.ToString() },
+            }, Settle);
+        if (!call.Recorded)
             return new AcceptResult(AcceptOutcome.Processing, Charge: charge,
                 Message: "We are confirming your payment with the bank. This page will show the result; you will not be charged twice.");
 
         // When this call's settlement moved the charge, it knows what it wrote; otherwise (another settlement got
         // there first, or no answer) the charge is read back as it stands.
         var settled = applied is not null && recordedResult is not null
-            ? AsSettled(charge, applied.Status, recordedResult)
+            ? Charges.AsSettled(charge, applied.Status, recordedResult)
             : await db.Charges.AsNoTracking().SingleAsync(c => c.Id == charge.Id, CancellationToken.None);
         var (nextKnown, nextStep) = applied is { NextKnown: true } ? (true, applied.NextStepId) : (false, (Guid?)null);
         return settled.Status switch
@@ -180,17 +178,6 @@ public sealed class OfferService(
                 Message: "We are confirming your payment with the bank. This page will show the result; you will not be charged twice."),
         };
     }
-
-    /// <summary>The charge as <see cref="CheckoutSettlement.MoveChargeAsync"/> just wrote it from this result (all but SettledAt, which no answer shows).</summary>
-    private static Charge AsSettled(Charge charge, ChargeStatus status, PaymentResult result) => new()
-    {
-        Id = charge.Id, OrderId = charge.OrderId, Kind = charge.Kind, SessionId = charge.SessionId, StepId = charge.StepId,
-        Amount = charge.Amount, Currency = charge.Currency, IdempotencyKey = charge.IdempotencyKey, ConsentRecordId = charge.ConsentRecordId,
-        CreatedAt = charge.CreatedAt, Status = status,
-        GatewayPaymentId = result.PaymentId.Length > 0 ? result.PaymentId : charge.GatewayPaymentId,
-        DeclineCode = result.DeclineCode, FailureMessage = result.FailureMessage, ActionUrl = result.ActionUrl,
-        CardBrand = result.Card?.Brand ?? charge.CardBrand, CardLast4 = result.Card?.Last4 ?? charge.CardLast4,
-    };
 
     public async Task<DeclineResult> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken, OfferSessionRow? known = null)
     {
@@ -305,8 +292,7 @@ public sealed class OfferService(
         var now = clock.GetUtcNow();
         var due = await db.PostPurchaseSessions.AsNoTracking()
             .Where(s => s.Status == SessionStatus.Active && s.ExpiresAt <= now &&
-                        !db.Charges.Any(c => c.SessionId == s.Id &&
-                                             (c.Status == ChargeStatus.Pending || c.Status == ChargeStatus.Unknown || c.Status == ChargeStatus.RequiresAction)))
+                        !db.Charges.Any(c => c.SessionId == s.Id && ChargeStates.Open.Contains(c.Status)))
             .OrderBy(s => s.ExpiresAt)
             .Select(s => new { s.Id, s.OrderId, db.Orders.Single(o => o.Id == s.OrderId).SellerId })
             .Take(batch)

@@ -5,6 +5,7 @@ using Encore.Web.Features.Checkout;
 using Encore.Web.Features.Email;
 using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
+using Encore.Web.Features.Subscriptions;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,8 +17,15 @@ namespace Encore.Web.Features.Offers;
 /// on the state it expects, so a second settlement of the same charge (refresh, reconciler, another
 /// instance) changes nothing.
 /// </summary>
-public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels, WebhookOutbox webhooks, EmailOutbox mail, TimeProvider clock)
+public sealed class OfferSettlement(
+    EncoreDbContext db, PublishedFunnels funnels, WebhookOutbox webhooks, EmailOutbox mail, SubscriptionStarts subscriptions, TimeProvider clock)
+    : IChargeSettlement
 {
+    public ChargeKind Kind => ChargeKind.Offer;
+
+    Task IChargeSettlement.ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken) =>
+        ApplyAsync(charge, result, cancellationToken);
+
     /// <param name="window">The session's window and funnel version, when the caller read them a moment ago (both are fixed while the session is active), to save reading them again.</param>
     /// <returns>What this call recorded; null when it recorded nothing (another settlement got there first, or no answer yet).</returns>
     public async Task<OfferSettled?> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken, SessionWindow? window = null)
@@ -31,11 +39,10 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
         {
             case PaymentStatus.Succeeded:
             {
-                if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
-                        ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return null;
+                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return null;
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, window, cancellationToken);
                 var step = funnel.Steps[stepId];
-                db.OrderLines.Add(new OrderLine
+                var line = new OrderLine
                 {
                     Id = Guid.CreateVersion7(),
                     OrderId = charge.OrderId,
@@ -49,8 +56,10 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                     StepId = stepId,
                     ChargeId = charge.Id,
                     CreatedAt = now,
-                });
+                };
+                db.OrderLines.Add(line);
                 await db.SaveChangesAsync(cancellationToken);
+                if (step.Price.IsRecurring) await StartSubscriptionAsync(charge, result, sessionId, line, step, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Accepted, now, cancellationToken);
                 var advance = await AdvanceAsync(db, sessionId, session.ExpiresAt, funnel, stepId, accepted: true, now, cancellationToken);
                 settled = new OfferSettled(ChargeStatus.Succeeded, advance.Known, advance.NextStepId);
@@ -73,8 +82,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
             }
             case PaymentStatus.Failed:
             {
-                if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown, ChargeStatus.RequiresAction],
-                        ChargeStatus.Failed, result, now, cancellationToken) == 0) return null;
+                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Failed, result, now, cancellationToken) == 0) return null;
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, window, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
@@ -84,8 +92,7 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
                 break;
             }
             case PaymentStatus.RequiresAction:
-                if (await CheckoutSettlement.MoveChargeAsync(db, charge.Id, [ChargeStatus.Pending, ChargeStatus.Unknown],
-                        ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return null;
+                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return null;
                 var waiting = StepStates.From(StepState.AwaitingAuthentication);
                 await db.StepVisits
                     .Where(v => v.SessionId == sessionId && v.StepId == stepId && waiting.Contains(v.State))
@@ -97,6 +104,16 @@ public sealed class OfferSettlement(EncoreDbContext db, PublishedFunnels funnels
         }
         await transaction.CommitAsync(cancellationToken);
         return settled;
+    }
+
+    /// <summary>A recurring offer or downsell starts its subscription on the session's saved card, anchored at the accept.</summary>
+    private async Task StartSubscriptionAsync(Charge charge, PaymentResult result, Guid sessionId, OrderLine line, StepItem step, CancellationToken cancellationToken)
+    {
+        var order = await db.Orders.AsNoTracking().SingleAsync(o => o.Id == charge.OrderId, cancellationToken);
+        var card = result.Card ?? await db.PostPurchaseSessions.AsNoTracking().Where(s => s.Id == sessionId)
+            .Select(s => new SavedCard(s.PaymentMethodId!, s.CardBrand ?? "", s.CardLast4 ?? "")).SingleAsync(cancellationToken);
+        await subscriptions.StartAsync(order, charge, card,
+            [new SubscriptionStarts.Item(line.Id, step.ProductId, step.Name, step.Price, charge.ConsentRecordId)], cancellationToken);
     }
 
     private async Task<(SessionWindow, PublishedFunnel)> SessionAndFunnelAsync(Guid sessionId, SessionWindow? known, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Encore.Domain.PostPurchase;
 using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Shared;
 using Encore.Web.Infrastructure;
@@ -174,13 +175,7 @@ public static class OffersApi
 
     private static ChargeDto ToCharge(Charge charge) => new(
         charge.Id, MoneyDto.From(charge.Amount, charge.Currency),
-        charge.Status switch
-        {
-            ChargeStatus.Succeeded => "succeeded",
-            ChargeStatus.Failed => "failed",
-            ChargeStatus.RequiresAction => "requires_action",
-            _ => "processing",
-        },
+        charge.Status.WireName(),
         charge.CreatedAt);
 
     private static ApiResponse Problem(OfferRejection rejection) =>

@@ -1,6 +1,7 @@
 using Encore.Domain;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -16,13 +17,7 @@ public sealed record ReceiptCharge(
     Guid Id, ChargeKind Kind, Money Amount, ChargeStatus Status, string? CardBrand, string? CardLast4,
     string? FailureMessage, DateTimeOffset CreatedAt, DateTimeOffset? SettledAt)
 {
-    public string StatusName => Status switch
-    {
-        ChargeStatus.Succeeded => "succeeded",
-        ChargeStatus.Failed => "failed",
-        ChargeStatus.RequiresAction => "requires_action",
-        _ => "processing",
-    };
+    public string StatusName => Status.WireName();
 }
 
 /// <summary>One order as its receipt shows it: every line, every charge, and what was paid.</summary>
@@ -46,7 +41,7 @@ public sealed record Receipt(
     public IEnumerable<ReceiptLine> PaidLines =>
         Lines.Where(l => Charges.Any(c => c.Id == l.ChargeId && c.Status == ChargeStatus.Succeeded));
 
-    public bool HasOpenCharges => Charges.Any(c => c.Status is ChargeStatus.Pending or ChargeStatus.Unknown or ChargeStatus.RequiresAction);
+    public bool HasOpenCharges => Charges.Any(c => c.Status.IsOpen());
 
     public string StatusName => Status switch
     {

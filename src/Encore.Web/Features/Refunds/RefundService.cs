@@ -50,8 +50,10 @@ public sealed record RefundResultView(RefundOutcome Outcome, Refund? Refund, str
 /// records the answer, and a refusal releases the reservation. A lost answer is Unknown, never Failed:
 /// <see cref="SettleOpenAsync"/> (run by the reconciler) asks again with the same key.
 /// </summary>
-public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, WebhookOutbox webhooks, TimeProvider clock, ILogger<RefundService> logger)
+public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, WebhookOutbox webhooks, TimeProvider clock, ILogger<RefundService> logger) : IOpenWork
 {
+    Task<int> IOpenWork.SettleAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => SettleOpenAsync(olderThan, cancellationToken);
+
     public const int MaxReasonLength = 500;
 
     /// <summary>The gateway key for a client's key on one line: the same request key always maps to the same refund.</summary>

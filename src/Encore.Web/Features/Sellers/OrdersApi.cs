@@ -1,4 +1,5 @@
 using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
 using Encore.Web.Features.Refunds;
 using Encore.Web.Features.Sellers.Orders;
 using Encore.Web.Features.Shared;
@@ -21,7 +22,7 @@ public sealed record SellerChargeDto(
     string? DeclineCode, Guid? ConsentRecordId, DateTimeOffset CreatedAt, DateTimeOffset? SettledAt);
 
 public sealed record SellerConsentDto(
-    Guid Id, Guid StepId, string DisclosureText, string DisclosureSha256, string AcceptLabel, MoneyDto Amount, string? Recurrence,
+    Guid Id, Guid? StepId, string DisclosureText, string DisclosureSha256, string AcceptLabel, MoneyDto Amount, string? Recurrence,
     string CardBrand, string CardLast4, DateTimeOffset AgreedAt, string? IpAddress, string? UserAgent, string Channel);
 
 public sealed record SellerRefundDto(
@@ -43,7 +44,8 @@ public sealed record RefundLineRequest(long? Amount, string? Reason);
 public static class OrdersApi
 {
     public static IServiceCollection AddSellerOrders(this IServiceCollection services) =>
-        services.AddScoped<SellerOrders>().AddScoped<RefundService>();
+        services.AddScoped<SellerOrders>().AddScoped<RefundService>()
+            .AddScoped<Encore.Web.Payments.IOpenWork>(sp => sp.GetRequiredService<RefundService>());
 
     public static IEndpointRouteBuilder MapSellerOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -177,7 +179,7 @@ public static class OrdersApi
             o.Id, OrderSearch.StatusName(o.Status), o.CreatedAt, o.PaidAt, o.Email, o.BuyerName, o.FunnelId, d.FunnelName, d.VersionNumber, currency,
             d.Lines.Select(l => new SellerOrderLineDto(l.Id, KindName(l.Kind), l.Name, MoneyDto.From(l.Amount, l.Currency),
                 MoneyDto.From(l.RefundedAmount, l.Currency), MoneyDto.From(l.Amount - l.RefundedAmount, l.Currency), l.ChargeId, l.StepId)).ToList(),
-            d.Charges.Select(c => new SellerChargeDto(c.Id, c.Kind.ToString().ToLowerInvariant(), SellerOrders.ChargeStatusName(c.Status),
+            d.Charges.Select(c => new SellerChargeDto(c.Id, c.Kind.ToString().ToLowerInvariant(), c.Status.WireName(),
                 MoneyDto.From(c.Amount, c.Currency), c.CardBrand, c.CardLast4, c.GatewayPaymentId, c.DeclineCode, c.ConsentRecordId, c.CreatedAt, c.SettledAt)).ToList(),
             d.Consents.Select(c => new SellerConsentDto(c.Id, c.StepId, c.DisclosureText, c.DisclosureSha256, c.AcceptLabel,
                 MoneyDto.From(c.Amount, c.Currency), c.Recurrence, c.CardBrand, c.CardLast4, c.AgreedAt, c.IpAddress, c.UserAgent, c.Channel)).ToList(),

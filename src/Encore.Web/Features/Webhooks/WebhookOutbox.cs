@@ -16,8 +16,18 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
     public const string OfferAccepted = "offer.accepted";
     public const string OfferDeclined = "offer.declined";
     public const string OrderRefunded = "order.refunded";
+    public const string SubscriptionCreated = "subscription.created";
+    public const string SubscriptionRenewed = "subscription.renewed";
+    public const string SubscriptionPaymentFailed = "subscription.payment_failed";
+    public const string SubscriptionPastDue = "subscription.past_due";
+    public const string SubscriptionCanceled = "subscription.canceled";
+    public const string SubscriptionEnded = "subscription.ended";
 
-    public static readonly IReadOnlyList<string> Types = [OrderPaid, OfferAccepted, OfferDeclined, OrderRefunded];
+    public static readonly IReadOnlyList<string> Types =
+    [
+        OrderPaid, OfferAccepted, OfferDeclined, OrderRefunded,
+        SubscriptionCreated, SubscriptionRenewed, SubscriptionPaymentFailed, SubscriptionPastDue, SubscriptionCanceled, SubscriptionEnded,
+    ];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

@@ -36,6 +36,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<long>("Amount")
                         .HasColumnType("bigint");
 
+                    b.Property<int?>("Attempt")
+                        .HasColumnType("integer");
+
                     b.Property<string>("CardBrand")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -80,6 +83,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("PaymentIndex")
+                        .HasColumnType("integer");
+
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("uuid");
 
@@ -92,6 +98,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)");
 
                     b.Property<Guid?>("StepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
@@ -107,6 +116,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
+                        .IsUnique();
 
                     b.ToTable("charges", (string)null);
                 });
@@ -165,6 +177,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("OrderLineId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Recurrence")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -172,10 +187,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid>("SellerId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("SessionId")
+                    b.Property<Guid?>("SessionId")
                         .HasColumnType("uuid");
 
-                    b.Property<Guid>("StepId")
+                    b.Property<Guid?>("StepId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("UserAgent")
@@ -215,6 +230,34 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.DunningSettings", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("PauseAfterLastRetry")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("RetryDays")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("TrialReminderDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("YearlyReminderDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("SellerId");
+
+                    b.ToTable("dunning_settings", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Web.Data.Entities.EmailMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -249,6 +292,11 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("SellerId")
                         .HasColumnType("uuid");
 
@@ -264,6 +312,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("TextBody")
                         .HasMaxLength(65536)
                         .HasColumnType("character varying(65536)");
@@ -274,10 +325,10 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId", "Kind")
-                        .IsUnique();
-
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("OrderId", "Kind", "Reference")
+                        .IsUnique();
 
                     b.ToTable("email_messages", (string)null);
                 });
@@ -584,6 +635,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("PaidAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int?>("PaymentIndex")
+                        .HasColumnType("integer");
+
                     b.Property<string>("ReceiptTokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -597,6 +651,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ReceiptTokenHash")
@@ -609,6 +666,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasIndex("SellerId", "CreatedAt");
 
                     b.HasIndex("SellerId", "Email");
+
+                    b.HasIndex("SubscriptionId", "PaymentIndex")
+                        .IsUnique();
 
                     b.ToTable("orders", (string)null);
                 });
@@ -721,6 +781,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasColumnType("bigint");
 
                     b.Property<Guid?>("StepId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
@@ -1149,6 +1212,155 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("stripe_events", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.Subscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("BuyerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("CanceledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CardBrand")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("CardLast4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)");
+
+                    b.Property<Guid?>("ConsentRecordId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset>("CurrentPeriodEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DunningStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("FirstPaymentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("FunnelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("FunnelVersionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("GatewayCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Interval")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("IntervalCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LastDeclineCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NextChargeAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("NextPayment")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PaymentMethodId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("Payments")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("PaymentsMade")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProductName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("RemindedForPayment")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("TrialDays")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("SellerId", "CreatedAt");
+
+                    b.HasIndex("SellerId", "Email");
+
+                    b.HasIndex("Status", "NextChargeAt");
+
+                    b.ToTable("subscriptions", (string)null);
                 });
 
             modelBuilder.Entity("Encore.Web.Data.Entities.WebhookAttempt", b =>

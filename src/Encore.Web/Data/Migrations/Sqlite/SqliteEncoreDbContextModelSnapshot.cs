@@ -31,6 +31,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("Attempt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CardBrand")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -75,6 +78,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("PaymentIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("TEXT");
 
@@ -87,6 +93,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("StepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -102,6 +111,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
+                        .IsUnique();
 
                     b.ToTable("charges", (string)null);
                 });
@@ -160,6 +172,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("OrderLineId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Recurrence")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -167,10 +182,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("SellerId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("SessionId")
+                    b.Property<Guid?>("SessionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid>("StepId")
+                    b.Property<Guid?>("StepId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("UserAgent")
@@ -208,6 +223,34 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.DunningSettings", b =>
+                {
+                    b.Property<Guid>("SellerId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("PauseAfterLastRetry")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RetryDays")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrialReminderDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("YearlyReminderDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SellerId");
+
+                    b.ToTable("dunning_settings", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Web.Data.Entities.EmailMessage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -242,6 +285,11 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("SellerId")
                         .HasColumnType("TEXT");
 
@@ -257,6 +305,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("TextBody")
                         .HasMaxLength(65536)
                         .HasColumnType("TEXT");
@@ -267,10 +318,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId", "Kind")
-                        .IsUnique();
-
                     b.HasIndex("Status", "NextAttemptAt");
+
+                    b.HasIndex("OrderId", "Kind", "Reference")
+                        .IsUnique();
 
                     b.ToTable("email_messages", (string)null);
                 });
@@ -577,6 +628,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<long?>("PaidAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("PaymentIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("ReceiptTokenHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -588,6 +642,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -602,6 +659,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasIndex("SellerId", "CreatedAt");
 
                     b.HasIndex("SellerId", "Email");
+
+                    b.HasIndex("SubscriptionId", "PaymentIndex")
+                        .IsUnique();
 
                     b.ToTable("orders", (string)null);
                 });
@@ -714,6 +774,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("StepId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubscriptionId")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -1142,6 +1205,155 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("stripe_events", (string)null);
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.Subscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("BuyerName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CancelReason")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CanceledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CardBrand")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CardLast4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ConsentRecordId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CurrentPeriodEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DunningStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstPaymentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("FunnelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("FunnelVersionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GatewayCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Interval")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("IntervalCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastDeclineCode")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LockedUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextChargeAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NextPayment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("OrderId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentMethodId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Payments")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PaymentsMade")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RemindedForPayment")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SellerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TrialDays")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("SellerId", "CreatedAt");
+
+                    b.HasIndex("SellerId", "Email");
+
+                    b.HasIndex("Status", "NextChargeAt");
+
+                    b.ToTable("subscriptions", (string)null);
                 });
 
             modelBuilder.Entity("Encore.Web.Data.Entities.WebhookAttempt", b =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Encore.Domain;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Features.Sellers.Orders;
@@ -182,14 +183,8 @@ public sealed class SellerOrders(EncoreDbContext db)
             c.Id, c.OrderId, seller?.SellerName ?? "", seller?.SupportEmail ?? "", row.Order.Email, row.Order.BuyerName,
             row.Product, new Money(c.Amount, c.Currency), c.Recurrence, c.CardBrand, c.CardLast4,
             c.DisclosureText, c.DisclosureSha256, c.AcceptLabel, c.AgreedAt, c.IpAddress, c.UserAgent, c.Channel,
-            row.Charge?.Id, row.Charge?.GatewayPaymentId, row.Charge is null ? null : ChargeStatusName(row.Charge.Status));
+            row.Charge?.Id, row.Charge?.GatewayPaymentId, row.Charge is null ? null : row.Charge.Status.WireName());
     }
-
-    public static string ChargeStatusName(ChargeStatus status) => status switch
-    {
-        ChargeStatus.RequiresAction => "requires_action",
-        _ => status.ToString().ToLowerInvariant(),
-    };
 }
 
 /// <summary>A consent record as a document for a card network: who agreed to what, when, how, and the charge it allowed.</summary>

@@ -1,0 +1,242 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Email;
+using Encore.Web.Features.Webhooks;
+using Encore.Web.Infrastructure;
+using Encore.Web.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Features.Subscriptions;
+
+/// <summary>
+/// Encore's own billing schedule, the same on every gateway: ends subscriptions cancelled at their period's end,
+/// sends reminders before a trial converts and before a yearly renewal, and charges every payment that is due
+/// (dunning's retries included). Safe in every instance at once: a subscription is claimed with a lease by a
+/// conditional update, and each attempt's charge is unique per (subscription, payment, attempt) with the key
+/// <c>encore:renewal:{subscription}:{payment}</c>, so a period is charged once whatever runs, crashes or loses answers.
+/// </summary>
+public sealed class BillingRun(
+    EncoreDbContext db, Charges charges, EmailOutbox mail, WebhookOutbox webhooks, TimeProvider clock, ILogger<BillingRun> logger)
+{
+    /// <summary>How long a billing run holds a subscription it is charging; past it, another run may take over.</summary>
+    public static readonly TimeSpan Lease = GatewayCalls.Timeout + TimeSpan.FromSeconds(40);
+
+    private static readonly SubscriptionStatus[] Billable = [SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue];
+
+    public sealed record Summary(int Ended, int Reminded, int Charged);
+
+    /// <summary>One pass over everything due now (the clock's now: <c>bill --as-of</c> sets it).</summary>
+    public async Task<Summary> RunOnceAsync(CancellationToken cancellationToken, int batch = 200)
+    {
+        var ended = await EndCancelledAsync(cancellationToken);
+        var reminded = await RemindAsync(cancellationToken);
+        var charged = 0;
+        // Batches until nothing is due: a run after a long pause catches up every payment whose date has passed.
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var due = await DueAsync(batch, cancellationToken);
+            if (due.Count == 0) break;
+            var progress = 0;
+            foreach (var id in due)
+                if (await RenewAsync(id, cancellationToken)) progress++;
+            charged += progress;
+            if (progress == 0) break; // all leased by other runs, or all left open: the next run sees them again
+        }
+        return new Summary(ended, reminded, charged);
+    }
+
+    private Task<List<Guid>> DueAsync(int batch, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return db.Subscriptions.AsNoTracking()
+            .Where(s => Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
+                        (s.LockedUntil == null || s.LockedUntil < now) &&
+                        // A renewal still waiting for an answer or for the buyer's bank is never attempted again beside it.
+                        !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
+            .OrderBy(s => s.NextChargeAt)
+            .Select(s => s.Id)
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Charges the subscription's next payment (or dunning's next retry of it). Transaction 1 takes the lease and
+    /// records the renewal order and the charge; the gateway is called off-session with the charge's key; the
+    /// <see cref="RenewalSettlement"/> records the answer. True when a charge was attempted.
+    /// </summary>
+    public async Task<bool> RenewAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var subscription = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == subscriptionId, cancellationToken);
+        if (subscription is null) return false;
+        var payment = subscription.NextPayment;
+        var attempt = subscription.FailedAttempts + 1;
+        var charge = new Charge
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = ChargeKind.Renewal,
+            SubscriptionId = subscription.Id,
+            PaymentIndex = payment,
+            Attempt = attempt,
+            Amount = subscription.Amount,
+            Currency = subscription.Currency,
+            IdempotencyKey = RenewalKey(subscription.Id, payment, attempt),
+            Status = ChargeStatus.Pending,
+            CardBrand = subscription.CardBrand,
+            CardLast4 = subscription.CardLast4,
+            CreatedAt = now,
+        };
+
+        var uncancellable = CancellationToken.None;
+        await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
+        {
+            var until = now + Lease;
+            var failed = subscription.FailedAttempts;
+            var claimed = await db.Subscriptions
+                .Where(s => s.Id == subscriptionId && s.NextPayment == payment && s.FailedAttempts == failed &&
+                            Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
+                            (s.LockedUntil == null || s.LockedUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), uncancellable);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(uncancellable);
+                return false;
+            }
+            charge.OrderId = await RenewalOrderAsync(subscription, payment, now, uncancellable);
+            db.Charges.Add(charge);
+            try
+            {
+                await db.SaveChangesAsync(uncancellable);
+                await transaction.CommitAsync(uncancellable);
+            }
+            catch (DbUpdateException exception)
+            {
+                // The unique (subscription, payment, attempt) index: another run charged this attempt already.
+                logger.LogInformation(exception, "Payment {Payment} attempt {Attempt} of subscription {SubscriptionId} is already recorded", payment, attempt, subscriptionId);
+                await transaction.RollbackAsync(uncancellable);
+                db.ChangeTracker.Clear();
+                return false;
+            }
+        }
+
+        await charges.CallAsync(charge, new ChargeRequest
+        {
+            Amount = charge.Amount,
+            Currency = charge.Currency,
+            CustomerId = subscription.GatewayCustomerId,
+            PaymentMethodId = subscription.PaymentMethodId,
+            IdempotencyKey = charge.IdempotencyKey,
+            OffSession = true,
+            Description = $"{subscription.ProductName} (payment {payment + 1}{(subscription.Payments is { } n ? $" of {n}" : "")})",
+            ReturnUrl = BankReturn.UrlFor(charge.Id),
+            Metadata = new Dictionary<string, string>
+            {
+                ["encore_order"] = charge.OrderId.ToString(),
+                ["encore_charge"] = charge.Id.ToString(),
+                ["encore_subscription"] = subscription.Id.ToString(),
+            },
+        });
+        db.ChangeTracker.Clear();
+        return true;
+    }
+
+    /// <summary>The first attempt's key is the period's; each dunning retry (after a decided failure) has its own.</summary>
+    public static string RenewalKey(Guid subscriptionId, int payment, int attempt) =>
+        attempt == 1 ? $"encore:renewal:{subscriptionId:N}:{payment}" : $"encore:renewal:{subscriptionId:N}:{payment}:retry{attempt - 1}";
+
+    /// <summary>One renewal order per payment: made by the first attempt, reused by dunning's retries.</summary>
+    private async Task<Guid> RenewalOrderAsync(Subscription subscription, int payment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var existing = await db.Orders.AsNoTracking()
+            .Where(o => o.SubscriptionId == subscription.Id && o.PaymentIndex == payment)
+            .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
+        if (existing is { } id) return id;
+        var order = new Order
+        {
+            Id = Guid.CreateVersion7(now),
+            SellerId = subscription.SellerId,
+            FunnelId = subscription.FunnelId,
+            FunnelVersionId = subscription.FunnelVersionId,
+            Email = subscription.Email,
+            BuyerName = subscription.BuyerName,
+            Currency = subscription.Currency,
+            Status = OrderStatus.Pending,
+            // A renewal's receipt is its e-mail; no link is handed out for this token.
+            ReceiptTokenHash = SecretTokens.Hash(SecretTokens.New()),
+            GatewayCustomerId = subscription.GatewayCustomerId,
+            SubscriptionId = subscription.Id,
+            PaymentIndex = payment,
+            CreatedAt = now,
+        };
+        db.Orders.Add(order);
+        return order.Id;
+    }
+
+    /// <summary>Subscriptions cancelled at their period's end whose period has ended: canceled now, never charged again.</summary>
+    private async Task<int> EndCancelledAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.Subscriptions.AsNoTracking()
+            .Where(s => Billable.Contains(s.Status) && s.CancelAtPeriodEnd && s.CurrentPeriodEnd <= now)
+            .Take(500).ToListAsync(cancellationToken);
+        var ended = 0;
+        foreach (var subscription in due)
+        {
+            await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
+            var id = subscription.Id;
+            if (await db.Subscriptions.Where(s => s.Id == id && Billable.Contains(s.Status) && s.CancelAtPeriodEnd && s.CurrentPeriodEnd <= now)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(x => x.Status, SubscriptionStatus.Canceled)
+                        .SetProperty(x => x.NextChargeAt, (DateTimeOffset?)null)
+                        .SetProperty(x => x.EndedAt, now), cancellationToken) == 0) continue;
+            subscription.Status = SubscriptionStatus.Canceled;
+            subscription.NextChargeAt = null;
+            await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionCanceled, subscription.OrderId, SubscriptionEvents.Data(subscription), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            ended++;
+        }
+        return ended;
+    }
+
+    /// <summary>
+    /// Reminders before charges a buyer might forget: before a trial converts (default 3 days) and before each yearly
+    /// renewal (default 30 days), once per payment, with amount, date, card and the cancel link.
+    /// </summary>
+    private async Task<int> RemindAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var horizon = now.AddDays(DunningPolicy.MaxReminderDays);
+        var candidates = await db.Subscriptions.AsNoTracking()
+            .Where(s => (s.Status == SubscriptionStatus.Trialing || (s.Status == SubscriptionStatus.Active && s.Interval == Encore.Domain.BillingInterval.Year)) &&
+                        !s.CancelAtPeriodEnd && s.NextChargeAt > now && s.NextChargeAt <= horizon &&
+                        (s.RemindedForPayment == null || s.RemindedForPayment != s.NextPayment))
+            .OrderBy(s => s.NextChargeAt).Take(500).ToListAsync(cancellationToken);
+        var settings = new Dictionary<Guid, DunningSettings>();
+        var sent = 0;
+        foreach (var subscription in candidates)
+        {
+            if (!settings.TryGetValue(subscription.SellerId, out var policy))
+                settings[subscription.SellerId] = policy = await DunningPolicy.ForSellerAsync(db, subscription.SellerId, cancellationToken);
+            var trial = subscription.Status == SubscriptionStatus.Trialing;
+            var days = trial ? policy.TrialReminderDays : policy.YearlyReminderDays;
+            if (days <= 0 || subscription.NextChargeAt > now.AddDays(days)) continue;
+            var id = subscription.Id;
+            var payment = subscription.NextPayment;
+            await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
+            if (await db.Subscriptions.Where(s => s.Id == id && s.NextPayment == payment && (s.RemindedForPayment == null || s.RemindedForPayment != payment))
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.RemindedForPayment, payment), cancellationToken) == 0) continue;
+            await mail.WriteSubscriptionMailAsync(subscription, subscription.OrderId, trial ? EmailKind.TrialReminder : EmailKind.RenewalReminder, $"payment:{payment}", cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            sent++;
+        }
+        return sent;
+    }
+}
+
+/// <summary>Runs billing every minute in the background (every instance; the leases keep each payment to one charge).</summary>
+public sealed class BillingService(IServiceScopeFactory scopes, ILogger<BillingService> logger, IConfiguration configuration)
+    : PeriodicJob(scopes, logger, Every(configuration, "Billing", TimeSpan.FromMinutes(1)))
+{
+    protected override Task RunAsync(IServiceProvider services, CancellationToken cancellationToken) =>
+        services.GetRequiredService<BillingRun>().RunOnceAsync(cancellationToken);
+}

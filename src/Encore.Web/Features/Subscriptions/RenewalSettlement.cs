@@ -1,0 +1,161 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Email;
+using Encore.Web.Features.Webhooks;
+using Encore.Web.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Features.Subscriptions;
+
+/// <summary>
+/// Records what the gateway said about a renewal, in one transaction: the charge, the renewal order and its line,
+/// and the subscription's next step. Paid: the next payment is scheduled (or a plan ends after its last). Declined:
+/// dunning (soft declines retried on the seller's schedule, hard ones not; after the last retry, canceled or paused).
+/// The bank asks for authentication: the buyer gets a link, and the subscription waits, past due. Every move of the
+/// subscription is conditional on the payment and attempt this charge was for, so a second settlement changes nothing.
+/// </summary>
+public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, WebhookOutbox webhooks, TimeProvider clock) : IChargeSettlement
+{
+    public ChargeKind Kind => ChargeKind.Renewal;
+
+    public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
+    {
+        if (charge.SubscriptionId is not { } subscriptionId || charge.PaymentIndex is not { } payment || charge.Attempt is not { } attempt)
+            throw new ArgumentException("A renewal charge names its subscription, payment and attempt.", nameof(charge));
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
+        var to = result.Status switch
+        {
+            PaymentStatus.Succeeded => ChargeStatus.Succeeded,
+            PaymentStatus.Failed => ChargeStatus.Failed,
+            PaymentStatus.RequiresAction => ChargeStatus.RequiresAction,
+            _ => (ChargeStatus?)null,
+        };
+        if (to is not { } status || await Charges.MoveAsync(db, charge.Id, status, result, now, cancellationToken) == 0) return;
+        var subscription = await db.Subscriptions.SingleAsync(s => s.Id == subscriptionId, cancellationToken);
+        switch (status)
+        {
+            case ChargeStatus.Succeeded:
+                await PaidAsync(subscription, charge, payment, now, cancellationToken);
+                break;
+            case ChargeStatus.Failed:
+                await DeclinedAsync(subscription, charge, result, payment, attempt, now, cancellationToken);
+                break;
+            default:
+                // The bank wants the buyer: no retry beside an open authentication; the buyer gets the bank's link.
+                if (subscription.NextPayment == payment)
+                {
+                    subscription.Status = subscription.Status == SubscriptionStatus.Canceled ? subscription.Status : SubscriptionStatus.PastDue;
+                    subscription.LockedUntil = null;
+                    subscription.LastDeclineCode = result.DeclineCode ?? "authentication_required";
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                await mail.WriteSubscriptionMailAsync(subscription, charge.OrderId, EmailKind.AuthenticationNeeded, $"attempt:{attempt}", cancellationToken);
+                break;
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task PaidAsync(Subscription subscription, Charge charge, int payment, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // The money moved: it is recorded on the renewal order whatever became of the subscription meanwhile.
+        db.OrderLines.Add(new OrderLine
+        {
+            Id = Guid.CreateVersion7(now),
+            OrderId = charge.OrderId,
+            Kind = OrderLineKind.Renewal,
+            ProductId = subscription.ProductId,
+            Name = subscription.ProductName,
+            Amount = charge.Amount,
+            Currency = charge.Currency,
+            Interval = subscription.Interval,
+            IntervalCount = subscription.IntervalCount,
+            SubscriptionId = subscription.Id,
+            ChargeId = charge.Id,
+            CreatedAt = now,
+        });
+        await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
+        var wasPastDue = subscription.Status == SubscriptionStatus.PastDue;
+        if (subscription.NextPayment == payment)
+        {
+            var recurrence = subscription.Recurrence;
+            var last = recurrence.IsLastPayment(payment);
+            var periodEnd = recurrence.PaymentDue(subscription.FirstPaymentAt, payment + 1);
+            subscription.PaymentsMade = payment + 1;
+            subscription.NextPayment = payment + 1;
+            subscription.FailedAttempts = 0;
+            subscription.DunningStartedAt = null;
+            subscription.LastDeclineCode = null;
+            subscription.LockedUntil = null;
+            subscription.CurrentPeriodEnd = periodEnd;
+            if (subscription.Status is SubscriptionStatus.Canceled or SubscriptionStatus.Paused)
+                subscription.NextChargeAt = null;
+            else if (last)
+            {
+                subscription.Status = SubscriptionStatus.Ended;
+                subscription.NextChargeAt = null;
+                subscription.EndedAt = now;
+            }
+            else
+            {
+                subscription.Status = SubscriptionStatus.Active;
+                subscription.NextChargeAt = periodEnd;
+            }
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await mail.WriteSubscriptionMailAsync(subscription, charge.OrderId, EmailKind.RenewalReceipt, "", cancellationToken);
+        var data = SubscriptionEvents.Data(subscription);
+        await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionRenewed, charge.OrderId,
+            new { subscription = data, orderId = charge.OrderId, chargeId = charge.Id, payment = payment + 1, amount = charge.Amount, currency = charge.Currency, recovered = wasPastDue },
+            cancellationToken);
+        if (subscription.Status == SubscriptionStatus.Ended)
+            await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionEnded, subscription.OrderId, data, cancellationToken);
+    }
+
+    private async Task DeclinedAsync(
+        Subscription subscription, Charge charge, PaymentResult result, int payment, int attempt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.PaymentFailed), cancellationToken);
+        if (subscription.NextPayment != payment || subscription.FailedAttempts != attempt - 1) return;
+        var policy = await DunningPolicy.ForSellerAsync(db, subscription.SellerId, cancellationToken);
+        var retries = policy.Retries();
+        var hard = DeclineKinds.IsHard(result.DeclineCode);
+        var started = subscription.DunningStartedAt ?? now;
+        var firstFailure = subscription.Status != SubscriptionStatus.PastDue;
+        subscription.FailedAttempts = attempt;
+        subscription.DunningStartedAt = started;
+        subscription.LastDeclineCode = result.DeclineCode;
+        subscription.LockedUntil = null;
+        var final = hard || attempt > retries.Count;
+        if (!final)
+        {
+            subscription.Status = SubscriptionStatus.PastDue;
+            subscription.NextChargeAt = started.AddDays(retries[attempt - 1]);
+        }
+        else if (policy.PauseAfterLastRetry)
+        {
+            subscription.Status = SubscriptionStatus.Paused;
+            subscription.NextChargeAt = null;
+        }
+        else
+        {
+            subscription.Status = SubscriptionStatus.Canceled;
+            subscription.NextChargeAt = null;
+            subscription.CanceledAt = now;
+            subscription.EndedAt = now;
+            subscription.CancelReason = "failed_payment";
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await mail.WriteSubscriptionMailAsync(subscription, charge.OrderId, EmailKind.PaymentFailed, $"attempt:{attempt}", cancellationToken);
+        var data = SubscriptionEvents.Data(subscription);
+        await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionPaymentFailed, charge.OrderId,
+            new { subscription = data, orderId = charge.OrderId, chargeId = charge.Id, payment = payment + 1, attempt, declineCode = result.DeclineCode, hardDecline = hard, nextRetryAt = subscription.NextChargeAt },
+            cancellationToken);
+        if (firstFailure && subscription.Status == SubscriptionStatus.PastDue)
+            await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionPastDue, subscription.OrderId, data, cancellationToken);
+        if (subscription.Status == SubscriptionStatus.Canceled)
+            await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionCanceled, subscription.OrderId, data, cancellationToken);
+    }
+}

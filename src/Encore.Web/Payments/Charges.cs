@@ -1,0 +1,116 @@
+using Encore.Web.Data;
+using Encore.Web.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Encore.Web.Payments;
+
+/// <summary>
+/// Owns a charge's life, the same for a checkout, a one-click offer and a renewal: the caller records the charge
+/// (pending, with its idempotency key) in its own first transaction; <see cref="CallAsync"/> calls the gateway with
+/// that key and records the answer through the settlement of the charge's kind, or marks the charge unknown when no
+/// answer came; the <see cref="Reconciler"/> settles what is left open through the same settlements.
+/// </summary>
+public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IEnumerable<IChargeSettlement> settlements, ILogger<Charges> logger)
+{
+    /// <summary>
+    /// Calls the gateway for a recorded charge and records its answer. Never throws for the gateway's or the
+    /// database's failures: a lost answer, or one the database would not take, leaves the charge open for the
+    /// reconciler, and <see cref="ChargeCall.Recorded"/> says so.
+    /// </summary>
+    /// <param name="settle">Records the answer instead of the kind's settlement, for a caller that wants what its settlement returns.</param>
+    public async Task<ChargeCall> CallAsync(Charge charge, ChargeRequest request, Func<PaymentResult, Task>? settle = null)
+    {
+        var answer = await GatewayCalls.ChargeAsync(gateway, request, logger);
+        var result = answer.Result ?? (answer.Refusal is { } refusal ? GatewayCalls.Refused(charge.Amount, charge.Currency, refusal) : null);
+        settle ??= r => SettlementFor(charge.Kind).ApplyAsync(charge, r, CancellationToken.None);
+        // Not cancellable: the money may have moved.
+        var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
+            result is not null ? settle(result) : MarkUnknownAsync(charge.Id, CancellationToken.None));
+        return new ChargeCall(recorded ? answer : new GatewayAnswer(null, null), result, recorded);
+    }
+
+    /// <summary>
+    /// Settles a charge of nothing (a free trial accepted with one click): no money moves, so no gateway is asked;
+    /// it succeeds through its kind's settlement like any other charge.
+    /// </summary>
+    public async Task<ChargeCall> SettleWithoutMoneyAsync(Charge charge, SavedCard? card, Func<PaymentResult, Task>? settle = null)
+    {
+        if (charge.Amount != 0) throw new InvalidOperationException("Only a charge of nothing is settled without the gateway.");
+        var result = NoMoney(charge, card);
+        settle ??= r => SettlementFor(charge.Kind).ApplyAsync(charge, r, CancellationToken.None);
+        var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () => settle(result));
+        return new ChargeCall(recorded ? new GatewayAnswer(result, null) : new GatewayAnswer(null, null), result, recorded);
+    }
+
+    /// <summary>A charge of nothing that never goes to the gateway: a one-click trial (a checkout's $0 is a card setup, and does).</summary>
+    public static bool MovesNoMoney(Charge charge) => charge.Amount == 0 && charge.Kind != ChargeKind.Checkout;
+
+    public static PaymentResult NoMoney(Charge charge, SavedCard? card) => new()
+    {
+        PaymentId = "",
+        Status = PaymentStatus.Succeeded,
+        Amount = 0,
+        Currency = charge.Currency,
+        Card = card,
+    };
+
+    /// <summary>
+    /// Records what the gateway says about an open charge through its kind's settlement (conditional: once). False when
+    /// there is nothing to record yet: still processing, or the buyer has not answered the bank.
+    /// </summary>
+    public async Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
+    {
+        if (result.Status == PaymentStatus.Processing) return false;
+        if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) return false;
+        await SettlementFor(charge.Kind).ApplyAsync(charge, result, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The gateway did not answer: the charge is unknown until the reconciler settles it.</summary>
+    public Task MarkUnknownAsync(Guid chargeId, CancellationToken cancellationToken) =>
+        db.Charges.Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Unknown), cancellationToken);
+
+    /// <summary>
+    /// Moves a charge to <paramref name="to"/> with the gateway's answer, only from the states <see cref="ChargeStates"/>
+    /// allows: 1 when this call moved it, 0 when another settlement got there first.
+    /// </summary>
+    public static Task<int> MoveAsync(
+        EncoreDbContext db, Guid chargeId, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var from = ChargeStates.From(to);
+        var settled = to is ChargeStatus.Succeeded or ChargeStatus.Failed;
+        return db.Charges
+            .Where(c => c.Id == chargeId && from.Contains(c.Status))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(c => c.Status, to)
+                .SetProperty(c => c.GatewayPaymentId, c => result.PaymentId.Length > 0 ? result.PaymentId : c.GatewayPaymentId)
+                .SetProperty(c => c.DeclineCode, result.DeclineCode)
+                .SetProperty(c => c.FailureMessage, result.FailureMessage)
+                .SetProperty(c => c.ActionUrl, result.ActionUrl)
+                .SetProperty(c => c.CardBrand, c => result.Card != null ? result.Card.Brand : c.CardBrand)
+                .SetProperty(c => c.CardLast4, c => result.Card != null ? result.Card.Last4 : c.CardLast4)
+                .SetProperty(c => c.SettledAt, c => settled ? now : c.SettledAt), cancellationToken);
+    }
+
+    /// <summary>The charge as <see cref="MoveAsync"/> writes it from this result (all but SettledAt, which no answer shows).</summary>
+    public static Charge AsSettled(Charge charge, ChargeStatus status, PaymentResult result) => new()
+    {
+        Id = charge.Id, OrderId = charge.OrderId, Kind = charge.Kind, SessionId = charge.SessionId, StepId = charge.StepId,
+        SubscriptionId = charge.SubscriptionId, PaymentIndex = charge.PaymentIndex, Attempt = charge.Attempt,
+        Amount = charge.Amount, Currency = charge.Currency, IdempotencyKey = charge.IdempotencyKey, ConsentRecordId = charge.ConsentRecordId,
+        CreatedAt = charge.CreatedAt, Status = status,
+        GatewayPaymentId = result.PaymentId.Length > 0 ? result.PaymentId : charge.GatewayPaymentId,
+        DeclineCode = result.DeclineCode, FailureMessage = result.FailureMessage, ActionUrl = result.ActionUrl,
+        CardBrand = result.Card?.Brand ?? charge.CardBrand, CardLast4 = result.Card?.Last4 ?? charge.CardLast4,
+    };
+
+    private IChargeSettlement SettlementFor(ChargeKind kind) =>
+        settlements.FirstOrDefault(s => s.Kind == kind) ?? throw new InvalidOperationException($"No settlement is registered for {kind} charges.");
+}
+
+/// <summary>What one call for a charge came to: the gateway's answer, the result recorded, and whether it was recorded.</summary>
+public sealed record ChargeCall(GatewayAnswer Answer, PaymentResult? Result, bool Recorded)
+{
+    public bool IsUnknown => !Recorded || Answer.IsUnknown;
+}
