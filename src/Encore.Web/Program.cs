@@ -31,6 +31,7 @@ builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.W
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddEncoreDatabase(database);
 builder.Services.AddSingleton(TimeProvider.System);
+if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name)) Encore.Web.Features.Subscriptions.BillCommand.UseClock(builder, args);
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<PublishedFunnels>();
 builder.Services.AddEncorePayments(builder.Configuration, builder.Environment);
@@ -110,6 +111,12 @@ if (args.Contains("reconcile"))
     await using var scope = app.Services.CreateAsyncScope();
     var settled = await scope.ServiceProvider.GetRequiredService<Reconciler>().RunOnceAsync(CancellationToken.None);
     Console.WriteLine($"Reconciled {settled} charge(s).");
+    return;
+}
+
+if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name))
+{
+    Environment.ExitCode = await Encore.Web.Features.Subscriptions.BillCommand.RunAsync(app, args);
     return;
 }
 
