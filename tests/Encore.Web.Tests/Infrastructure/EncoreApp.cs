@@ -62,6 +62,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         {
             builder.UseSetting("ENCORE_DATABASE", _database.ConnectionString);
             builder.UseSetting("Encore:RunReconciler", "false");
+            builder.UseSetting("Encore:RunBilling", "false");
             builder.UseSetting("ENCORE_STRIPE_WEBHOOK_SECRET", StripeWebhookSecret);
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // one test client sends far more than a buyer; RateLimitTests turn them on
             builder.UseSetting("Encore:RunWebhookDispatcher", "false");

@@ -47,9 +47,12 @@ public sealed class PriceTerms
     public int IntervalCount { get; set; } = 1;
     public int TrialDays { get; set; }
 
+    /// <summary>A payment plan's number of payments; null: until cancelled (or a one-time price).</summary>
+    public int? Payments { get; set; }
+
     public Encore.Domain.Price ToPrice() => new(
         new Encore.Domain.Money(Amount, Currency),
-        Interval is { } interval ? new Encore.Domain.Recurrence(interval, IntervalCount, TrialDays) : null);
+        Interval is { } interval ? new Encore.Domain.Recurrence(interval, IntervalCount, TrialDays, Payments) : null);
 
     public static PriceTerms From(Encore.Domain.Price price) => new()
     {
@@ -58,5 +61,6 @@ public sealed class PriceTerms
         Interval = price.Recurrence?.Interval,
         IntervalCount = price.Recurrence?.IntervalCount ?? 1,
         TrialDays = price.Recurrence?.TrialDays ?? 0,
+        Payments = price.Recurrence?.Payments,
     };
 }

@@ -11,10 +11,11 @@ public sealed record MoneyDto(long Amount, string Currency)
 }
 
 /// <summary>A recurring price's terms; absent for a one-time price.</summary>
-public sealed record RecurringDto(string Interval, int IntervalCount, int TrialDays)
+/// <param name="Payments">A payment plan's number of payments; null: until cancelled.</param>
+public sealed record RecurringDto(string Interval, int IntervalCount, int TrialDays, int? Payments = null)
 {
     public static RecurringDto? From(Recurrence? recurrence) =>
-        recurrence is null ? null : new(recurrence.Interval.ToString().ToLowerInvariant(), recurrence.IntervalCount, recurrence.TrialDays);
+        recurrence is null ? null : new(recurrence.Interval.ToString().ToLowerInvariant(), recurrence.IntervalCount, recurrence.TrialDays, recurrence.Payments);
 }
 
 /// <summary>Where the buyer goes next: <c>offer</c> (with the step), <c>thank-you</c>, <c>requires_action</c> or <c>processing</c>.</summary>

@@ -455,6 +455,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                             b1.Property<int>("IntervalCount")
                                 .HasColumnType("integer");
 
+                            b1.Property<int?>("Payments")
+                                .HasColumnType("integer");
+
                             b1.Property<int>("TrialDays")
                                 .HasColumnType("integer");
                         });
@@ -584,6 +587,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("integer");
 
                             b1.Property<int>("TrialDays")
@@ -718,6 +724,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("integer");
 
                             b1.Property<int>("TrialDays")
@@ -933,6 +942,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("integer");
 
                             b1.Property<int>("TrialDays")

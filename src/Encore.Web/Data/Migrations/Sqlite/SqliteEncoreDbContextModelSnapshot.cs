@@ -448,6 +448,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                             b1.Property<int>("IntervalCount")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int?>("Payments")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("TrialDays")
                                 .HasColumnType("INTEGER");
                         });
@@ -577,6 +580,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("TrialDays")
@@ -711,6 +717,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("TrialDays")
@@ -926,6 +935,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("TrialDays")

@@ -3,7 +3,8 @@ using Encore.Web.Features.Shared;
 
 namespace Encore.Web.Features.Sellers.Products;
 
-public sealed record RecurrenceRequest(string? Interval, int IntervalCount = 1, int TrialDays = 0);
+/// <param name="Payments">A payment plan's number of payments (2 to 120); null: charged until the buyer cancels.</param>
+public sealed record RecurrenceRequest(string? Interval, int IntervalCount = 1, int TrialDays = 0, int? Payments = null);
 
 /// <summary>A new price on the seller API: minor units and currency, and the recurrence when recurring.</summary>
 public sealed record PriceRequest(long Amount, string? Currency, RecurrenceRequest? Recurring)
@@ -25,7 +26,7 @@ public sealed record PriceRequest(long Amount, string? Currency, RecurrenceReque
                 errors["recurring.interval"] = ["Use day, week, month or year."];
             else
             {
-                try { recurrence = new Recurrence(interval, r.IntervalCount, r.TrialDays).Validate(); }
+                try { recurrence = new Recurrence(interval, r.IntervalCount, r.TrialDays, r.Payments).Validate(); }
                 catch (ArgumentOutOfRangeException e) { errors["recurring"] = [e.Message.Split(" (Parameter")[0]]; }
             }
         }

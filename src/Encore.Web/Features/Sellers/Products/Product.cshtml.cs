@@ -29,14 +29,14 @@ public sealed class ProductModel(Catalog catalog) : PageModel
     /// <param name="amount">Major units as typed: "47" or "47.00".</param>
     /// <param name="interval">"once", or day, week, month or year.</param>
     public async Task<IActionResult> OnPostPriceAsync(
-        string? amount, string? currency, string? interval, int intervalCount, int trialDays, CancellationToken cancellationToken)
+        string? amount, string? currency, string? interval, int intervalCount, int trialDays, int? payments, CancellationToken cancellationToken)
     {
         if (!Money.TryParseMajor(amount, currency ?? "", out var money))
         {
             Errors = new() { ["amount"] = [$"Type the amount in {currency}, like 47 or 47.00."] };
             return await LoadAsync(cancellationToken) ? Page() : NotFound();
         }
-        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount), trialDays);
+        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount), trialDays, payments);
         var (price, errors) = await catalog.CreatePriceAsync(User.SellerId(), ProductId, new PriceRequest(money.Amount, currency, recurring), cancellationToken);
         if (price is null && errors is null) return NotFound();
         if (errors is null) return Redirect($"/seller/products/{ProductId}#prices");

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace Encore.Web.Data.Migrations.Postgres
+namespace Encore.Web.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Subscriptions : Migration
@@ -16,27 +16,51 @@ namespace Encore.Web.Data.Migrations.Postgres
                 table: "email_messages");
 
             migrationBuilder.AddColumn<int>(
+                name: "Terms_Payments",
+                table: "prices",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
                 name: "PaymentIndex",
                 table: "orders",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "SubscriptionId",
                 table: "orders",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "SubscriptionId",
                 table: "order_lines",
-                type: "uuid",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Price_Payments",
+                table: "order_bumps",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Price_Payments",
+                table: "offer_steps",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "MainPrice_Payments",
+                table: "funnel_versions",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Reference",
                 table: "email_messages",
-                type: "character varying(100)",
+                type: "TEXT",
                 maxLength: 100,
                 nullable: false,
                 defaultValue: "");
@@ -44,59 +68,59 @@ namespace Encore.Web.Data.Migrations.Postgres
             migrationBuilder.AddColumn<Guid>(
                 name: "SubscriptionId",
                 table: "email_messages",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AlterColumn<Guid>(
                 name: "StepId",
                 table: "consent_records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true,
                 oldClrType: typeof(Guid),
-                oldType: "uuid");
+                oldType: "TEXT");
 
             migrationBuilder.AlterColumn<Guid>(
                 name: "SessionId",
                 table: "consent_records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true,
                 oldClrType: typeof(Guid),
-                oldType: "uuid");
+                oldType: "TEXT");
 
             migrationBuilder.AddColumn<Guid>(
                 name: "OrderLineId",
                 table: "consent_records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "Attempt",
                 table: "charges",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
                 name: "PaymentIndex",
                 table: "charges",
-                type: "integer",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<Guid>(
                 name: "SubscriptionId",
                 table: "charges",
-                type: "uuid",
+                type: "TEXT",
                 nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "dunning_settings",
                 columns: table => new
                 {
-                    SellerId = table.Column<Guid>(type: "uuid", nullable: false),
-                    RetryDays = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    PauseAfterLastRetry = table.Column<bool>(type: "boolean", nullable: false),
-                    TrialReminderDays = table.Column<int>(type: "integer", nullable: false),
-                    YearlyReminderDays = table.Column<int>(type: "integer", nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    SellerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RetryDays = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    PauseAfterLastRetry = table.Column<bool>(type: "INTEGER", nullable: false),
+                    TrialReminderDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    YearlyReminderDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -107,43 +131,43 @@ namespace Encore.Web.Data.Migrations.Postgres
                 name: "subscriptions",
                 columns: table => new
                 {
-                    Id = table.Column<Guid>(type: "uuid", nullable: false),
-                    SellerId = table.Column<Guid>(type: "uuid", nullable: false),
-                    OrderId = table.Column<Guid>(type: "uuid", nullable: false),
-                    FunnelId = table.Column<Guid>(type: "uuid", nullable: false),
-                    FunnelVersionId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProductId = table.Column<Guid>(type: "uuid", nullable: false),
-                    ProductName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    BuyerName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Amount = table.Column<long>(type: "bigint", nullable: false),
-                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
-                    Interval = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    IntervalCount = table.Column<int>(type: "integer", nullable: false),
-                    TrialDays = table.Column<int>(type: "integer", nullable: false),
-                    Payments = table.Column<int>(type: "integer", nullable: true),
-                    GatewayCustomerId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    PaymentMethodId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    CardBrand = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    CardLast4 = table.Column<string>(type: "character varying(4)", maxLength: 4, nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    StartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    FirstPaymentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    PaymentsMade = table.Column<int>(type: "integer", nullable: false),
-                    NextPayment = table.Column<int>(type: "integer", nullable: false),
-                    NextChargeAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CurrentPeriodEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CancelAtPeriodEnd = table.Column<bool>(type: "boolean", nullable: false),
-                    CanceledAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    CancelReason = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    EndedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    FailedAttempts = table.Column<int>(type: "integer", nullable: false),
-                    DunningStartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastDeclineCode = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
-                    RemindedForPayment = table.Column<int>(type: "integer", nullable: true),
-                    LockedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ConsentRecordId = table.Column<Guid>(type: "uuid", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SellerId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    OrderId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FunnelId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    FunnelVersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProductId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ProductName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    BuyerName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Amount = table.Column<long>(type: "INTEGER", nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Interval = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    IntervalCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    TrialDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    Payments = table.Column<int>(type: "INTEGER", nullable: true),
+                    GatewayCustomerId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PaymentMethodId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CardBrand = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    CardLast4 = table.Column<string>(type: "TEXT", maxLength: 4, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FirstPaymentAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaymentsMade = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextPayment = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextChargeAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CurrentPeriodEnd = table.Column<long>(type: "INTEGER", nullable: false),
+                    CancelAtPeriodEnd = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CanceledAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CancelReason = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FailedAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    DunningStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastDeclineCode = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    RemindedForPayment = table.Column<int>(type: "INTEGER", nullable: true),
+                    LockedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    ConsentRecordId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -211,6 +235,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                 table: "charges");
 
             migrationBuilder.DropColumn(
+                name: "Terms_Payments",
+                table: "prices");
+
+            migrationBuilder.DropColumn(
                 name: "PaymentIndex",
                 table: "orders");
 
@@ -221,6 +249,18 @@ namespace Encore.Web.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "SubscriptionId",
                 table: "order_lines");
+
+            migrationBuilder.DropColumn(
+                name: "Price_Payments",
+                table: "order_bumps");
+
+            migrationBuilder.DropColumn(
+                name: "Price_Payments",
+                table: "offer_steps");
+
+            migrationBuilder.DropColumn(
+                name: "MainPrice_Payments",
+                table: "funnel_versions");
 
             migrationBuilder.DropColumn(
                 name: "Reference",
@@ -249,21 +289,21 @@ namespace Encore.Web.Data.Migrations.Postgres
             migrationBuilder.AlterColumn<Guid>(
                 name: "StepId",
                 table: "consent_records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
                 oldClrType: typeof(Guid),
-                oldType: "uuid",
+                oldType: "TEXT",
                 oldNullable: true);
 
             migrationBuilder.AlterColumn<Guid>(
                 name: "SessionId",
                 table: "consent_records",
-                type: "uuid",
+                type: "TEXT",
                 nullable: false,
                 defaultValue: new Guid("00000000-0000-0000-0000-000000000000"),
                 oldClrType: typeof(Guid),
-                oldType: "uuid",
+                oldType: "TEXT",
                 oldNullable: true);
 
             migrationBuilder.CreateIndex(

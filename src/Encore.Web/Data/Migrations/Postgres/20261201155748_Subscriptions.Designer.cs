@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Encore.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEncoreDbContext))]
-    [Migration("20261201155433_Subscriptions")]
+    [Migration("20261201155748_Subscriptions")]
     partial class Subscriptions
     {
         /// <inheritdoc />
@@ -458,6 +458,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                             b1.Property<int>("IntervalCount")
                                 .HasColumnType("integer");
 
+                            b1.Property<int?>("Payments")
+                                .HasColumnType("integer");
+
                             b1.Property<int>("TrialDays")
                                 .HasColumnType("integer");
                         });
@@ -587,6 +590,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("integer");
 
                             b1.Property<int>("TrialDays")
@@ -721,6 +727,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("integer");
 
                             b1.Property<int>("TrialDays")
@@ -936,6 +945,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                                 .HasColumnType("character varying(32)");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("integer");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("integer");
 
                             b1.Property<int>("TrialDays")

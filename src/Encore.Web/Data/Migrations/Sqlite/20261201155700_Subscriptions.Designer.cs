@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Encore.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteEncoreDbContext))]
-    [Migration("20261201155428_Subscriptions")]
+    [Migration("20261201155700_Subscriptions")]
     partial class Subscriptions
     {
         /// <inheritdoc />
@@ -451,6 +451,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                             b1.Property<int>("IntervalCount")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int?>("Payments")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("TrialDays")
                                 .HasColumnType("INTEGER");
                         });
@@ -580,6 +583,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("TrialDays")
@@ -714,6 +720,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("TrialDays")
@@ -929,6 +938,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                                 .HasColumnType("TEXT");
 
                             b1.Property<int>("IntervalCount")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int?>("Payments")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("TrialDays")
