@@ -50,6 +50,8 @@ builder.Services.AddScoped<Encore.Web.Features.Subscriptions.RenewalSettlement>(
 builder.Services.AddScoped<IChargeSettlement>(sp => sp.GetRequiredService<Encore.Web.Features.Subscriptions.RenewalSettlement>());
 builder.Services.AddScoped<Encore.Web.Features.Subscriptions.BillingRun>();
 builder.Services.AddScoped<Encore.Web.Features.Subscriptions.SubscriptionManagement>();
+builder.Services.AddScoped<Encore.Web.Features.Subscriptions.SubscriptionMail>();
+builder.Services.AddScoped<Encore.Web.Features.Subscriptions.ManageLinks>();
 if (builder.Configuration.GetValue("Encore:RunBilling", true)) builder.Services.AddHostedService<Encore.Web.Features.Subscriptions.BillingService>();
 builder.Services.AddScoped<ReceiptQuery>();
 builder.Services.AddScoped<Encore.Web.Features.Analytics.FunnelAnalytics>();

@@ -117,6 +117,9 @@ public enum EmailKind
 
     /// <summary>The subscription is cancelled: what happens now.</summary>
     SubscriptionCanceled = 7,
+
+    /// <summary>A fresh link to the manage page, asked for by entering the e-mail address.</summary>
+    ManageLink = 8,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>

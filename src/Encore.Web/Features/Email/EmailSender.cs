@@ -30,7 +30,8 @@ public sealed class SmtpSettings
 /// mail and loses none.
 /// </summary>
 public sealed class EmailSender(
-    EncoreDbContext db, ReceiptQuery receipts, Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
+    EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail,
+    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
 
@@ -53,18 +54,32 @@ public sealed class EmailSender(
         {
             if (!await OutboxRetry.ClaimAsync(db.EmailMessages, id, clock.GetUtcNow(), cancellationToken)) continue;
             var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
-            if (await receipts.ForOrderAsync(message.OrderId, cancellationToken) is not { } receipt)
+            string to, subject, text, html;
+            if (message.SubscriptionId is not null)
             {
-                await RecordAsync(message, $"Order {message.OrderId} does not exist.", permanent: true, abandonNow: true);
-                continue;
+                if (await subscriptionMail.ComposeAsync(message, cancellationToken) is not { } composed)
+                {
+                    await RecordAsync(message, $"Subscription {message.SubscriptionId} does not exist.", permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
             }
-            if (message.Kind == EmailKind.FinalReceipt && receipt.Charges.Any(c => c.Status.IsUnanswered()))
+            else
             {
-                await WaitForChargesAsync(message);
-                continue;
+                if (await receipts.ForOrderAsync(message.OrderId, cancellationToken) is not { } receipt)
+                {
+                    await RecordAsync(message, $"Order {message.OrderId} does not exist.", permanent: true, abandonNow: true);
+                    continue;
+                }
+                if (message.Kind == EmailKind.FinalReceipt && receipt.Charges.Any(c => c.Status.IsUnanswered()))
+                {
+                    await WaitForChargesAsync(message);
+                    continue;
+                }
+                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind);
+                to = receipt.Email;
             }
-            var (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind);
-            message.To = receipt.Email;
+            message.To = to;
             message.Subject = subject;
             message.TextBody = text;
             message.HtmlBody = html;
@@ -78,7 +93,7 @@ public sealed class EmailSender(
                     await client.ConnectAsync(smtp.Host, smtp.Port, !smtp.UseTls ? SecureSocketOptions.None : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, cancellationToken);
                     if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
                 }
-                await client.SendAsync(ToMime(smtp, message.Id, receipt.Email, subject, text, html), cancellationToken);
+                await client.SendAsync(ToMime(smtp, message.Id, to, subject, text, html), cancellationToken);
             }
             catch (SmtpCommandException exception) when (exception.StatusCode is >= (SmtpStatusCode)500)
             {
