@@ -90,6 +90,8 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageApplicationModelConvention("/Checkout/Checkout", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Checkout)));
     options.Conventions.AddPageApplicationModelConvention("/Offers/Offer", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
     options.Conventions.AddPageApplicationModelConvention("/Sellers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Subscriptions/NewLink", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Subscriptions/Manage", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");

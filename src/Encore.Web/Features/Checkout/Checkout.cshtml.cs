@@ -73,7 +73,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
             var card = SandboxTestCards.ByNumber(Input.CardNumber);
             if (card is null)
                 Errors["CardNumber"] = ShowsTestCards ? "Use one of the Sandbox test cards listed below." : "Enter your card in the card form (it needs JavaScript).";
-            if (!ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
+            if (!CheckoutFields.ValidExpiry(Input.Expiry)) Errors["Expiry"] = "Enter the expiry date as MM/YY, not in the past.";
             if (Input.Cvc is null || Input.Cvc.Length is < 3 or > 4 || !Input.Cvc.All(char.IsAsciiDigit)) Errors["Cvc"] = "Enter the 3 or 4 digit security code.";
             ClearCardFields();
             if (Errors.Count > 0) return Page();
@@ -162,17 +162,6 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         "bumps" => "Bumps",
         _ => apiField,
     };
-
-    private static bool ValidExpiry(string? expiry)
-    {
-        if (expiry is null) return false;
-        var parts = expiry.Replace(" ", "").Split('/');
-        if (parts.Length != 2 || !int.TryParse(parts[0], out var month) || !int.TryParse(parts[1], out var year)) return false;
-        if (month is < 1 or > 12) return false;
-        year += year < 100 ? 2000 : 0;
-        var now = DateTime.UtcNow;
-        return year > now.Year || (year == now.Year && month >= now.Month);
-    }
 
     private void ClearCardFields()
     {

@@ -77,7 +77,8 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
 /// <summary>The receipt as a mail: a plain-text part and an HTML part, everything from the order HTML-encoded.</summary>
 public static class ReceiptMail
 {
-    public static (string Subject, string Text, string Html) Compose(Receipt receipt, EmailKind kind)
+    /// <param name="manageUrl">The buyer's link to a subscription's manage page (each mail gets a fresh one).</param>
+    public static (string Subject, string Text, string Html) Compose(Receipt receipt, EmailKind kind, Func<Guid, string>? manageUrl = null)
     {
         var final = kind == EmailKind.FinalReceipt;
         var subject = final ? $"Your receipt from {receipt.SellerName}" : $"Order confirmed: {receipt.SellerName}";
@@ -98,6 +99,9 @@ public static class ReceiptMail
         foreach (var charge in receipt.Charges)
             text.AppendLine($"  {charge.CreatedAt:yyyy-MM-dd HH:mm} UTC  {Card(charge)}  {StatusLabel(charge.Status)}  {charge.Amount.Format()}");
         text.AppendLine().AppendLine($"Total paid: {receipt.TotalPaid.Format()}").AppendLine();
+        foreach (var subscription in receipt.StartedSubscriptions)
+            text.AppendLine($"Subscription: {subscription.ProductName}: {subscription.Terms}.")
+                .AppendLine($"  Manage or cancel (two clicks, no password): {manageUrl?.Invoke(subscription.Id)}").AppendLine();
         text.AppendLine($"Questions about this order? Write to {receipt.SupportEmail}.");
 
         var e = HtmlEncoder.Default;
@@ -113,6 +117,9 @@ public static class ReceiptMail
         foreach (var charge in receipt.Charges)
             html.Append($"<tr><td>{e.Encode(charge.CreatedAt.ToString("yyyy-MM-dd HH:mm"))} UTC</td><td>{e.Encode(Card(charge))}</td><td>{e.Encode(StatusLabel(charge.Status))}</td><td>{e.Encode(charge.Amount.Format())}</td></tr>");
         html.Append("</tbody></table>");
+        foreach (var subscription in receipt.StartedSubscriptions)
+            html.Append($"<p>Subscription: <strong>{e.Encode(subscription.ProductName)}</strong>: {e.Encode(subscription.Terms)}. " +
+                        $"<a href=\"{e.Encode(manageUrl?.Invoke(subscription.Id) ?? "")}\">Manage or cancel</a> (two clicks, no password).</p>");
         html.Append($"<p>Questions about this order? Write to <a href=\"mailto:{e.Encode(receipt.SupportEmail)}\">{e.Encode(receipt.SupportEmail)}</a>.</p>");
         html.Append("</body></html>");
         return (subject, text.ToString(), html.ToString());
@@ -120,15 +127,15 @@ public static class ReceiptMail
 
     private static string Card(ReceiptCharge charge) => $"{charge.CardBrand} {charge.CardLast4}".Trim();
 
-    private static string Every(ReceiptLine line) => line.Interval is { } interval
-        ? $" every {(line.IntervalCount == 1 ? "" : line.IntervalCount + " ")}{interval.ToString().ToLowerInvariant()}{(line.IntervalCount == 1 ? "" : "s")}"
-        : "";
+    /// <summary>A recurring line's amount is what was charged today; the schedule is in the subscriptions part.</summary>
+    private static string Every(ReceiptLine line) => line.Interval is not null ? " today" : "";
 
     private static string KindLabel(OrderLineKind kind) => kind switch
     {
         OrderLineKind.Main => "Product",
         OrderLineKind.Bump => "Order bump",
         OrderLineKind.Offer => "One-time offer",
+        OrderLineKind.Renewal => "Subscription payment",
         _ => "Downsell",
     };
 

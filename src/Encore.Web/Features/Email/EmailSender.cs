@@ -30,7 +30,7 @@ public sealed class SmtpSettings
 /// mail and loses none.
 /// </summary>
 public sealed class EmailSender(
-    EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail,
+    EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
@@ -76,7 +76,7 @@ public sealed class EmailSender(
                     await WaitForChargesAsync(message);
                     continue;
                 }
-                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind);
+                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor);
                 to = receipt.Email;
             }
             message.To = to;

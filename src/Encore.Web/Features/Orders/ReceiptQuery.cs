@@ -1,3 +1,4 @@
+using Encore.Domain.Subscriptions;
 using Encore.Domain;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
@@ -32,8 +33,12 @@ public sealed record Receipt(
     DateTimeOffset CreatedAt,
     IReadOnlyList<ReceiptLine> Lines,
     IReadOnlyList<ReceiptCharge> Charges,
-    Guid SellerId = default)
+    Guid SellerId = default,
+    IReadOnlyList<ReceiptSubscription>? Subscriptions = null)
 {
+    /// <summary>What the order started that renews: each with its terms as agreed and where to manage it.</summary>
+    public IReadOnlyList<ReceiptSubscription> StartedSubscriptions => Subscriptions ?? [];
+
     /// <summary>What the buyer paid: the sum of succeeded charges, never of intentions.</summary>
     public Money TotalPaid => Money.Sum(Charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => c.Amount), Currency);
 
@@ -51,6 +56,9 @@ public sealed record Receipt(
         _ => "pending",
     };
 }
+
+/// <summary>A subscription an order started: its terms as the buyer agreed to them ("$0.00 today, then $29.00 monthly from 8 December 2026").</summary>
+public sealed record ReceiptSubscription(Guid Id, string ProductName, string Terms, SubscriptionStatus Status);
 
 public sealed class ReceiptQuery(EncoreDbContext db, PublishedFunnels funnels)
 {
@@ -74,6 +82,12 @@ public sealed class ReceiptQuery(EncoreDbContext db, PublishedFunnels funnels)
     private async Task<Receipt> ToReceiptAsync(Order order, CancellationToken cancellationToken)
     {
         var funnel = await funnels.GetVersionAsync(order.FunnelVersionId, cancellationToken);
+        // Read only when a line is recurring: most orders start no subscription.
+        var subscriptions = order.SubscriptionId is null && order.Lines.Any(l => l.Interval is not null)
+            ? (await db.Subscriptions.AsNoTracking().Where(s => s.OrderId == order.Id).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken))
+                .Select(s => new ReceiptSubscription(s.Id, s.ProductName,
+                    RecurringSchedule.TodayThen(s.Price, DateOnly.FromDateTime(s.StartedAt.UtcDateTime)), s.Status)).ToList()
+            : [];
         return new Receipt(
             order.Id, order.Status, order.Email, order.BuyerName,
             funnel?.SellerName ?? "", funnel?.SupportEmail ?? "", order.Currency, order.CreatedAt,
@@ -82,6 +96,7 @@ public sealed class ReceiptQuery(EncoreDbContext db, PublishedFunnels funnels)
             order.Charges.OrderBy(c => c.CreatedAt)
                 .Select(c => new ReceiptCharge(c.Id, c.Kind, new Money(c.Amount, c.Currency), c.Status, c.CardBrand, c.CardLast4, c.FailureMessage, c.CreatedAt, c.SettledAt))
                 .ToList(),
-            order.SellerId);
+            order.SellerId,
+            subscriptions);
     }
 }

@@ -1,0 +1,331 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Encore.Web.Data.Entities;
+using Encore.Web.Features.Subscriptions;
+using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Encore.Web.Tests;
+
+/// <summary>
+/// Recurring billing keeps every word of the disclosure: a trial charges nothing until its stated date, then once per
+/// period; a plan stops after its last payment; nothing is charged after a cancel; a failed renewal is retried and
+/// recovered by a new card. Each test reads what the buyer was told and checks the charges against it.
+/// </summary>
+public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
+{
+    private static readonly object MonthlyTrial = new { interval = "month", intervalCount = 1, trialDays = 7 };
+
+    [Fact]
+    public async Task A_trial_offer_charges_nothing_today_then_once_on_the_disclosed_date_and_monthly_until_cancelled_through_the_mail_link()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (4700, null), (2900, MonthlyTrial, SubscriptionShop.MonthlyTrialTerms));
+        var client = app.CreateClient();
+        var checkout = await shop.CheckoutAsync(client);
+        var buyer = new Buyer(client);
+        buyer.UseToken(checkout["sessionToken"]!.GetValue<string>());
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+
+        var offer = await buyer.GetOfferAsync();
+        var disclosure = offer["step"]!["disclosure"]!["text"]!.GetValue<string>();
+        Assert.Contains("nothing is charged today", disclosure);
+        var firstDate = DateOnly.ParseExact(FirstCharge().Match(disclosure).Groups[1].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Assert.Equal(DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime).AddDays(7), firstDate);
+
+        var accepted = await buyer.AcceptCurrentAsync(offer["step"]!["id"]!.GetValue<Guid>());
+        Assert.Equal("accepted", accepted["outcome"]!.GetValue<string>());
+        Assert.Equal(0, accepted["charge"]!["amount"]!["amount"]!.GetValue<long>());
+        var subscription = await shop.SubscriptionOfAsync(orderId);
+        Assert.Equal(SubscriptionStatus.Trialing, subscription.Status);
+        Assert.Equal(firstDate, DateOnly.FromDateTime(subscription.NextChargeAt!.Value.UtcDateTime));
+        // Today: the checkout's $47.00 is the only money that moved for this order.
+        Assert.Equal([4700L], await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId && c.Status == ChargeStatus.Succeeded && c.Amount > 0).Select(c => c.Amount).ToListAsync()));
+
+        // The day before the disclosed date: nothing.
+        app.Clock.Advance(TimeSpan.FromDays(6));
+        await SubscriptionShop.BillAsync(app);
+        Assert.Empty(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+
+        // The disclosed date: $29.00 once, under the period's key; billing again changes nothing.
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await SubscriptionShop.BillAsync(app);
+        await SubscriptionShop.BillAsync(app);
+        var renewals = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+        var first = Assert.Single(renewals);
+        Assert.Equal((2900L, ChargeStatus.Succeeded, $"encore:renewal:{subscription.Id:N}:0"), (first.Amount, first.Status, first.IdempotencyKey));
+        Assert.Equal(firstDate, DateOnly.FromDateTime(first.CreatedAt.UtcDateTime));
+        Assert.Equal(SubscriptionStatus.Active, (await shop.SubscriptionOfAsync(orderId)).Status);
+
+        // A month later, once more.
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        await SubscriptionShop.BillAsync(app);
+        renewals = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+        Assert.Equal([0, 1], renewals.Select(c => c.PaymentIndex!.Value));
+        Assert.All(renewals, c => Assert.Equal(ChargeStatus.Succeeded, c.Status));
+        Assert.Equal(2, (await SubscriptionShop.GatewayRenewalKeysAsync(app, subscription.Id)).Count);
+        // Each renewal has its own paid order with one line for it.
+        var renewalOrders = await app.QueryAsync(db => db.Orders.AsNoTracking().Include(o => o.Lines).Where(o => o.SubscriptionId == subscription.Id).ToListAsync());
+        Assert.Equal(2, renewalOrders.Count);
+        Assert.All(renewalOrders, o => Assert.Equal((OrderStatus.Paid, 2900L), (o.Status, Assert.Single(o.Lines).Amount)));
+
+        // The renewal receipt mail carries the manage link; two clicks cancel at the period's end.
+        var mail = await app.QueryAsync(db => db.EmailMessages.AsNoTracking().CountAsync(m => m.SubscriptionId == subscription.Id && m.Kind == EmailKind.RenewalReceipt));
+        Assert.Equal(2, mail);
+        var link = ManageLink(subscription.Id);
+        var page = await FormPage.GetAsync(client, link);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Contains("$29.00 on", page.Html);
+        var preview = await FormPage.GetAsync(client, link + "?step=cancel");
+        Assert.Contains("No further charges; access until", preview.Html);
+        Assert.Equal(SubscriptionStatus.Active, (await shop.SubscriptionOfAsync(orderId)).Status); // the first click changes nothing
+        var confirmed = await preview.PostAsync(client, link + "?handler=Cancel");
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        Assert.Contains("Cancelled. No further charges", await confirmed.Content.ReadAsStringAsync());
+        var cancelled = await shop.SubscriptionOfAsync(orderId);
+        Assert.True(cancelled.CancelAtPeriodEnd);
+
+        // Cancelling again is answered and changes nothing.
+        var again = await (await FormPage.GetAsync(client, link)).PostAsync(client, link + "?handler=Cancel");
+        Assert.Contains("already cancelled", await again.Content.ReadAsStringAsync());
+
+        // Never charged again, whatever billing runs later.
+        for (var month = 0; month < 3; month++)
+        {
+            app.Clock.Advance(TimeSpan.FromDays(31));
+            await SubscriptionShop.BillAsync(app);
+        }
+        Assert.Equal(2, (await SubscriptionShop.RenewalsAsync(app, subscription.Id)).Count);
+        Assert.Equal(SubscriptionStatus.Canceled, (await shop.SubscriptionOfAsync(orderId)).Status);
+        Assert.Equal(2, (await SubscriptionShop.GatewayRenewalKeysAsync(app, subscription.Id)).Count);
+    }
+
+    [Fact]
+    public async Task A_three_payment_plan_charges_today_then_monthly_and_stops_after_the_third()
+    {
+        var plan = new { interval = "month", intervalCount = 1, trialDays = 0, payments = 3 };
+        var shop = await SubscriptionShop.PublishAsync(app, (3300, plan));
+        var client = app.CreateClient();
+
+        // The checkout page says it next to the Pay button, in full.
+        var page = await FormPage.GetAsync(client, $"/f/{shop.Slug}");
+        Assert.Contains("3 payments of $33.00 USD every month ($99.00 USD in all)", WebUtility.HtmlDecode(page.Html));
+
+        var checkout = await shop.CheckoutAsync(client);
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        Assert.Equal(3300, checkout["total"]!["amount"]!.GetValue<long>());
+        var consent = await app.QueryAsync(db => db.ConsentRecords.AsNoTracking().SingleAsync(c => c.OrderId == orderId));
+        Assert.Contains("nothing is charged after that", consent.DisclosureText);
+        Assert.NotNull(consent.OrderLineId);
+        var subscription = await shop.SubscriptionOfAsync(orderId);
+        Assert.Equal((SubscriptionStatus.Active, 1, 3), (subscription.Status, subscription.PaymentsMade, subscription.Payments!.Value));
+        Assert.Equal(consent.Id, subscription.ConsentRecordId);
+
+        for (var month = 0; month < 5; month++)
+        {
+            app.Clock.Advance(TimeSpan.FromDays(31));
+            await SubscriptionShop.BillAsync(app);
+        }
+        var renewals = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+        Assert.Equal([1, 2], renewals.Select(c => c.PaymentIndex!.Value));
+        var ended = await shop.SubscriptionOfAsync(orderId);
+        Assert.Equal((SubscriptionStatus.Ended, 3, (DateTimeOffset?)null), (ended.Status, ended.PaymentsMade, ended.NextChargeAt));
+        // 3 payments of $33.00: $99.00 in all, exactly as disclosed.
+        var paid = await app.QueryAsync(db => db.Charges.Where(c => c.Status == ChargeStatus.Succeeded && (c.OrderId == orderId || c.SubscriptionId == subscription.Id)).SumAsync(c => c.Amount));
+        Assert.Equal(9900, paid);
+    }
+
+    [Fact]
+    public async Task A_trial_main_product_saves_the_card_without_charging_and_the_receipt_says_what_comes_next()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (2900, MonthlyTrial));
+        var client = app.CreateClient();
+        var checkout = await shop.CheckoutAsync(client);
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        Assert.Equal(0, checkout["total"]!["amount"]!.GetValue<long>());
+        var order = await app.QueryAsync(db => db.Orders.AsNoTracking().Include(o => o.Charges).SingleAsync(o => o.Id == orderId));
+        Assert.Equal(OrderStatus.Paid, order.Status);
+        var setup = Assert.Single(order.Charges);
+        Assert.Equal((0L, ChargeStatus.Succeeded), (setup.Amount, setup.Status));
+        var subscription = await shop.SubscriptionOfAsync(orderId);
+        Assert.Equal(SubscriptionStatus.Trialing, subscription.Status);
+
+        var firstDay = Encore.Domain.Subscriptions.RecurringSchedule.Long(DateOnly.FromDateTime(subscription.FirstPaymentAt.UtcDateTime));
+        var receipt = await FormPage.GetAsync(client, checkout["receiptUrl"]!.GetValue<string>());
+        Assert.Contains($"$0.00 today, then $29.00 monthly from {firstDay}", WebUtility.HtmlDecode(receipt.Html));
+
+        // The reminder goes out three days before the trial converts, once.
+        app.Clock.Advance(TimeSpan.FromDays(4) + TimeSpan.FromHours(1));
+        await SubscriptionShop.BillAsync(app);
+        await SubscriptionShop.BillAsync(app);
+        Assert.Equal(1, await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.SubscriptionId == subscription.Id && m.Kind == EmailKind.TrialReminder)));
+        Assert.Empty(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+    }
+
+    [Fact]
+    public async Task A_declined_renewal_is_retried_on_schedule_and_recovered_at_once_by_a_new_card()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1900, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var client = app.CreateClient();
+        // This test card pays at checkout and is declined for every later off-session charge.
+        var checkout = await shop.CheckoutAsync(client, "pm_card_chargeCustomerFail");
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        var subscription = await shop.SubscriptionOfAsync(orderId);
+
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var declinedAt = app.Clock.GetUtcNow();
+        await SubscriptionShop.BillAsync(app);
+        var pastDue = await shop.SubscriptionOfAsync(orderId);
+        Assert.Equal((SubscriptionStatus.PastDue, 1, "generic_decline"), (pastDue.Status, pastDue.FailedAttempts, pastDue.LastDeclineCode));
+        Assert.Equal(declinedAt.AddDays(1), pastDue.NextChargeAt!.Value, TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.SubscriptionId == subscription.Id && m.Kind == EmailKind.PaymentFailed)));
+
+        // Not before the retry's day; on it, the second attempt under its own key.
+        await SubscriptionShop.BillAsync(app);
+        Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await SubscriptionShop.BillAsync(app);
+        var attempts = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+        Assert.Equal([1, 2], attempts.Select(c => c.Attempt!.Value));
+        Assert.Equal($"encore:renewal:{subscription.Id:N}:1:retry1", attempts[1].IdempotencyKey);
+        Assert.Equal(declinedAt.AddDays(3), (await shop.SubscriptionOfAsync(orderId)).NextChargeAt!.Value, TimeSpan.FromMinutes(1));
+
+        // The buyer updates the card from the mail's link: what is due is charged at once, on the new card.
+        var link = ManageLink(subscription.Id);
+        var page = await FormPage.GetAsync(client, link);
+        var updated = await page.PostAsync(client, link + "?handler=Card", ("CardNumber", "4242 4242 4242 4242"), ("Expiry", "12/40"), ("Cvc", "123"), ("CardKey", page.Value("CardKey")));
+        Assert.Contains("What was due is now paid", WebUtility.HtmlDecode(await updated.Content.ReadAsStringAsync()));
+        var recovered = await shop.SubscriptionOfAsync(orderId);
+        Assert.Equal((SubscriptionStatus.Active, 2, 0, "4242"), (recovered.Status, recovered.PaymentsMade, recovered.FailedAttempts, recovered.CardLast4));
+        attempts = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+        Assert.Equal([ChargeStatus.Failed, ChargeStatus.Failed, ChargeStatus.Succeeded], attempts.Select(c => c.Status));
+        Assert.Equal(OrderStatus.Paid, await app.QueryAsync(db => db.Orders.Where(o => o.SubscriptionId == subscription.Id && o.PaymentIndex == 1).Select(o => o.Status).SingleAsync()));
+        // The next payment keeps the schedule's anchor, not the day of recovery.
+        Assert.Equal(subscription.Recurrence.PaymentDue(subscription.FirstPaymentAt, 2), recovered.NextChargeAt);
+    }
+
+    [Fact]
+    public async Task Soft_declines_end_in_cancellation_after_the_last_retry_and_nothing_is_charged_after()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1900, new { interval = "week", intervalCount = 1, trialDays = 0 }));
+        var checkout = await shop.CheckoutAsync(app.CreateClient(), "pm_card_chargeCustomerFail");
+        var subscription = await shop.SubscriptionOfAsync(checkout["orderId"]!.GetValue<Guid>());
+        for (var day = 0; day < 30; day++)
+        {
+            app.Clock.Advance(TimeSpan.FromDays(1));
+            await SubscriptionShop.BillAsync(app);
+        }
+        var attempts = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+        // The first attempt and the default retries after 1, 3, 5 and 7 days: five in all, then no more.
+        Assert.Equal([1, 2, 3, 4, 5], attempts.Select(c => c.Attempt!.Value));
+        Assert.All(attempts, c => Assert.Equal(ChargeStatus.Failed, c.Status));
+        var ended = await shop.SubscriptionOfAsync(subscription.OrderId);
+        Assert.Equal((SubscriptionStatus.Canceled, "failed_payment"), (ended.Status, ended.CancelReason));
+    }
+
+    [Fact]
+    public async Task Concurrent_billing_runs_charge_each_due_period_once()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "day", intervalCount = 1, trialDays = 0 }));
+        var ids = new List<Guid>();
+        for (var i = 0; i < 5; i++)
+            ids.Add((await shop.SubscriptionOfAsync((await shop.CheckoutAsync(app.CreateClient(), email: $"buyer{i}@example.com"))["orderId"]!.GetValue<Guid>())).Id);
+        app.Clock.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => SubscriptionShop.BillAsync(app))));
+        foreach (var id in ids)
+        {
+            Assert.Equal(ChargeStatus.Succeeded, Assert.Single(await SubscriptionShop.RenewalsAsync(app, id)).Status);
+            Assert.Single(await SubscriptionShop.GatewayRenewalKeysAsync(app, id));
+        }
+    }
+
+    [Fact]
+    public async Task A_renewal_whose_answer_is_lost_is_settled_by_the_reconciler_and_never_charged_twice()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var checkout = await shop.CheckoutAsync(app.CreateClient());
+        var subscription = await shop.SubscriptionOfAsync(checkout["orderId"]!.GetValue<Guid>());
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        app.Faults.OffSessionFault = ChargeFault.AnswerLostAfterCharging;
+        try { await SubscriptionShop.BillAsync(app); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        Assert.Equal(ChargeStatus.Unknown, Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id)).Status);
+        // Billing leaves an unanswered payment alone; the reconciler asks the gateway by its key.
+        await SubscriptionShop.BillAsync(app);
+        Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+        await app.ReconcileAsync();
+        Assert.Equal(ChargeStatus.Succeeded, Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id)).Status);
+        Assert.Equal(1, (await shop.SubscriptionOfAsync(subscription.OrderId)).NextPayment - 1);
+        Assert.Single(await SubscriptionShop.GatewayRenewalKeysAsync(app, subscription.Id));
+    }
+
+    [Fact]
+    public async Task Bad_links_and_late_requests_get_a_clear_answer_and_change_nothing()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var client = app.CreateClient();
+        var subscription = await shop.SubscriptionOfAsync((await shop.CheckoutAsync(client))["orderId"]!.GetValue<Guid>());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await FormPage.GetAsync(client, "/s/not-a-real-link")).Status);
+        var tampered = ManageLink(subscription.Id)[..^4] + "AAAA";
+        Assert.Equal(HttpStatusCode.NotFound, (await FormPage.GetAsync(client, tampered)).Status);
+
+        // A link outlives its lifetime: refused as expired; a fresh one comes by entering the e-mail address.
+        var link = ManageLink(subscription.Id);
+        app.Clock.Advance(ManageLinks.Lifetime + TimeSpan.FromDays(1));
+        var expired = await FormPage.GetAsync(client, link);
+        Assert.Equal(HttpStatusCode.Gone, expired.Status);
+        Assert.Contains("This link has expired", expired.Html);
+        var form = await FormPage.GetAsync(client, "/s");
+        var unknown = await form.PostAsync(client, "/s", ("Email", "nobody@example.com"));
+        var known = await form.PostAsync(client, "/s", ("Email", "ann@example.com"));
+        Assert.Equal(await Text(unknown), await Text(known)); // the same answer, known or not
+        Assert.True(await app.QueryAsync(db => db.EmailMessages.AnyAsync(m => m.SubscriptionId == subscription.Id && m.Kind == EmailKind.ManageLink)));
+
+        // A card for a cancelled subscription is refused, and nothing changes.
+        using (var scope = app.Services.CreateScope())
+        {
+            var management = scope.ServiceProvider.GetRequiredService<SubscriptionManagement>();
+            Assert.True((await management.CancelAsync(subscription.Id, null, ManageActor.Buyer, atPeriodEnd: false, refundLastPayment: false, CancellationToken.None)).Succeeded);
+            var twice = await management.CancelAsync(subscription.Id, null, ManageActor.Buyer, atPeriodEnd: false, refundLastPayment: false, CancellationToken.None);
+            Assert.Equal(ManageOutcome.NotApplicable, twice.Outcome);
+            var card = await management.UpdateCardAsync(subscription.Id, "pm_card_mastercard", "k1", CancellationToken.None);
+            Assert.Equal(ManageOutcome.NotApplicable, card.Outcome);
+        }
+        var after = await shop.SubscriptionOfAsync(subscription.OrderId);
+        Assert.Equal((SubscriptionStatus.Canceled, subscription.PaymentMethodId), (after.Status, after.PaymentMethodId));
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(121, 0)]
+    [InlineData(null, 366)]
+    public async Task A_price_with_payments_or_a_trial_out_of_bounds_is_refused_and_nothing_is_created(int? payments, int trialDays)
+    {
+        var api = await app.NewSellerApiAsync();
+        var product = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/products", new { name = "Plan", description = "Plan.", topics = new[] { "x" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var before = await app.QueryAsync(db => db.Prices.CountAsync());
+        var problem = await Buyer.ProblemAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices",
+            new { amount = 3300, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays, payments } }), HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]!["recurring"]);
+        Assert.Equal(before, await app.QueryAsync(db => db.Prices.CountAsync()));
+    }
+
+    private string ManageLink(Guid subscriptionId)
+    {
+        using var scope = app.Services.CreateScope();
+        return new Uri(scope.ServiceProvider.GetRequiredService<ManageLinks>().UrlFor(subscriptionId)).PathAndQuery;
+    }
+
+    private static async Task<string> Text(HttpResponseMessage response) =>
+        Regex.Replace(await response.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\"[^>]*>", "");
+
+    [GeneratedRegex(@"the first charge is on (\d{4}-\d{2}-\d{2})")]
+    private static partial Regex FirstCharge();
+}
+
+public sealed class SubscriptionTests_Sqlite(SqliteApp app) : SubscriptionTests<SqliteApp>(app);
+
+public sealed class SubscriptionTests_Postgres(PostgresApp app) : SubscriptionTests<PostgresApp>(app);
