@@ -149,5 +149,74 @@ public static class DemoSeed
     private static ProductPrice Price(Guid id, Guid productId, long cents, DateTimeOffset now) =>
         new() { Id = id, SellerId = SellerId, ProductId = productId, Terms = Usd(cents), CreatedAt = now };
 
-    private static PriceTerms Usd(long cents) => PriceTerms.From(new Price(new Money(cents, "USD")));
+    private static PriceTerms Usd(long cents, Recurrence? recurrence = null) => PriceTerms.From(new Price(new Money(cents, "USD"), recurrence));
+
+    public const string MembershipFunnelSlug = "calm-circle";
+    public static readonly Guid MembershipFunnelId = new("0b1e8a52-5d0c-4f0e-9a51-000000000040");
+    public static readonly Guid MembershipVersionId = new("0b1e8a52-5d0c-4f0e-9a51-000000000041");
+    public static readonly Guid MembershipStepId = new("0b1e8a52-5d0c-4f0e-9a51-000000000042");
+    public static readonly Guid PlanStepId = new("0b1e8a52-5d0c-4f0e-9a51-000000000043");
+    private static readonly Guid MembershipId = new("0b1e8a52-5d0c-4f0e-9a51-000000000105");
+    private static readonly Guid MembershipPriceId = new("0b1e8a52-5d0c-4f0e-9a51-000000000205");
+    private static readonly Guid ProgramPlanPriceId = new("0b1e8a52-5d0c-4f0e-9a51-000000000206");
+
+    /// <summary>
+    /// The second demo funnel, <c>calm-circle</c>: the same $47 mini-course, then a one-click offer of the Calm Circle
+    /// membership at $29 a month after a 7-day free trial, and if declined the 4-week program as a payment plan of three
+    /// monthly payments of $33. What a newcomer tries to see recurring billing work (with <c>bill --as-of</c>).
+    /// </summary>
+    public static async Task EnsureMembershipAsync(EncoreDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.Funnels.AnyAsync(f => f.Id == MembershipFunnelId, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        var seller = await db.Sellers.AsNoTracking().SingleAsync(s => s.Id == SellerId, cancellationToken);
+        var monthlyTrial = new Recurrence(BillingInterval.Month, 1, TrialDays: 7);
+        var plan = new Recurrence(BillingInterval.Month, 1, Payments: 3);
+        db.Products.Add(Product(MembershipId, "Calm Circle membership", "A new guided session every week and a monthly live Q&A.", ["anxiety", "calm", "membership"], now));
+        db.Prices.AddRange(
+            new ProductPrice { Id = MembershipPriceId, SellerId = SellerId, ProductId = MembershipId, Terms = Usd(2900, monthlyTrial), CreatedAt = now },
+            new ProductPrice { Id = ProgramPlanPriceId, SellerId = SellerId, ProductId = ProgramId, Terms = Usd(3300, plan), CreatedAt = now });
+        db.Funnels.Add(new Funnel
+        {
+            Id = MembershipFunnelId, SellerId = SellerId, Slug = MembershipFunnelSlug, Name = "Calm Circle", Currency = "USD",
+            PublishedVersionId = MembershipVersionId, CreatedAt = now,
+        });
+        db.FunnelVersions.Add(new FunnelVersion
+        {
+            Id = MembershipVersionId, FunnelId = MembershipFunnelId, SellerId = SellerId, SellerName = seller.Name, SupportEmail = seller.SupportEmail,
+            Number = 1, Status = FunnelVersionStatus.Published, PublishedAt = now, Currency = "USD",
+            MainProductId = CourseId, MainPriceId = CoursePriceId, MainName = "Calm Your Anxiety",
+            MainDescription = "A short self-paced mini-course with five lessons to calm anxious moments, yours to keep.",
+            MainPrice = Usd(4700), WindowMinutes = 30, EntryStepId = MembershipStepId, UpdatedAt = now,
+            Steps =
+            [
+                new OfferStep
+                {
+                    Id = MembershipStepId, Position = 0, Key = "calm-circle", Kind = OfferStepKind.Offer, ProductId = MembershipId, PriceId = MembershipPriceId,
+                    ProductName = "Calm Circle membership",
+                    Headline = "Keep the calm going: try the Calm Circle membership free for 7 days",
+                    Body = "A new guided session every week, building on the mini-course, and a live Q&A each month. Nothing is charged during the trial.",
+                    Terms = "$29.00 every month after a 7-day free trial. Cancel before the trial ends with the link in your e-mail and you pay nothing.",
+                    Price = Usd(2900, monthlyTrial), OnAcceptStepId = null, OnDeclineStepId = PlanStepId,
+                },
+                new OfferStep
+                {
+                    Id = PlanStepId, Position = 1, Key = "program-plan", Kind = OfferStepKind.Downsell, ProductId = ProgramId, PriceId = ProgramPlanPriceId,
+                    ProductName = "4-week guided audio program",
+                    Headline = "Rather own it? The 4-week program in three payments",
+                    Body = "Four weeks of short daily guided audio sessions, spread over three monthly payments.",
+                    Terms = "3 monthly payments of $33.00 ($99.00 in all), the first today. Cancel future payments with the link in your e-mail.",
+                    Price = Usd(3300, plan), OnAcceptStepId = null, OnDeclineStepId = null,
+                },
+            ],
+        });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear(); // another instance seeded it at the same moment
+        }
+    }
 }
