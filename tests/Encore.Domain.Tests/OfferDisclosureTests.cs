@@ -64,7 +64,23 @@ public sealed class OfferDisclosureTests
     public void A_trial_moves_the_first_charge_date()
     {
         var text = OfferDisclosure.For(Terms(new Price(new Money(2900, "USD"), new Recurrence(BillingInterval.Month, TrialDays: 14)))).Text;
-        Assert.Contains("free trial of 14 days, first on 2026-12-09", text);
+        Assert.Contains("free trial of 14 days: nothing is charged today, the first charge is on 2026-12-09", text);
+    }
+
+    [Fact]
+    public void A_plan_states_every_payment_the_total_and_the_last_date()
+    {
+        var price = new Price(new Money(3300, "USD"), new Recurrence(BillingInterval.Month, Payments: 3));
+        var text = OfferDisclosure.For(Terms(price)).Text;
+        Assert.Contains("3 payments of $33.00 USD every month ($99.00 USD in all): the first today (2026-11-25), the last on 2027-01-25; nothing is charged after that.", text);
+        Assert.Equal("Yes, add it for 3 monthly payments of $33.00, $99.00 in all", OfferDisclosure.For(Terms(price)).AcceptLabel);
+    }
+
+    [Fact]
+    public void A_trial_button_says_it_starts_a_trial()
+    {
+        var price = new Price(new Money(2900, "USD"), new Recurrence(BillingInterval.Month, TrialDays: 7));
+        Assert.Equal("Yes, start the 7-day free trial, then $29.00 every month", OfferDisclosure.For(Terms(price)).AcceptLabel);
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Encore.Domain.Linting;
 using static Encore.Domain.Tests.Linting.Funnels;
@@ -85,17 +84,17 @@ public sealed class OfferLinterTests
         Assert.True(OfferLinter.BlocksPublishing(OfferLinter.Lint(null)));
 
     [Fact]
-    public void A_funnel_built_to_be_slow_lints_quickly()
+    public void A_funnel_built_to_be_slow_is_linted_without_walking_every_path()
     {
         // Forty steps, each reached by both a yes and a no, each with its own topic: 2^40 paths.
         var diamond = Funnel(Enumerable.Range(0, 40).Select(i =>
             Step($"s{i}", $"Offer {i}", Usd(100), onAccept: i < 39 ? $"s{i + 1}" : null, onDecline: i < 39 ? $"s{i + 1}" : null, topics: [$"t{i}"])).ToArray());
         var huge = Funnel(Enumerable.Range(0, 100_000).Select(i => Step($"s{i}", "Offer", Usd(100), onAccept: $"s{i + 1}")).ToArray());
         var longCopy = Funnel(Step("a", "Program", Usd(100), body: string.Concat(Enumerable.Repeat("class=\"a 1:2 only 3 ", 50_000))));
-        var clock = Stopwatch.StartNew();
+        // No stopwatch here (speed targets live in bench/): a linter that walked every path or backtracked on the copy
+        // would not finish at all, and the findings show each funnel was read whole.
         Assert.NotEmpty(OfferLinter.Lint(diamond));
         Assert.Single(Findings(huge, "too-many-steps"));
         OfferLinter.Lint(longCopy);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 }
