@@ -5,8 +5,8 @@ using Npgsql;
 namespace Encore.Web.Tests;
 
 /// <summary>
-/// Buyers keep buying while Encore is killed with SIGKILL at random moments, twenty times; after a restart and
-/// one reconciliation the gateway's ledger and Encore's orders agree charge for charge.
+/// Buyers keep buying, and billing keeps renewing, while Encore is killed with SIGKILL at random moments, twenty times;
+/// after a restart and one reconciliation the gateway's ledger and Encore's orders (renewal orders too) agree charge for charge.
 /// </summary>
 public sealed class CrashRecoveryTests
 {
@@ -18,7 +18,8 @@ public sealed class CrashRecoveryTests
         TestDatabase.EnsureAvailable(DatabaseKind.Postgres);
         await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
         var random = new Random(2026_11_25);
-        var settings = new Dictionary<string, string> { ["Encore__RunReconciler"] = "false" }; // only the final pass settles
+        // Only the final pass settles; billing runs every second, on subscriptions made due again and again below.
+        var settings = new Dictionary<string, string> { ["Encore__RunReconciler"] = "false", ["Encore__Jobs__BillingSeconds"] = "1" };
         var journeys = 0;
         for (var life = 0; life < Kills; life++)
         {
@@ -43,6 +44,34 @@ public sealed class CrashRecoveryTests
                     }
                 }
             })).ToList();
+            // Members take the demo's trial membership, and every subscription's next payment is made due over and over,
+            // so renewals are being charged whenever the process dies.
+            load.Add(Task.Run(async () =>
+            {
+                var member = new Buyer(encore.CreateClient());
+                await using var db = new NpgsqlConnection(database.ConnectionString);
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(member.Client, new
+                        {
+                            funnel = Encore.Web.Data.DemoSeed.MembershipFunnelSlug, email = "member@example.com", name = "Member",
+                            paymentMethod = "pm_card_visa", bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = true,
+                        }), System.Net.HttpStatusCode.Created);
+                        member.UseToken(checkout["sessionToken"]!.GetValue<string>());
+                        await member.AcceptAsync(Encore.Web.Data.DemoSeed.MembershipStepId, await member.DisclosureHashAsync());
+                        if (db.State != System.Data.ConnectionState.Open) await db.OpenAsync();
+                        await using var due = new NpgsqlCommand("UPDATE subscriptions SET \"NextChargeAt\" = now() WHERE \"NextChargeAt\" > now()", db);
+                        await due.ExecuteNonQueryAsync();
+                    }
+                    catch (Exception) when (stop.IsCancellationRequested || true)
+                    {
+                        if (stop.IsCancellationRequested) return;
+                        await Task.Delay(20);
+                    }
+                }
+            }));
             await Task.Delay(random.Next(800, 2500));
             encore.Kill(); // SIGKILL, mid-request
             stop.Cancel();
@@ -58,9 +87,11 @@ public sealed class CrashRecoveryTests
         Assert.True(await ScalarAsync(connection, "SELECT count(*) FROM orders WHERE \"Status\" = 'Paid'") > 0);
         // Nothing is left unsettled.
         Assert.Equal(0, await ScalarAsync(connection, "SELECT count(*) FROM charges WHERE \"Status\" IN ('Pending', 'Unknown')"));
-        // Every succeeded charge is money in the ledger, and every succeeded intent is a succeeded charge.
+        Assert.True(await ScalarAsync(connection, "SELECT count(*) FROM charges WHERE \"Kind\" = 'Renewal' AND \"Status\" = 'Succeeded'") > 0, "No renewal was charged");
+        // Every succeeded charge that moves money is money in the ledger (a one-click trial's charge of nothing never goes
+        // to the gateway), and every succeeded intent is a succeeded charge.
         Assert.Equal(0, await ScalarAsync(connection, """
-            SELECT count(*) FROM charges c WHERE c."Status" = 'Succeeded'
+            SELECT count(*) FROM charges c WHERE c."Status" = 'Succeeded' AND NOT (c."Amount" = 0 AND c."Kind" <> 'Checkout')
               AND NOT EXISTS (SELECT 1 FROM sandbox_payment_intents i WHERE i."IdempotencyKey" = c."IdempotencyKey" AND i."Status" = 'Succeeded')
             """));
         Assert.Equal(0, await ScalarAsync(connection, """
@@ -89,6 +120,19 @@ public sealed class CrashRecoveryTests
             """));
         Assert.Equal(0, await ScalarAsync(connection, """
             SELECT count(*) FROM (SELECT "SessionId", "StepId" FROM charges WHERE "StepId" IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1) twice
+            """));
+        // Renewals: each subscription's payment paid at most once, each paid renewal with exactly one line on its renewal
+        // order, and every subscription's count of payments the count of its succeeded renewals.
+        Assert.Equal(0, await ScalarAsync(connection, """
+            SELECT count(*) FROM (SELECT "SubscriptionId", "PaymentIndex" FROM charges WHERE "Kind" = 'Renewal' AND "Status" = 'Succeeded' GROUP BY 1, 2 HAVING count(*) > 1) twice
+            """));
+        Assert.Equal(0, await ScalarAsync(connection, """
+            SELECT count(*) FROM charges c WHERE c."Kind" = 'Renewal' AND c."Status" = 'Succeeded'
+              AND (SELECT count(*) FROM order_lines l WHERE l."ChargeId" = c."Id" AND l."Kind" = 'Renewal') <> 1
+            """));
+        Assert.Equal(0, await ScalarAsync(connection, """
+            SELECT count(*) FROM subscriptions s WHERE s."PaymentsMade" <>
+              (SELECT count(*) FROM charges c WHERE c."SubscriptionId" = s."Id" AND c."Kind" = 'Renewal' AND c."Status" = 'Succeeded')
             """));
     }
 

@@ -89,7 +89,7 @@ public abstract class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TA
     {
         var demo = ApiClient(await CreateApiKeyAsync(await SignInAsync(DemoSeed.DemoLoginEmail, DemoSeed.DefaultDemoPassword)));
         var demoProducts = await Buyer.ReadAsync(await demo.GetAsync("/api/v1/seller/products"), HttpStatusCode.OK);
-        Assert.Equal(4, demoProducts.AsArray().Count);
+        Assert.Equal(5, demoProducts.AsArray().Count); // the two demo funnels: course, worksheets, program, starter, membership
         var demoProductId = demoProducts[0]!["id"]!.GetValue<Guid>();
         Assert.Equal(HttpStatusCode.OK, (await demo.GetAsync($"/api/v1/seller/products/{demoProductId}")).StatusCode);
 

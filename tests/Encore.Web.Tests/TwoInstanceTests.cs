@@ -107,6 +107,51 @@ public sealed class TwoInstanceTests
         Assert.Equal(20, sent.Select(m => m.MessageId).Distinct().Count());
     }
 
+    [Fact]
+    public async Task Billing_runs_in_both_instances_and_charges_each_due_period_once()
+    {
+        TestDatabase.EnsureAvailable(DatabaseKind.Postgres);
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        // Both instances run billing (and the reconciler) every second against the same subscriptions.
+        var settings = new Dictionary<string, string> { ["Encore__Jobs__BillingSeconds"] = "1", ["Encore__Jobs__ReconcilerSeconds"] = "1" };
+        await using var first = await EncoreProcess.StartAsync(database.ConnectionString, settings);
+        await using var second = await EncoreProcess.StartAsync(database.ConnectionString, settings);
+
+        // Twelve buyers take the demo's trial membership with one click, spread over both instances.
+        for (var i = 0; i < 12; i++)
+        {
+            var buyer = new Buyer((i % 2 == 0 ? first : second).CreateClient());
+            var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(buyer.Client, new
+            {
+                funnel = Encore.Web.Data.DemoSeed.MembershipFunnelSlug, email = $"member{i}@example.com", name = "Member",
+                paymentMethod = "pm_card_visa", bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = true,
+            }), HttpStatusCode.Created);
+            buyer.UseToken(checkout["sessionToken"]!.GetValue<string>());
+            await buyer.AcceptCurrentAsync(Encore.Web.Data.DemoSeed.MembershipStepId);
+        }
+
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM subscriptions WHERE \"Status\" = 'Trialing'"));
+        // The trials end now: both instances find every first payment due at once.
+        await using (var due = new NpgsqlCommand("UPDATE subscriptions SET \"NextChargeAt\" = now() - interval '1 minute'", connection))
+            await due.ExecuteNonQueryAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && await ScalarAsync(connection, "SELECT count(*) FROM subscriptions WHERE \"Status\" <> 'Active'") > 0)
+            await Task.Delay(250);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // more passes of both instances: nothing may be charged again
+
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM subscriptions WHERE \"Status\" = 'Active' AND \"PaymentsMade\" = 1"));
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM charges WHERE \"Kind\" = 'Renewal'"));
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM charges WHERE \"Kind\" = 'Renewal' AND \"Status\" = 'Succeeded' AND \"Amount\" = 2900"));
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(DISTINCT \"SubscriptionId\") FROM charges WHERE \"Kind\" = 'Renewal'"));
+        // The gateway's own ledger: one succeeded payment per renewal key, none without a charge row.
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM sandbox_payment_intents WHERE \"IdempotencyKey\" LIKE 'encore:renewal:%' AND \"Status\" = 'Succeeded'"));
+        Assert.Equal(0L, await ScalarAsync(connection,
+            "SELECT count(*) FROM sandbox_payment_intents i WHERE i.\"IdempotencyKey\" LIKE 'encore:renewal:%' AND NOT EXISTS (SELECT 1 FROM charges c WHERE c.\"IdempotencyKey\" = i.\"IdempotencyKey\")"));
+        Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM orders WHERE \"SubscriptionId\" IS NOT NULL AND \"Status\" = 'Paid'"));
+    }
+
     /// <summary>A seller's webhook endpoint on loopback that answers 200 and counts what it was sent.</summary>
     private sealed class CountingReceiver : IAsyncDisposable
     {

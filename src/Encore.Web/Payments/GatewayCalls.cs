@@ -27,6 +27,9 @@ public static class GatewayCalls
         }
     }
 
+    /// <summary>The decline code of a charge whose request never reached the gateway (the reconciler found no payment under its key).</summary>
+    public const string NotReceived = "not_received";
+
     /// <summary>A failed payment for a charge no money moved for: a refusal, or a key the gateway never saw.</summary>
     public static PaymentResult NothingCharged(long amount, string currency, string code, string message) => new()
     {

@@ -62,7 +62,7 @@ public sealed class Reconciler(
                 continue;
             }
             // The gateway never saw the key, and the request that would have sent it is long over: nothing was charged.
-            result ??= GatewayCalls.NothingCharged(charge.Amount, charge.Currency, "not_received", "The payment never reached the bank. Nothing was charged.");
+            result ??= GatewayCalls.NothingCharged(charge.Amount, charge.Currency, GatewayCalls.NotReceived, "The payment never reached the bank. Nothing was charged.");
             if (!await ApplyAsync(charge, result, cancellationToken)) continue;
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
             settled++;

@@ -116,23 +116,35 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
     private async Task DeclinedAsync(
         Subscription subscription, Charge charge, PaymentResult result, int payment, int attempt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.PaymentFailed), cancellationToken);
+        if (result.DeclineCode != GatewayCalls.NotReceived)
+            await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.PaymentFailed), cancellationToken);
         if (subscription.NextPayment != payment || subscription.FailedAttempts != attempt - 1) return;
+        subscription.FailedAttempts = attempt; // the next attempt takes the next key
+        subscription.LockedUntil = null;
+        if (result.DeclineCode == GatewayCalls.NotReceived)
+        {
+            // The request never reached the gateway (a crash before the call): no decline, nothing to tell the buyer;
+            // the payment is simply attempted again at once under the next key.
+            subscription.NextChargeAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+            return;
+        }
         var policy = await DunningPolicy.ForSellerAsync(db, subscription.SellerId, cancellationToken);
         var retries = policy.Retries();
         var hard = DeclineKinds.IsHard(result.DeclineCode);
+        // Declines of this payment so far, this one included (attempts that never reached the gateway do not count).
+        var declines = await db.Charges.CountAsync(c => c.SubscriptionId == subscription.Id && c.PaymentIndex == payment &&
+                                                        c.Status == ChargeStatus.Failed && c.DeclineCode != GatewayCalls.NotReceived, cancellationToken);
         var started = subscription.DunningStartedAt ?? now;
         var firstFailure = subscription.Status != SubscriptionStatus.PastDue;
-        subscription.FailedAttempts = attempt;
         subscription.DunningStartedAt = started;
         subscription.LastDeclineCode = result.DeclineCode;
-        subscription.LockedUntil = null;
-        var final = hard || attempt > retries.Count;
+        var final = hard || declines > retries.Count;
         if (!final)
         {
             subscription.Status = SubscriptionStatus.PastDue;
-            subscription.NextChargeAt = started.AddDays(retries[attempt - 1]);
+            subscription.NextChargeAt = started.AddDays(retries[declines - 1]);
         }
         else if (policy.PauseAfterLastRetry)
         {
