@@ -48,6 +48,7 @@ public class BrowserApp : IAsyncLifetime
         {
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={_databasePath}");
             builder.UseSetting("Encore:RunReconciler", "false");
+            builder.UseSetting("Encore:RunBilling", "false"); // a test runs the billing job itself, when it wants renewals charged
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // every browser of the tests shares 127.0.0.1
             ConfigureWebHost(builder);
         });

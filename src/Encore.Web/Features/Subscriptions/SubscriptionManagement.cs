@@ -1,3 +1,4 @@
+using Encore.Domain.PostPurchase;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Email;
@@ -186,10 +187,10 @@ public sealed class SubscriptionManagement(
         if (subscription.Status == SubscriptionStatus.PastDue)
         {
             var retried = await RetryNowAsync(subscription.Id, null, CancellationToken.None);
-            return retried with { Message = $"Your {card.Brand} ending in {card.Last4} is saved. " + retried.Message.Replace("The payment was tried again and went through.", "What was due is now paid.") };
+            return retried with { Message = $"Your {CardBrands.DisplayName(card.Brand)} ending in {card.Last4} is saved. " + retried.Message.Replace("The payment was tried again and went through.", "What was due is now paid.") };
         }
         var fresh = await db.Subscriptions.AsNoTracking().SingleAsync(s => s.Id == id, cancellationToken);
-        return new ManageResult(ManageOutcome.Done, $"Your {card.Brand} ending in {card.Last4} is saved; the next payment will be charged to it.", fresh);
+        return new ManageResult(ManageOutcome.Done, $"Your {CardBrands.DisplayName(card.Brand)} ending in {card.Last4} is saved; the next payment will be charged to it.", fresh);
     }
 
     /// <returns>Null when the refund went through; otherwise what went wrong, in the seller's words.</returns>

@@ -6,9 +6,10 @@
       f.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
     });
   });
+  // The total is the checkout's; other forms called "checkout" (the manage page's card form) have none.
   var form = document.getElementById("checkout");
-  if (!form) return;
   var total = document.getElementById("total");
+  if (!form || !total) return;
   var base = parseInt(total.getAttribute("data-base"), 10);
   var digits = parseInt(total.getAttribute("data-digits"), 10);
   var symbol = total.getAttribute("data-symbol");
