@@ -78,18 +78,7 @@ public sealed class StripeBrowserApp : BrowserApp
             else
             {
                 Stripe.CompleteAuthentication(paymentIntentId, approve);
-                var intent = Stripe.Intents.Single(i => i.Id == paymentIntentId);
-                answer = intent.Status == "succeeded"
-                    ? new { paymentIntent = new { id = intent.Id, @object = "payment_intent", status = intent.Status } }
-                    : new
-                    {
-                        error = new
-                        {
-                            type = "invalid_request_error", code = "payment_intent_authentication_failure",
-                            message = "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
-                            payment_intent = new { id = intent.Id, @object = "payment_intent", status = intent.Status },
-                        },
-                    };
+                answer = paymentIntentId.StartsWith("seti_", StringComparison.Ordinal) ? SetupAnswer(paymentIntentId) : PaymentAnswer(paymentIntentId);
             }
             return route.FulfillAsync(new RouteFulfillOptions
             {
@@ -100,6 +89,40 @@ public sealed class StripeBrowserApp : BrowserApp
             });
         });
         return buyer;
+    }
+
+    /// <summary>What Stripe.js's handleNextAction resolves with for a PaymentIntent, after the bank's answer.</summary>
+    private object PaymentAnswer(string paymentIntentId)
+    {
+        var intent = Stripe.Intents.Single(i => i.Id == paymentIntentId);
+        return intent.Status == "succeeded"
+            ? new { paymentIntent = new { id = intent.Id, @object = "payment_intent", status = intent.Status } }
+            : new
+            {
+                error = new
+                {
+                    type = "invalid_request_error", code = "payment_intent_authentication_failure",
+                    message = "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+                    payment_intent = new { id = intent.Id, @object = "payment_intent", status = intent.Status },
+                },
+            };
+    }
+
+    /// <summary>The same for a SetupIntent (a card saved without a charge).</summary>
+    private object SetupAnswer(string setupIntentId)
+    {
+        var setup = Stripe.Setups.Single(s => s.Id == setupIntentId);
+        return setup.Status == "succeeded"
+            ? new { setupIntent = new { id = setup.Id, @object = "setup_intent", status = setup.Status } }
+            : new
+            {
+                error = new
+                {
+                    type = "invalid_request_error", code = "setup_intent_authentication_failure",
+                    message = "We are unable to authenticate your payment method. Please choose a different payment method and try again.",
+                    setup_intent = new { id = setup.Id, @object = "setup_intent", status = setup.Status },
+                },
+            };
     }
 }
 

@@ -116,9 +116,10 @@
         stripe.handleNextAction = function (params) {
             var secret = params && params.clientSecret;
             record('handleNextAction', { clientSecret: secret });
-            if (typeof secret !== 'string' || !/^pi_[A-Za-z0-9]+_secret_[A-Za-z0-9]+$/.test(secret))
+            // A PaymentIntent's client secret or a SetupIntent's (a card saved without a charge), as Stripe.js takes both.
+            if (typeof secret !== 'string' || !/^(pi|seti)_[A-Za-z0-9]+_secret_[A-Za-z0-9]+$/.test(secret))
                 integrationError('handleNextAction(): Invalid value for clientSecret: ' + secret);
-            // The bank's window: the test decides (the route answers with the PaymentIntent after the bank's answer).
+            // The bank's window: the test decides (the route answers with the PaymentIntent or SetupIntent after the bank's answer).
             return fetch('https://api.stripe.com/standin/authenticate?client_secret=' + encodeURIComponent(secret))
                 .then(function (response) { return response.json(); })
                 .then(function (answer) {

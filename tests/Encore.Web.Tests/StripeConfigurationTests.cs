@@ -171,6 +171,88 @@ public sealed class StripeAdapterTests : IAsyncLifetime
         Assert.Single(_stripe.Intents);
     }
 
+    /// <summary>A card setup: amount 0, saving the method for off-session charges, on a customer.</summary>
+    private async Task<ChargeRequest> SetupAsync(string key, string method = "pm_card_visa") => new()
+    {
+        Amount = 0, Currency = "USD", PaymentMethodId = method, IdempotencyKey = key, SaveForOffSession = true,
+        CustomerId = (await _gateway.CreateCustomerAsync(new CreateCustomerRequest("s@example.com", "Set Up", "cus-" + key), CancellationToken.None)).Id,
+        ReturnUrl = "/pay/return/setup", Metadata = new Dictionary<string, string> { ["encore_order"] = "o1" },
+    };
+
+    [Fact]
+    public async Task A_charge_of_nothing_that_saves_the_card_is_a_SetupIntent_replayed_found_and_read_like_a_payment()
+    {
+        var request = await SetupAsync("s1");
+        var saved = await _gateway.ChargeAsync(request, CancellationToken.None);
+        Assert.Equal((PaymentStatus.Succeeded, 0L, "USD"), (saved.Status, saved.Amount, saved.Currency));
+        Assert.StartsWith("seti_", saved.PaymentId);
+        var setup = Assert.Single(_stripe.Setups);
+        Assert.Equal((saved.PaymentId, "off_session", request.CustomerId, "o1"), (setup.Id, setup.Usage, setup.Customer, setup.Metadata["encore_order"]));
+        Assert.Equal(new SavedCard(setup.PaymentMethod!, "visa", "4242"), saved.Card);
+        Assert.Equal(request.CustomerId, _stripe.CustomerOf(setup.PaymentMethod!));
+        Assert.Empty(_stripe.Intents);
+
+        Assert.Equal(saved, await _gateway.ChargeAsync(request, CancellationToken.None)); // Stripe's replay of the same key
+        Assert.Equal("idempotency_key_in_use", (await Assert.ThrowsAsync<GatewayRequestException>(() =>
+            _gateway.ChargeAsync(request with { PaymentMethodId = "pm_card_mastercard" }, CancellationToken.None))).Code);
+        Assert.Equal(saved, await _gateway.FindPaymentByIdempotencyKeyAsync("s1", CancellationToken.None));
+        Assert.Equal(saved, await _gateway.GetPaymentAsync(saved.PaymentId, CancellationToken.None));
+        Assert.Single(_stripe.Setups);
+
+        // What renewals do with it: off-session payments on the saved method.
+        var renewal = await _gateway.ChargeAsync(Charge("after-setup") with
+        {
+            CustomerId = request.CustomerId, PaymentMethodId = saved.Card!.PaymentMethodId, OffSession = true,
+        }, CancellationToken.None);
+        Assert.Equal(PaymentStatus.Succeeded, renewal.Status);
+    }
+
+    [Fact]
+    public async Task A_charge_of_nothing_that_saves_nothing_is_refused_before_Stripe_is_called()
+    {
+        var request = await SetupAsync("z1");
+        Assert.Equal("amount_zero", (await Assert.ThrowsAsync<GatewayRequestException>(() =>
+            _gateway.ChargeAsync(request with { SaveForOffSession = false }, CancellationToken.None))).Code);
+        await Assert.ThrowsAsync<GatewayRequestException>(() => _gateway.ChargeAsync(request with { OffSession = true }, CancellationToken.None));
+        Assert.Equal((0, 0), (_stripe.SetupCreateCalls, _stripe.CreateCalls));
+    }
+
+    [Fact]
+    public async Task A_declined_setup_fails_with_the_decline_code_and_a_challenged_one_sends_the_buyer_to_the_authentication_page()
+    {
+        var declined = await _gateway.ChargeAsync(await SetupAsync("d1", "pm_card_chargeDeclined"), CancellationToken.None);
+        Assert.Equal((PaymentStatus.Failed, "generic_decline"), (declined.Status, declined.DeclineCode));
+        Assert.StartsWith("seti_", declined.PaymentId);
+        Assert.Equal("visa", declined.Card?.Brand);
+        var found = await _gateway.FindPaymentByIdempotencyKeyAsync("d1", CancellationToken.None);
+        Assert.Equal((declined.PaymentId, PaymentStatus.Failed, "generic_decline", "USD"), (found!.PaymentId, found.Status, found.DeclineCode, found.Currency));
+
+        var challenged = await _gateway.ChargeAsync(await SetupAsync("a1", "pm_card_authenticationRequired"), CancellationToken.None);
+        Assert.Equal(PaymentStatus.RequiresAction, challenged.Status);
+        Assert.Equal($"{StripeGateway.AuthenticationPath}{challenged.PaymentId}?return=%2Fpay%2Freturn%2Fsetup", challenged.ActionUrl);
+        Assert.Equal(challenged.PaymentId + "_secret_fake", await _gateway.ClientSecretForActionAsync(challenged.PaymentId, CancellationToken.None));
+        _stripe.CompleteAuthentication(challenged.PaymentId, approve: false);
+        Assert.Null(await _gateway.ClientSecretForActionAsync(challenged.PaymentId, CancellationToken.None));
+        var refused = await _gateway.GetPaymentAsync(challenged.PaymentId, CancellationToken.None);
+        Assert.Equal((PaymentStatus.Failed, "setup_intent_authentication_failure"), (refused.Status, refused.DeclineCode));
+    }
+
+    [Fact]
+    public async Task A_lost_setup_answer_is_unavailable_and_the_list_finds_it_past_its_first_page_while_a_setup_never_sent_is_not_found()
+    {
+        for (var i = 0; i < 110; i++) await _gateway.ChargeAsync(await SetupAsync($"before-{i}"), CancellationToken.None);
+        (_stripe.ChargeFault, _stripe.FaultTimes) = (FakeStripeFault.DropAfterCreating, 1);
+        await Assert.ThrowsAsync<GatewayUnavailableException>(async () => await _gateway.ChargeAsync(await SetupAsync("lost"), CancellationToken.None));
+        (_stripe.ChargeFault, _stripe.FaultTimes) = (FakeStripeFault.DropBeforeCreating, 1);
+        await Assert.ThrowsAsync<GatewayUnavailableException>(async () => await _gateway.ChargeAsync(await SetupAsync("never"), CancellationToken.None));
+        for (var i = 0; i < 110; i++) await _gateway.ChargeAsync(await SetupAsync($"after-{i}"), CancellationToken.None);
+
+        var lost = await _gateway.FindPaymentByIdempotencyKeyAsync("lost", CancellationToken.None);
+        Assert.Equal(PaymentStatus.Succeeded, lost!.Status);
+        Assert.Equal(_stripe.Setups.Single(s => s.IdempotencyKey == "lost").Id, lost.PaymentId);
+        Assert.Null(await _gateway.FindPaymentByIdempotencyKeyAsync("never", CancellationToken.None));
+    }
+
     [Fact]
     public async Task Refunds_replay_by_key_and_too_much_is_a_failed_refund()
     {

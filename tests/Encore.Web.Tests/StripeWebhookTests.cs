@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Encore.Web.Data.Entities;
@@ -94,26 +93,11 @@ public abstract class StripeWebhookTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Equal([4700L, 300L], lines.OrderBy(l => l.Kind).Select(l => l.RefundedAmount));
     }
 
-    private Task<HttpResponseMessage> SendAsync(string body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Stripe-Signature", Sign(body, EncoreApp.StripeWebhookSecret));
-        return app.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> SendAsync(string body) => StripeEvents.SendAsync(app.CreateClient(), body);
 
-    private static string Event(string id, string type, JsonObject data) => new JsonObject
-    {
-        ["id"] = id, ["object"] = "event", ["api_version"] = "2025-01-27.acacia", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-        ["livemode"] = false, ["type"] = type, ["data"] = new JsonObject { ["object"] = data },
-    }.ToJsonString();
+    private static string Event(string id, string type, JsonObject data) => StripeEvents.Event(id, type, data);
 
-    /// <summary>Stripe's scheme: <c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256 of "t.body"&gt;</c>.</summary>
-    private static string Sign(string body, string secret)
-    {
-        var t = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{body}"));
-        return $"t={t},v1={Convert.ToHexStringLower(mac)}";
-    }
+    private static string Sign(string body, string secret) => StripeEvents.Sign(body, secret);
 }
 
 public sealed class StripeWebhookTests_Sqlite(SqliteApp app) : StripeWebhookTests<SqliteApp>(app);

@@ -18,7 +18,9 @@ public interface IPaymentGateway
 
     /// <summary>
     /// Charges a payment method. On-session with <see cref="ChargeRequest.SaveForOffSession"/> attaches it
-    /// to the customer for later off-session charges; off-session charges the already saved method.
+    /// to the customer for later off-session charges; off-session charges the already saved method. An
+    /// <see cref="ChargeRequest.Amount"/> of 0 with <see cref="ChargeRequest.SaveForOffSession"/> is a card setup:
+    /// the method is saved (and the bank may ask the buyer to authenticate) and no money moves.
     /// </summary>
     Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
 
@@ -38,6 +40,12 @@ public sealed record GatewayCustomer(string Id);
 
 public sealed record ChargeRequest
 {
+    /// <summary>
+    /// In the currency's smallest unit. 0 with <see cref="SaveForOffSession"/> (on-session) means a card setup, not a
+    /// charge: the gateway saves the method for later off-session charges and moves no money (a checkout of free
+    /// trials alone, a subscriber's new card). Its result is Succeeded with Amount 0 and the saved card, or Failed,
+    /// RequiresAction or Processing like a payment's, under the same idempotency key. See decision 0006.
+    /// </summary>
     public required long Amount { get; init; }
     public required string Currency { get; init; }
     public string? CustomerId { get; init; }

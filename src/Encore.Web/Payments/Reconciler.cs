@@ -52,9 +52,13 @@ public sealed class Reconciler(
             try
             {
                 // A charge of nothing (a one-click free trial) never went to the gateway: it succeeds as it would have.
+                // One the gateway has named (waiting for the buyer's bank) is read by its id, which every gateway can
+                // read at any age; the others are found by their key.
                 result = Charges.MovesNoMoney(charge)
                     ? Charges.NoMoney(charge, null)
-                    : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+                    : charge.GatewayPaymentId is { Length: > 0 } paymentId
+                        ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
+                        : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
             }
             catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException or TaskCanceledException)
             {

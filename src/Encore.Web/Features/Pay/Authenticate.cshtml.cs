@@ -8,8 +8,9 @@ namespace Encore.Web.Features.Pay;
 
 /// <summary>
 /// When Stripe is the gateway: the page a buyer is sent to when their bank asks for authentication (3-D Secure).
-/// Stripe.js runs <c>handleNextAction</c> with the payment's client secret, then the buyer goes back to the shop,
-/// whose own page asks Stripe how the payment ended.
+/// Stripe.js runs <c>handleNextAction</c> with the client secret of the PaymentIntent (<c>pi_…</c>) or, for a card
+/// saved without a charge, the SetupIntent (<c>seti_…</c>), then the buyer goes back to the shop, whose own page asks
+/// Stripe how the payment or setup ended.
 /// </summary>
 public sealed class AuthenticateModel(IPaymentGateway gateway) : PageModel
 {
@@ -17,14 +18,18 @@ public sealed class AuthenticateModel(IPaymentGateway gateway) : PageModel
     public string PublishableKey { get; private set; } = "";
     public string ReturnUrl { get; private set; } = "/";
 
-    public async Task<IActionResult> OnGetAsync(string paymentIntentId, [FromQuery(Name = "return")] string? returnUrl, CancellationToken cancellationToken)
+    /// <summary>A card saved for later without a charge (a free trial, a new card): nothing is paid on this page.</summary>
+    public bool IsCardSetup { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string paymentId, [FromQuery(Name = "return")] string? returnUrl, CancellationToken cancellationToken)
     {
         if (gateway is not StripeGateway stripe || stripe.PublishableKey is not { } publishable) return NotFound();
         Response.Headers.CacheControl = "no-store";
         ReturnUrl = StripeGateway.SafeReturnPath(returnUrl) ?? "/";
-        ClientSecret = await stripe.ClientSecretForActionAsync(paymentIntentId, cancellationToken);
+        ClientSecret = await stripe.ClientSecretForActionAsync(paymentId, cancellationToken);
         if (ClientSecret is null) return LocalRedirect(ReturnUrl); // nothing left to authenticate: the shop's page shows the outcome
         PublishableKey = publishable;
+        IsCardSetup = paymentId.StartsWith("seti_", StringComparison.Ordinal);
         HttpContext.Items[SecurityHeaders.StripeJsItem] = true;
         return Page();
     }

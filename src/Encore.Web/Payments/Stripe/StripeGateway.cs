@@ -15,8 +15,12 @@ namespace Encore.Web.Payments.Stripe;
 /// created in the last <see cref="RecentWindow"/> are also listed (lists are read-after-write consistent) and
 /// their metadata compared. If that list is too long to read to the end, the answer is unknown, not "never seen".
 /// </para>
+/// <para>
+/// A request of amount 0 that saves the card is a card setup, made with a SetupIntent (Stripe refuses a PaymentIntent
+/// of 0); see <c>StripeGateway.Setups.cs</c>.
+/// </para>
 /// </summary>
-public sealed class StripeGateway : IPaymentGateway
+public sealed partial class StripeGateway : IPaymentGateway
 {
     public const string IdempotencyKeyMetadata = "encore_idempotency_key";
 
@@ -35,6 +39,7 @@ public sealed class StripeGateway : IPaymentGateway
     public const string AuthenticateKeySuffix = ":authenticate";
 
     private readonly PaymentIntentService _intents;
+    private readonly SetupIntentService _setups;
     private readonly CustomerService _customers;
     private readonly PaymentMethodService _methods;
     private readonly RefundService _refunds;
@@ -48,6 +53,7 @@ public sealed class StripeGateway : IPaymentGateway
             httpClient: new SystemNetHttpClient(new HttpClient { Timeout = GatewayCalls.Timeout }, settings.MaxNetworkRetries),
             apiBase: settings.ApiBase);
         _intents = new PaymentIntentService(client);
+        _setups = new SetupIntentService(client);
         _customers = new CustomerService(client);
         _methods = new PaymentMethodService(client);
         _refunds = new RefundService(client);
@@ -95,6 +101,7 @@ public sealed class StripeGateway : IPaymentGateway
 
     public async Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
+        if (request.Amount == 0) return await SetUpCardAsync(request, cancellationToken);
         var metadata = new Dictionary<string, string>(request.Metadata) { [IdempotencyKeyMetadata] = request.IdempotencyKey };
         var options = new PaymentIntentCreateOptions
         {
@@ -177,14 +184,14 @@ public sealed class StripeGateway : IPaymentGateway
         }
     }
 
-    /// <summary>A card error: Stripe created the PaymentIntent (now requires_payment_method) and names it in the error.</summary>
+    /// <summary>A card error: Stripe created the PaymentIntent or SetupIntent (now requires_payment_method) and names it in the error.</summary>
     private static PaymentResult Declined(StripeError error, ChargeRequest request)
     {
         var code = error.DeclineCode ?? error.Code ?? "card_declined";
         var card = error.PaymentMethod?.Card is { } c ? new SavedCard(error.PaymentMethod.Id, c.Brand ?? "card", c.Last4 ?? "") : null;
         return new PaymentResult
         {
-            PaymentId = error.PaymentIntent?.Id ?? "",
+            PaymentId = error.PaymentIntent?.Id ?? error.SetupIntent?.Id ?? "",
             Status = PaymentStatus.Failed,
             Amount = request.Amount,
             Currency = request.Currency,
@@ -205,9 +212,17 @@ public sealed class StripeGateway : IPaymentGateway
                 Limit = 2,
                 Expand = ["data.payment_method"],
             }, cancellationToken: cancellationToken);
-            var intent = found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey)
-                         ?? await FindRecentAsync(idempotencyKey, cancellationToken);
-            return intent is null ? null : ToResult(intent);
+            if (found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) is { } searched)
+                return ToResult(searched);
+            // Not a payment search knows: a card setup (SetupIntents have no search, only lists), or a payment not indexed yet.
+            var (setup, allSetups) = await FindRecentSetupAsync(idempotencyKey, cancellationToken);
+            if (setup is not null) return ToResult(setup);
+            var (intent, allIntents) = await FindRecentAsync(idempotencyKey, cancellationToken);
+            if (intent is not null) return ToResult(intent);
+            if (!allSetups || !allIntents)
+                throw new GatewayUnavailableException(
+                    $"Stripe's search does not know key '{idempotencyKey}' yet and more than {RecentLimit} recent payments or setups were read; asking again later.");
+            return null;
         }
         catch (Exception e) when (IsUnknown(e))
         {
@@ -220,27 +235,33 @@ public sealed class StripeGateway : IPaymentGateway
     }
 
     /// <summary>The consistent fallback to search: recent intents, newest first, compared by metadata.</summary>
-    private async Task<PaymentIntent?> FindRecentAsync(string idempotencyKey, CancellationToken cancellationToken)
-    {
-        var read = 0;
-        var options = new PaymentIntentListOptions
+    private Task<(PaymentIntent? Found, bool Complete)> FindRecentAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        FirstWithKeyAsync(_intents.ListAutoPagingAsync(new PaymentIntentListOptions
         {
             Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - RecentWindow },
             Limit = 100,
             Expand = ["data.payment_method"],
-        };
-        await foreach (var intent in _intents.ListAutoPagingAsync(options, cancellationToken: cancellationToken))
+        }, cancellationToken: cancellationToken), i => i.Metadata, idempotencyKey);
+
+    /// <summary>
+    /// Reads a list (newest first) until an item's metadata carries the key: the item, or null with Complete when the
+    /// list ended without it; null without Complete when <see cref="RecentLimit"/> items were read (unknown, not "never seen").
+    /// </summary>
+    private static async Task<(T? Found, bool Complete)> FirstWithKeyAsync<T>(
+        IAsyncEnumerable<T> items, Func<T, Dictionary<string, string>?> metadata, string idempotencyKey) where T : class
+    {
+        var read = 0;
+        await foreach (var item in items)
         {
-            if (intent.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) return intent;
-            if (++read >= RecentLimit)
-                throw new GatewayUnavailableException(
-                    $"Stripe's search does not know payment key '{idempotencyKey}' yet and more than {RecentLimit} recent payments were read; asking again later.");
+            if (metadata(item)?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) return (item, true);
+            if (++read >= RecentLimit) return (null, false);
         }
-        return null;
+        return (null, true);
     }
 
     public async Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken)
     {
+        if (IsSetup(paymentId)) return await GetSetupAsync(paymentId, cancellationToken);
         try
         {
             var intent = await _intents.GetAsync(paymentId, new PaymentIntentGetOptions { Expand = ExpandMethod }, cancellationToken: cancellationToken);
@@ -312,14 +333,20 @@ public sealed class StripeGateway : IPaymentGateway
     }
 
     /// <summary>
-    /// What the authentication page needs to run Stripe.js for a payment: its client secret while it still
-    /// requires action; null when there is no such payment or nothing left to do.
+    /// What the authentication page needs to run Stripe.js for a payment or a card setup (<c>handleNextAction</c> takes
+    /// the client secret of either): its client secret while it still requires action; null when there is no such
+    /// payment or setup, or nothing left to do.
     /// </summary>
-    public async Task<string?> ClientSecretForActionAsync(string paymentIntentId, CancellationToken cancellationToken)
+    public async Task<string?> ClientSecretForActionAsync(string paymentId, CancellationToken cancellationToken)
     {
         try
         {
-            var intent = await _intents.GetAsync(paymentIntentId, cancellationToken: cancellationToken);
+            if (IsSetup(paymentId))
+            {
+                var setup = await _setups.GetAsync(paymentId, cancellationToken: cancellationToken);
+                return setup.Status == "requires_action" ? setup.ClientSecret : null;
+            }
+            var intent = await _intents.GetAsync(paymentId, cancellationToken: cancellationToken);
             return intent.Status == "requires_action" ? intent.ClientSecret : null;
         }
         catch (StripeException e) when (e.StripeError?.Code == "resource_missing")

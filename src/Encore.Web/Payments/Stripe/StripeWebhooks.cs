@@ -6,7 +6,7 @@ using Stripe;
 namespace Encore.Web.Payments.Stripe;
 
 /// <summary>
-/// <c>POST /webhooks/stripe</c>: Stripe's word that a payment or a refund changed. The signature is checked
+/// <c>POST /webhooks/stripe</c>: Stripe's word that a payment, a card setup or a refund changed. The signature is checked
 /// with Stripe.net's own helper and the secret <c>ENCORE_STRIPE_WEBHOOK_SECRET</c>; each event id is handled
 /// once. An event is a prompt, not a fact to copy: for a payment Encore asks the gateway about the charge
 /// and records the answer through the same settlement as the reconciler, so a forged, stale or replayed
@@ -21,7 +21,8 @@ public static class StripeWebhooks
         app.MapPost("/webhooks/stripe", HandleAsync)
             .WithTags("Webhooks")
             .WithName("StripeWebhook")
-            .WithSummary("Receives Stripe events (payment_intent.succeeded, payment_intent.payment_failed, charge.refunded), signed with the endpoint's secret.")
+            .WithSummary("Receives Stripe events (payment_intent.succeeded, payment_intent.payment_failed, setup_intent.succeeded, " +
+                         "setup_intent.setup_failed, charge.refunded), signed with the endpoint's secret.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(512 * 1024))
             .ExcludeFromDescription();
         return app;
@@ -49,27 +50,33 @@ public static class StripeWebhooks
         }
         if (await db.StripeEvents.AnyAsync(e => e.Id == stripeEvent.Id, http.RequestAborted)) return Results.Ok(new { received = true, duplicate = true });
 
-        switch (stripeEvent.Data.Object)
+        // A payment, or a card saved without a charge (a free trial, a new card): the same settlement either way.
+        var payment = stripeEvent.Data.Object switch
         {
-            case PaymentIntent intent when stripeEvent.Type is EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed:
-                try
-                {
-                    await SettlePaymentAsync(db, gateway, reconciler, intent, http.RequestAborted);
-                }
-                catch (GatewayUnavailableException)
-                {
-                    // Not recorded as handled: Stripe sends it again, and the reconciler asks meanwhile.
-                    return Results.Problem(statusCode: 503, title: "Gateway unavailable", detail: "Could not confirm the payment with the gateway; send it again.");
-                }
-                catch (GatewayRequestException exception)
-                {
-                    // The gateway does not know the payment: nothing to record, whatever the event claims.
-                    logger.LogWarning("Stripe event {EventId} names a payment the gateway does not know: {Reason}", stripeEvent.Id, exception.Message);
-                }
-                break;
-            case global::Stripe.Charge charge when stripeEvent.Type == EventTypes.ChargeRefunded:
-                await RecordRefundsAsync(db, charge, clock.GetUtcNow(), http.RequestAborted);
-                break;
+            PaymentIntent intent when stripeEvent.Type is EventTypes.PaymentIntentSucceeded or EventTypes.PaymentIntentPaymentFailed => (intent.Id, intent.Metadata),
+            SetupIntent setup when stripeEvent.Type is EventTypes.SetupIntentSucceeded or EventTypes.SetupIntentSetupFailed => (setup.Id, setup.Metadata),
+            _ => default((string Id, Dictionary<string, string>? Metadata)?),
+        };
+        if (payment is { } named)
+        {
+            try
+            {
+                await SettlePaymentAsync(db, gateway, reconciler, named.Id, named.Metadata, http.RequestAborted);
+            }
+            catch (GatewayUnavailableException)
+            {
+                // Not recorded as handled: Stripe sends it again, and the reconciler asks meanwhile.
+                return Results.Problem(statusCode: 503, title: "Gateway unavailable", detail: "Could not confirm the payment with the gateway; send it again.");
+            }
+            catch (GatewayRequestException exception)
+            {
+                // The gateway does not know the payment: nothing to record, whatever the event claims.
+                logger.LogWarning("Stripe event {EventId} names a payment the gateway does not know: {Reason}", stripeEvent.Id, exception.Message);
+            }
+        }
+        else if (stripeEvent.Data.Object is global::Stripe.Charge charge && stripeEvent.Type == EventTypes.ChargeRefunded)
+        {
+            await RecordRefundsAsync(db, charge, clock.GetUtcNow(), http.RequestAborted);
         }
 
         db.StripeEvents.Add(new StripeEventRecord { Id = stripeEvent.Id, Type = stripeEvent.Type, ReceivedAt = clock.GetUtcNow() });
@@ -84,14 +91,15 @@ public static class StripeWebhooks
         return Results.Ok(new { received = true });
     }
 
-    /// <summary>Asks the gateway about the charge the intent belongs to, and settles it if it is still open here.</summary>
-    private static async Task SettlePaymentAsync(EncoreDbContext db, IPaymentGateway gateway, Reconciler reconciler, PaymentIntent intent, CancellationToken cancellationToken)
+    /// <summary>Asks the gateway about the charge the PaymentIntent or SetupIntent belongs to, and settles it if it is still open here.</summary>
+    private static async Task SettlePaymentAsync(
+        EncoreDbContext db, IPaymentGateway gateway, Reconciler reconciler, string paymentId, Dictionary<string, string>? metadata, CancellationToken cancellationToken)
     {
-        var charge = intent.Metadata is { } metadata && metadata.TryGetValue("encore_charge", out var id) && Guid.TryParse(id, out var chargeId)
+        var charge = metadata is not null && metadata.TryGetValue("encore_charge", out var id) && Guid.TryParse(id, out var chargeId)
             ? await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == chargeId, cancellationToken)
-            : await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.GatewayPaymentId == intent.Id, cancellationToken);
+            : await db.Charges.AsNoTracking().FirstOrDefaultAsync(c => c.GatewayPaymentId == paymentId, cancellationToken);
         if (charge is null || charge.Status is ChargeStatus.Succeeded or ChargeStatus.Failed) return;
-        await reconciler.ApplyAsync(charge, await gateway.GetPaymentAsync(intent.Id, cancellationToken), cancellationToken);
+        await reconciler.ApplyAsync(charge, await gateway.GetPaymentAsync(paymentId, cancellationToken), cancellationToken);
     }
 
     /// <summary>

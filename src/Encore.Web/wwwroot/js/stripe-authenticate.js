@@ -1,5 +1,6 @@
-// Runs Stripe.js handleNextAction (3-D Secure) for the payment on this page, then returns to the shop,
-// whose page asks Encore (and Encore asks Stripe) how the payment ended. No inline script: CSP forbids it.
+// Runs Stripe.js handleNextAction (3-D Secure) for the payment or card setup on this page (it takes a PaymentIntent's
+// or a SetupIntent's client secret), then returns to the shop, whose page asks Encore (and Encore asks Stripe) how it
+// ended. No inline script: CSP forbids it.
 (function () {
     'use strict';
     var root = document.getElementById('stripe-authenticate');

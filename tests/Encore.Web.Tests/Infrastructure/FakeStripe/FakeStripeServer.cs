@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Encore.Web.Tests.Infrastructure.FakeStripe;
 
-/// <summary>What the fake does to the next PaymentIntent create calls, for as long as it is set.</summary>
+/// <summary>What the fake does to the next PaymentIntent and SetupIntent create calls, for as long as it is set.</summary>
 public enum FakeStripeFault
 {
     None,
@@ -42,8 +42,8 @@ public sealed record FakeRefund(string Id, string PaymentIntent, long Amount);
 
 /// <summary>
 /// A fake Stripe API on a loopback port: the shapes Stripe.net reads (PaymentIntents, Customers, PaymentMethods,
-/// Refunds, Search), Stripe's test payment methods, idempotent replays by <c>Idempotency-Key</c>, Stripe's error
-/// objects, a ledger the tests read, and fault switches for the PaymentIntent create call.
+/// Refunds, Search, SetupIntents), Stripe's test payment methods, idempotent replays by <c>Idempotency-Key</c>, Stripe's
+/// error objects, a ledger the tests read, and fault switches for the PaymentIntent and SetupIntent create calls.
 /// </summary>
 public sealed partial class FakeStripeServer : IAsyncDisposable
 {
@@ -128,11 +128,16 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         get { lock (_lock) return [.. _refunds]; }
     }
 
-    /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent succeeds, or goes back to requires_payment_method.</summary>
+    /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent (or setup) succeeds, or goes back to requires_payment_method.</summary>
     public void CompleteAuthentication(string paymentIntentId, bool approve)
     {
         lock (_lock)
         {
+            if (paymentIntentId.StartsWith("seti_", StringComparison.Ordinal))
+            {
+                CompleteSetupAuthentication(paymentIntentId, approve);
+                return;
+            }
             var intent = _intents[paymentIntentId];
             if (intent.Status != "requires_action") return;
             if (approve)
@@ -203,6 +208,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 : WriteAsync(context, 200, method);
         });
         app.MapPost("/v1/payment_intents", CreateIntentAsync);
+        MapSetups(app);
         app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext context, string id) => Idempotent(context, form => ConfirmIntent(id, form)));
         app.MapGet("/v1/payment_intents/search", context =>
         {
@@ -283,26 +289,36 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     private async Task CreateIntentAsync(HttpContext context)
     {
         Interlocked.Increment(ref _createCalls);
+        if (await TakeFaultBeforeAsync(context) is not { } fault) return;
+        await Idempotent(context, CreateIntent, after: AfterFault(fault));
+    }
+
+    /// <summary>Takes the fault for a create call and does its part before anything is created; null when that answered the call.</summary>
+    private async Task<FakeStripeFault?> TakeFaultBeforeAsync(HttpContext context)
+    {
         var fault = TakeFault();
         if (fault == FakeStripeFault.DropBeforeCreating)
         {
             context.Abort();
-            return;
+            return null;
         }
         if (fault == FakeStripeFault.ConcurrentRequestInProgress)
         {
             await WriteAsync(context, 409, Error("idempotency_error", null,
                 "There is currently another in-progress request using this Stripe API Idempotency Key. Please try again later."));
-            return;
+            return null;
         }
         if (fault == FakeStripeFault.Slow) await Task.Delay(SlowBy);
-        await Idempotent(context, CreateIntent, after: fault switch
-        {
-            FakeStripeFault.DropAfterCreating => c => { c.Abort(); return Task.CompletedTask; },
-            FakeStripeFault.ServerErrorAfterCreating => c => WriteAsync(c, 500, Error("api_error", null, "An unknown error occurred (fake).")),
-            _ => null,
-        });
+        return fault;
     }
+
+    /// <summary>What replaces the answer once the object is created: a dropped connection or a 500; null: the answer.</summary>
+    private static Func<HttpContext, Task>? AfterFault(FakeStripeFault fault) => fault switch
+    {
+        FakeStripeFault.DropAfterCreating => c => { c.Abort(); return Task.CompletedTask; },
+        FakeStripeFault.ServerErrorAfterCreating => c => WriteAsync(c, 500, Error("api_error", null, "An unknown error occurred (fake).")),
+        _ => null,
+    };
 
     private FakeStripeFault TakeFault()
     {

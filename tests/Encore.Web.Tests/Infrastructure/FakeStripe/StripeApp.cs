@@ -41,11 +41,13 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
 
     public override string Gateway => "stripe";
 
-    /// <summary>Stripe.js's 3-D Secure window, answered by the bank, for the PaymentIntent named in Encore's authentication page address.</summary>
+    /// <summary>Stripe.js's 3-D Secure window, answered by the bank, for the PaymentIntent or SetupIntent named in Encore's authentication page address.</summary>
     public override Task BankAnswersAsync(string actionUrl, bool approve)
     {
-        Assert.StartsWith(StripeGateway.AuthenticationPath + "pi_", actionUrl);
-        Stripe.CompleteAuthentication(actionUrl[StripeGateway.AuthenticationPath.Length..].Split('?')[0], approve);
+        Assert.StartsWith(StripeGateway.AuthenticationPath, actionUrl);
+        var id = actionUrl[StripeGateway.AuthenticationPath.Length..].Split('?')[0];
+        Assert.True(id.StartsWith("pi_", StringComparison.Ordinal) || id.StartsWith("seti_", StringComparison.Ordinal), $"not a Stripe intent: {id}");
+        Stripe.CompleteAuthentication(id, approve);
         return Task.CompletedTask;
     }
 
@@ -71,17 +73,25 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
 
     /// <summary>
     /// Stripe's ledger equals Encore's order: every succeeded charge is one succeeded intent of the same amount and
-    /// currency, nothing else succeeded, and no key made more than one intent.
+    /// currency (a succeeded charge of 0, one succeeded SetupIntent), nothing else succeeded, and no key made more
+    /// than one intent or setup.
     /// </summary>
     public async Task AssertLedgerAgreesAsync(Guid orderId)
     {
         var (charges, intents) = await ChargesAndIntentsAsync(orderId);
-        Assert.Equal(intents.Count, intents.Select(i => i.IdempotencyKey).Distinct().Count());
+        var keys = charges.Select(c => c.IdempotencyKey).ToHashSet();
+        var setups = Stripe.Setups.Where(s => s.IdempotencyKey is { } k && keys.Contains(k)).ToList();
+        Assert.Equal(intents.Count + setups.Count, intents.Select(i => i.IdempotencyKey).Concat(setups.Select(s => s.IdempotencyKey)).Distinct().Count());
+        var succeeded = charges.Where(c => c.Status == ChargeStatus.Succeeded).ToList();
         Assert.Equal(
-            charges.Where(c => c.Status == ChargeStatus.Succeeded).Select(c => (c.IdempotencyKey, c.Amount, c.Currency.ToLowerInvariant())).Order(),
+            succeeded.Where(c => c.Amount > 0).Select(c => (c.IdempotencyKey, c.Amount, c.Currency.ToLowerInvariant())).Order(),
             intents.Where(i => i.Status == "succeeded").Select(i => (i.IdempotencyKey!, i.Amount, i.Currency)).Order());
-        Assert.All(charges.Where(c => c.Status == ChargeStatus.Succeeded), c =>
-            Assert.Equal(intents.Single(i => i.IdempotencyKey == c.IdempotencyKey).Id, c.GatewayPaymentId));
+        Assert.Equal(
+            succeeded.Where(c => c.Amount == 0).Select(c => c.IdempotencyKey).Order(),
+            setups.Where(s => s.Status == "succeeded").Select(s => s.IdempotencyKey!).Order());
+        Assert.All(succeeded, c => Assert.Equal(c.Amount == 0
+            ? setups.Single(s => s.IdempotencyKey == c.IdempotencyKey).Id
+            : intents.Single(i => i.IdempotencyKey == c.IdempotencyKey).Id, c.GatewayPaymentId));
     }
 }
 
