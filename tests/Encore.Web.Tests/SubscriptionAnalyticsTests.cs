@@ -1,10 +1,16 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Encore.Domain;
+using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Analytics;
 using Encore.Web.Features.Sellers.Subscriptions;
 using Encore.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Web.Tests;
 
@@ -138,6 +144,72 @@ public abstract class SubscriptionAnalyticsTests<TApp>(TApp app) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, (await shop.Pages.GetAsync("/seller/subscriptions/analytics?handler=csv&to=someday")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_figures_take_seven_queries_whatever_the_number_of_subscriptions()
+    {
+        var shop = await SubscriptionShop.OpenAsync(app);
+        var other = await shop.SellAsync("Calm Letters");
+        var range = AnalyticsRange.Default(app.Clock);
+        var counts = new List<int>();
+        foreach (var size in new[] { 3, 120 })
+        {
+            var set = new KnownSet(shop.SellerId, app.Clock.GetUtcNow());
+            for (var i = 0; i < size; i++)
+            {
+                var status = (SubscriptionStatus)(i % 6);
+                var subscription = set.Add(i % 2 == 0 ? shop.Main : other, status, 1000 + i, (BillingInterval)(i % 4), startedDaysAgo: i % 40,
+                    trialDays: i % 3 == 0 ? 7 : 0, endedDaysAgo: status == SubscriptionStatus.Canceled ? i % 20 : null,
+                    cancelReason: status == SubscriptionStatus.Canceled ? (i % 4 == 0 ? "failed_payment" : "buyer") : null, currency: i % 7 == 0 ? "EUR" : "USD");
+                if (i % 5 == 0) set.Charge(subscription, attempt: 2, ChargeStatus.Succeeded, settledDaysAgo: i % 10);
+            }
+            await app.QueryAsync(set.SaveAsync);
+
+            await using var scope = app.Services.CreateAsyncScope();
+            using var queries = new QueryCounter(scope.ServiceProvider.GetRequiredService<EncoreDbContext>());
+            var report = await scope.ServiceProvider.GetRequiredService<SubscriptionAnalytics>().GetAsync(shop.SellerId, range, CancellationToken.None);
+            Assert.NotEmpty(report.Products);
+            counts.Add(queries.Count);
+        }
+        Assert.Equal([7, 7], counts);
+    }
+
+    /// <summary>Counts the commands one context sends, through EF Core's diagnostic events.</summary>
+    private sealed class QueryCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+    {
+        private readonly DbContext _context;
+        private readonly List<IDisposable> _subscriptions = [];
+        private int _count;
+
+        public QueryCounter(DbContext context)
+        {
+            _context = context;
+            _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+        }
+
+        public int Count => Volatile.Read(ref _count);
+
+        public void OnNext(DiagnosticListener listener)
+        {
+            if (listener.Name == DbLoggerCategory.Name)
+                lock (_subscriptions) _subscriptions.Add(listener.Subscribe(this));
+        }
+
+        public void OnNext(KeyValuePair<string, object?> value)
+        {
+            if (value.Key == RelationalEventId.CommandExecuting.Name && value.Value is CommandEventData data && ReferenceEquals(data.Context, _context))
+                Interlocked.Increment(ref _count);
+        }
+
+        public void OnCompleted() { }
+
+        public void OnError(Exception error) { }
+
+        public void Dispose()
+        {
+            lock (_subscriptions) foreach (var subscription in _subscriptions) subscription.Dispose();
+        }
+    }
+
     /// <summary>Subscriptions and renewal charges written straight to the database, relative to now.</summary>
     private sealed class KnownSet(Guid sellerId, DateTimeOffset now)
     {
@@ -172,7 +244,7 @@ public abstract class SubscriptionAnalyticsTests<TApp>(TApp app) : IClassFixture
             CreatedAt = now.AddDays(-settledDaysAgo), SettledAt = now.AddDays(-settledDaysAgo),
         });
 
-        public async Task<int> SaveAsync(Encore.Web.Data.EncoreDbContext db)
+        public async Task<int> SaveAsync(EncoreDbContext db)
         {
             db.Orders.Add(new Order
             {
@@ -186,6 +258,10 @@ public abstract class SubscriptionAnalyticsTests<TApp>(TApp app) : IClassFixture
         }
     }
 }
+
+public sealed class SqliteSubscriptionAnalyticsTests(SqliteApp app) : SubscriptionAnalyticsTests<SqliteApp>(app);
+
+public sealed class PostgresSubscriptionAnalyticsTests(PostgresApp app) : SubscriptionAnalyticsTests<PostgresApp>(app);
 
 /// <summary>The MRR normalisation alone: exact in decimal, rounded once to minor units, half away from zero.</summary>
 public sealed class SubscriptionMrrTests
