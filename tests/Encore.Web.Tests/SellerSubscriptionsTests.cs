@@ -365,6 +365,17 @@ public abstract class SellerSubscriptionsTests<TApp>(TApp app) : IClassFixture<T
         Assert.Contains("This subscription is already over: nothing more will be charged.", again.Html);
         Assert.Equal(1, await app.QueryAsync(db => db.Refunds.CountAsync(r => r.SellerId == shop.SellerId)));
     }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_subscription_endpoints()
+    {
+        var paths = JsonNode.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.Equal("ListSellerSubscriptions", paths["/api/v1/seller/subscriptions"]!["get"]!["operationId"]!.GetValue<string>());
+        Assert.Equal("GetSubscriptionAnalytics", paths["/api/v1/seller/subscriptions/analytics"]!["get"]!["operationId"]!.GetValue<string>());
+        Assert.NotNull(paths["/api/v1/seller/subscriptions/{subscriptionId}"]!["get"]);
+        foreach (var action in new[] { "cancel", "pause", "resume", "retry" })
+            Assert.NotNull(paths[$"/api/v1/seller/subscriptions/{{subscriptionId}}/{action}"]!["post"]!["responses"]!["409"]);
+    }
 }
 
 public sealed class SqliteSellerSubscriptionsTests(SqliteApp app) : SellerSubscriptionsTests<SqliteApp>(app);
