@@ -33,7 +33,7 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(14, stored[1].Terms.TrialDays);
 
         product = await FormPage.GetAsync(seller, productUrl);
-        Assert.Contains("$29.00 every month, 14-day free trial", product.Html);
+        Assert.Contains("$29.00 every month, after a 14-day free trial", product.Html);
         var archive = await product.PostAsync(seller, productUrl + "?handler=archive", ("priceId", stored[0].Id.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, archive.StatusCode);
         Assert.True(await app.QueryAsync(db => db.Prices.Where(p => p.Id == stored[0].Id).Select(p => p.Archived).SingleAsync()));
