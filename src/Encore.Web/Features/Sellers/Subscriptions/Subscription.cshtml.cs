@@ -11,7 +11,7 @@ namespace Encore.Web.Features.Sellers.Subscriptions;
 /// and the seller's buttons (cancel at the period's end, cancel now and refund, pause, resume, retry now). Each
 /// button posts to a handler that asks <see cref="SubscriptionManagement"/> and shows its message.
 /// </summary>
-public sealed class SubscriptionModel(SellerSubscriptions subscriptions, SubscriptionManagement management) : PageModel
+public sealed class SubscriptionModel(SellerSubscriptions subscriptions, SubscriptionManagement management, TimeProvider clock) : PageModel
 {
     public SubscriptionDetail Detail { get; private set; } = null!;
 
@@ -60,6 +60,12 @@ public sealed class SubscriptionModel(SellerSubscriptions subscriptions, Subscri
         if (Refused) Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
     }
+
+    /// <summary>What "cancel at period end" will do, asked before it is done: a past-due or paused subscription has no paid period left, so it ends now.</summary>
+    public string CancelAtPeriodEndConfirmation =>
+        Detail.Subscription is { Status: SubscriptionStatus.Trialing or SubscriptionStatus.Active } s && s.CurrentPeriodEnd > clock.GetUtcNow()
+            ? $"Cancel this subscription? Nothing more will be charged; the buyer keeps access until {Moment(s.CurrentPeriodEnd)}."
+            : "Cancel this subscription? Nothing more will be charged, and it ends now: there is no paid period left.";
 
     public bool CanCancel => Detail.Subscription is { CancelAtPeriodEnd: false, Status: not (SubscriptionStatus.Canceled or SubscriptionStatus.Ended) };
     public bool CanPause => Detail.Subscription is { CancelAtPeriodEnd: false, Status: SubscriptionStatus.Trialing or SubscriptionStatus.Active or SubscriptionStatus.PastDue };
