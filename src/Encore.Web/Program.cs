@@ -7,6 +7,7 @@ using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
 using Encore.Web.Features.Sellers.Funnels;
 using Encore.Web.Features.Sellers.Products;
+using Encore.Web.Features.Sellers.Subscriptions;
 using Encore.Web.Features.Webhooks;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
@@ -83,6 +84,7 @@ builder.Services.AddScoped<Catalog>();
 builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
+builder.Services.AddSellerSubscriptions();
 builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
 {
@@ -162,6 +164,7 @@ app.MapOffersApi();
 app.MapSellerApi();
 app.MapSellerFunnelsApi();
 app.MapSellerOrdersApi();
+app.MapSellerSubscriptionsApi();
 app.MapSellerAnalyticsApi();
 app.MapStripeWebhooks();
 app.MapRazorPages();

@@ -86,6 +86,8 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
 
         Assert.True(failures.Count == 0, string.Join("\n", failures) + "\nTried: " + string.Join("\n", tried));
         Assert.Contains(tried, t => t.StartsWith("GET /api/v1/seller/products/", StringComparison.Ordinal));
+        Assert.Contains(tried, t => t.StartsWith("POST /api/v1/seller/subscriptions/", StringComparison.Ordinal) && t.EndsWith("/retry", StringComparison.Ordinal));
+        Assert.Contains(tried, t => t.StartsWith("POST /seller/subscriptions/", StringComparison.Ordinal) && t.EndsWith("handler=CancelNow", StringComparison.OrdinalIgnoreCase));
         Assert.True(tried.Any(t => t.StartsWith("POST /seller/funnels/", StringComparison.Ordinal) && t.Contains("handler=publish", StringComparison.OrdinalIgnoreCase)), string.Join("\n", tried));
         Assert.True(tried.Count >= 20, "Only tried: " + string.Join(", ", tried));
         Assert.Equal(before, await SnapshotAsync());
@@ -140,6 +142,8 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             FailureMessage = "test row", CreatedAt = DateTimeOffset.UtcNow,
         };
         db.Refunds.Add(refund);
+        var subscription = VictimSubscription(order, line);
+        db.Subscriptions.Add(subscription);
         await db.SaveChangesAsync();
         return new Dictionary<string, string>
         {
@@ -153,8 +157,20 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             ["refundId"] = refund.Id.ToString(),
             ["endpointId"] = endpointId.ToString(),
             ["deliveryId"] = (await db.WebhookDeliveries.FirstAsync(d => d.EndpointId == endpointId)).Id.ToString(),
+            ["subscriptionId"] = subscription.Id.ToString(),
         };
     }
+
+    /// <summary>A past-due subscription of the demo seller: every change a seller can make (cancel, pause, retry) applies to it.</summary>
+    private static Subscription VictimSubscription(Order order, OrderLine line) => new()
+    {
+        Id = Guid.CreateVersion7(), SellerId = order.SellerId, OrderId = order.Id, FunnelId = order.FunnelId, FunnelVersionId = order.FunnelVersionId,
+        ProductId = line.ProductId, ProductName = line.Name, Email = order.Email, BuyerName = order.BuyerName, Amount = 2900, Currency = order.Currency,
+        Interval = Encore.Domain.BillingInterval.Month, GatewayCustomerId = order.GatewayCustomerId ?? "cus_victim", PaymentMethodId = "pm_card_visa",
+        CardBrand = "visa", CardLast4 = "4242", Status = SubscriptionStatus.PastDue, StartedAt = order.CreatedAt, FirstPaymentAt = order.CreatedAt,
+        PaymentsMade = 1, NextPayment = 1, NextChargeAt = order.CreatedAt.AddMonths(1), CurrentPeriodEnd = order.CreatedAt.AddMonths(1),
+        FailedAttempts = 1, DunningStartedAt = order.CreatedAt.AddMonths(1), LastDeclineCode = "generic_decline", CreatedAt = order.CreatedAt,
+    };
 
     /// <summary>Everything of the demo seller an intruder might change.</summary>
     private Task<string> SnapshotAsync() => app.QueryAsync(async db =>
@@ -174,6 +190,9 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             text.AppendLine($"{e.Id} {e.Url} {e.DisabledAt:O}");
         foreach (var d in await db.WebhookDeliveries.Where(d => d.SellerId == DemoSeed.SellerId).OrderBy(d => d.Id).ToListAsync())
             text.AppendLine($"{d.Id} {d.Status} {d.NextAttemptAt:O} {d.Attempts}");
+        foreach (var s in await db.Subscriptions.Where(s => s.SellerId == DemoSeed.SellerId).OrderBy(s => s.Id).ToListAsync())
+            text.AppendLine($"{s.Id} {s.Status} {s.CancelAtPeriodEnd} {s.NextChargeAt:O} {s.FailedAttempts} {s.CanceledAt:O}");
+        text.AppendLine($"charges {await db.Charges.CountAsync()} dunning {await db.DunningSettings.CountAsync(d => d.SellerId == DemoSeed.SellerId)}");
         return text.ToString();
     });
 }
