@@ -178,7 +178,7 @@ public sealed class BillingRun(
         var now = clock.GetUtcNow();
         var due = await db.Subscriptions.AsNoTracking()
             .Where(s => Billable.Contains(s.Status) && s.CancelAtPeriodEnd && s.CurrentPeriodEnd <= now)
-            .Take(500).ToListAsync(cancellationToken);
+            .OrderBy(s => s.CurrentPeriodEnd).Take(500).ToListAsync(cancellationToken);
         var ended = 0;
         foreach (var subscription in due)
         {

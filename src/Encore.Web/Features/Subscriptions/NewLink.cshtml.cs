@@ -36,7 +36,7 @@ public sealed class NewLinkModel(EncoreDbContext db, EmailOutbox mail, TimeProvi
         var now = clock.GetUtcNow();
         var live = new[] { SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.Paused };
         var subscriptions = await db.Subscriptions.AsNoTracking()
-            .Where(s => s.Email == email && live.Contains(s.Status)).Take(20).ToListAsync(cancellationToken);
+            .Where(s => s.Email == email && live.Contains(s.Status)).OrderBy(s => s.CreatedAt).Take(20).ToListAsync(cancellationToken);
         var slot = now.ToUnixTimeSeconds() / (long)Spacing.TotalSeconds;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var subscription in subscriptions)
