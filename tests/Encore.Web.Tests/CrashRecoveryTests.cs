@@ -50,6 +50,8 @@ public sealed class CrashRecoveryTests
             {
                 var member = new Buyer(encore.CreateClient());
                 await using var db = new NpgsqlConnection(database.ConnectionString);
+                try { await MakeEveryPaymentDueAsync(db); }
+                catch (NpgsqlException) { /* the loop below makes them due again */ }
                 while (!stop.IsCancellationRequested)
                 {
                     try
@@ -61,9 +63,7 @@ public sealed class CrashRecoveryTests
                         }), System.Net.HttpStatusCode.Created);
                         member.UseToken(checkout["sessionToken"]!.GetValue<string>());
                         await member.AcceptAsync(Encore.Web.Data.DemoSeed.MembershipStepId, await member.DisclosureHashAsync());
-                        if (db.State != System.Data.ConnectionState.Open) await db.OpenAsync();
-                        await using var due = new NpgsqlCommand("UPDATE subscriptions SET \"NextChargeAt\" = now() WHERE \"NextChargeAt\" > now()", db);
-                        await due.ExecuteNonQueryAsync();
+                        await MakeEveryPaymentDueAsync(db);
                     }
                     catch (Exception) when (stop.IsCancellationRequested || true)
                     {
@@ -76,6 +76,28 @@ public sealed class CrashRecoveryTests
             encore.Kill(); // SIGKILL, mid-request
             stop.Cancel();
             await Task.WhenAll(load);
+        }
+
+        // One more life, killed only once billing has charged renewals, so the run surely had renewals in flight to kill.
+        await using (var last = await EncoreProcess.StartAsync(database.ConnectionString, settings))
+        {
+            await using var db = new NpgsqlConnection(database.ConnectionString);
+            await db.OpenAsync();
+            var member = new Buyer(last.CreateClient());
+            var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(member.Client, new
+            {
+                funnel = Encore.Web.Data.DemoSeed.MembershipFunnelSlug, email = "member@example.com", name = "Member",
+                paymentMethod = "pm_card_visa", bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = true,
+            }), System.Net.HttpStatusCode.Created);
+            member.UseToken(checkout["sessionToken"]!.GetValue<string>());
+            await member.AcceptAsync(Encore.Web.Data.DemoSeed.MembershipStepId, await member.DisclosureHashAsync());
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (DateTime.UtcNow < deadline && await ScalarAsync(db, "SELECT count(*) FROM charges WHERE \"Kind\" = 'Renewal'") < 3)
+            {
+                await MakeEveryPaymentDueAsync(db);
+                await Task.Delay(300);
+            }
+            last.Kill();
         }
 
         var reconciled = await EncoreProcess.RunCommandAsync(database.ConnectionString, "reconcile", new Dictionary<string, string> { ["Encore__ReconcilerGraceSeconds"] = "0" });
@@ -134,6 +156,14 @@ public sealed class CrashRecoveryTests
             SELECT count(*) FROM subscriptions s WHERE s."PaymentsMade" <>
               (SELECT count(*) FROM charges c WHERE c."SubscriptionId" = s."Id" AND c."Kind" = 'Renewal' AND c."Status" = 'Succeeded')
             """));
+    }
+
+    /// <summary>Every subscription's next payment falls now: billing (every second) charges it at its next pass.</summary>
+    private static async Task MakeEveryPaymentDueAsync(NpgsqlConnection db)
+    {
+        if (db.State != System.Data.ConnectionState.Open) await db.OpenAsync();
+        await using var due = new NpgsqlCommand("UPDATE subscriptions SET \"NextChargeAt\" = now() WHERE \"NextChargeAt\" > now()", db);
+        await due.ExecuteNonQueryAsync();
     }
 
     private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql)
