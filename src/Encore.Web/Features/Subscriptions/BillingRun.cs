@@ -20,12 +20,14 @@ public sealed class BillingRun(
     IServiceScopeFactory scopes, IConfiguration configuration)
 {
     /// <summary>
-    /// Renewals in flight at once within one run (<c>Encore:Billing:Parallelism</c>, default 4), each in its own scope and
-    /// DbContext: a renewal spends most of its time waiting for the database and the gateway, so a run that charges one
-    /// after another leaves both mostly idle (bench/README.md, "Billing run"). Exactly once does not depend on it: every
-    /// renewal is claimed by its own conditional update.
+    /// Renewals in flight at once within one run (<c>Encore:Billing:Parallelism</c>; default 4 on PostgreSQL, 1 on SQLite),
+    /// each in its own scope and DbContext: a renewal spends most of its time waiting for the database and the gateway, so
+    /// on PostgreSQL a run that charges one after another leaves both mostly idle; SQLite's single writer gains nothing
+    /// (bench/README.md, "Billing run"). Exactly once does not depend on it: every renewal is claimed by its own
+    /// conditional update.
     /// </summary>
-    public int Parallelism => Math.Clamp(configuration.GetValue("Encore:Billing:Parallelism", 4), 1, 32);
+    public int Parallelism => Math.Clamp(
+        configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? 4 : 1), 1, 32);
 
     /// <summary>How long a billing run holds a subscription it is charging; past it, another run may take over.</summary>
     public static readonly TimeSpan Lease = GatewayCalls.Timeout + TimeSpan.FromSeconds(40);
