@@ -3,14 +3,21 @@
 # concurrency levels, and measures the two ceilings in the same run. Results go to bench/results/.
 #   bench/run.sh                 # SQLite and PostgreSQL
 #   bench/run.sh sqlite          # one of them
+#   bench/run.sh billing [sqlite|postgres]   # the billing run instead (bench/README.md, "Billing run"): Encore hosted
+#                                # in the bench process on a fresh database, N subscriptions due at once
 # Environment: ENCORE_BENCH_POSTGRES (an Npgsql connection string to a server where the role may create
 # databases; default the local role of .ci/run), ENCORE_BENCH_SECONDS (per level, default 15),
 # ENCORE_BENCH_CONCURRENCY (default 1,4,16), ENCORE_BENCH_RATE_SHARE (open-loop share of the peak, default 0.7),
 # ENCORE_BENCH_PORT (default 5099; use another when someone else's bench runs on this machine),
 # ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label), ENCORE_BENCH_PEER_INSTANCES (Vendure server
 # processes, default 1).
+# Billing: ENCORE_BENCH_SUBSCRIPTIONS (due at once per measured run, default 10000), ENCORE_BENCH_BILLING_PARALLEL
+# (one measured run per entry: 1 is Encore's BillingRun as it is, more the parallel proposal; default 1,4),
+# ENCORE_BENCH_BILLING_WARMUP (billed first, not measured; default 1000); ENCORE_BENCH_SECONDS is the ceiling's time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode=journeys
+if [[ "${1:-}" == "billing" ]]; then mode=billing; shift; fi
 labels=("${@:-sqlite postgres}"); labels=(${labels[@]})
 seconds="${ENCORE_BENCH_SECONDS:-15}"
 concurrency="${ENCORE_BENCH_CONCURRENCY:-1,4,16}"
@@ -21,7 +28,8 @@ peer="${ENCORE_BENCH_PEER:-vendure}"
 peer_port=3099
 peer_instances="${ENCORE_BENCH_PEER_INSTANCES:-1}"
 peer_name="Vendure"; [[ "$peer_instances" -gt 1 ]] && peer_name="Vendure x$peer_instances"
-trap 'kill "${encore_pid:-0}" 2>/dev/null || true; [[ -n "${peer_started:-}" ]] && VENDURE_STATE="$work/peer" bench/peer/vendure/run-peer.sh stop; rm -rf "$work"' EXIT
+# (No Encore process to stop in billing mode: `kill 0` would signal this script's whole process group.)
+trap '[[ -n "${encore_pid:-}" ]] && kill "$encore_pid" 2>/dev/null || true; [[ -n "${peer_started:-}" ]] && VENDURE_STATE="$work/peer" bench/peer/vendure/run-peer.sh stop; rm -rf "$work"' EXIT
 
 dotnet build -c Release src/Encore.Web/Encore.Web.csproj -v q -nologo >/dev/null
 dotnet build -c Release bench/Encore.Bench/Encore.Bench.csproj -v q -nologo >/dev/null
@@ -33,6 +41,16 @@ for label in "${labels[@]}"; do
     database="$pg_base;Database=$db_name"
   else
     database="Data Source=$work/bench.db"
+  fi
+  if [[ "$mode" == "billing" ]]; then
+    # No Encore process: the bench hosts Encore's Program itself (its Release build), which migrates the database.
+    dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --mode billing --label "$label" --database "$database" \
+      --subscriptions "${ENCORE_BENCH_SUBSCRIPTIONS:-10000}" --billing-parallel "${ENCORE_BENCH_BILLING_PARALLEL:-1,4}" \
+      --billing-warm-up "${ENCORE_BENCH_BILLING_WARMUP:-1000}" --seconds "$seconds" --out bench/results
+    if [[ "$label" == "postgres" ]]; then
+      PGPASSWORD=encore psql -q -h localhost -U encore -d postgres -c "DROP DATABASE $db_name" >/dev/null
+    fi
+    continue
   fi
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "Port $port is taken: set ENCORE_BENCH_PORT" >&2; exit 1; fi
   ENCORE_DATABASE="$database" Encore__RateLimits__Enabled=false Encore__DemoPassword="bench-only-password" \

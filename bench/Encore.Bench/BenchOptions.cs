@@ -30,6 +30,18 @@ public sealed record BenchOptions
     /// <summary>After the closed-loop levels, start journeys on a fixed schedule at this share of the peak rate (0: no such run).</summary>
     public double RateShare { get; init; }
 
+    /// <summary>journeys (default) or billing (<c>--mode billing</c>: the billing run, see BillingBench).</summary>
+    public string Mode { get; init; } = "journeys";
+
+    /// <summary>Billing: subscriptions due at once per measured run (<c>--subscriptions</c>).</summary>
+    public int Subscriptions { get; init; } = 10_000;
+
+    /// <summary>Billing: subscriptions billed once before the measured runs, not measured (<c>--billing-warm-up</c>).</summary>
+    public int BillingWarmUp { get; init; } = 1_000;
+
+    /// <summary>Billing: one measured run per entry; 1 is Encore's BillingRun as it is, more is the parallel proposal (<c>--billing-parallel 1,4</c>).</summary>
+    public IReadOnlyList<int> BillingParallel { get; init; } = [1, 4];
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
@@ -52,6 +64,10 @@ public sealed record BenchOptions
                 "--peer-name" => options with { PeerName = value },
                 "--rate-share" => options with { RateShare = double.Parse(value, CultureInfo.InvariantCulture) },
                 "--accept-rate" => options with { AcceptRate = double.Parse(value, CultureInfo.InvariantCulture) },
+                "--mode" => options with { Mode = value },
+                "--subscriptions" => options with { Subscriptions = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--billing-warm-up" => options with { BillingWarmUp = int.Parse(value, CultureInfo.InvariantCulture) },
+                "--billing-parallel" => options with { BillingParallel = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
         }

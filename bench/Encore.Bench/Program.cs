@@ -11,6 +11,8 @@ using Encore.Bench;
 // two ceilings on the same machine (a minimal Kestrel endpoint, and single-row insert transactions on the same
 // database) so that results are ratios that survive a noisy machine. See bench/README.md.
 var options = BenchOptions.Parse(args);
+if (options.Mode == "billing") return await BillingBench.RunAsync(options);
+if (options.Mode != "journeys") throw new ArgumentException($"Unknown --mode {options.Mode}: journeys or billing.");
 var report = new BenchReport { Label = options.Label, Url = options.Url, StartedAt = DateTimeOffset.UtcNow, Machine = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}" };
 
 // Warm-up, not measured: JIT, connection pools and caches settle before the first level, so that level (and the
@@ -72,3 +74,4 @@ await File.WriteAllTextAsync(baseName + ".svg", report.ToLatencyChartSvg());
 Console.WriteLine();
 Console.WriteLine(markdown);
 Console.WriteLine($"Written: {baseName}.json, .md, .svg");
+return 0;
