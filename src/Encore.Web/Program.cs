@@ -32,7 +32,13 @@ builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.W
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddEncoreDatabase(database);
 builder.Services.AddSingleton(TimeProvider.System);
-if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name)) Encore.Web.Features.Subscriptions.BillCommand.UseClock(builder, args);
+if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name) &&
+    Encore.Web.Features.Subscriptions.BillCommand.UseClock(builder, args) is { } refusal)
+{
+    Console.Error.WriteLine(refusal);
+    Environment.ExitCode = 2;
+    return;
+}
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<PublishedFunnels>();
 builder.Services.AddEncorePayments(builder.Configuration, builder.Environment);

@@ -25,13 +25,24 @@ public static class BillCommand
         return asOf;
     }
 
-    /// <summary>Puts the clock at <c>--as-of</c>, before the app is built; refuses where time travel must not happen.</summary>
-    public static void UseClock(WebApplicationBuilder builder, string[] args)
+    /// <summary>Puts the clock at <c>--as-of</c>, before the app is built.</summary>
+    /// <returns>Why the command is refused (a malformed time, or time travel in Production); null when it may run.</returns>
+    public static string? UseClock(WebApplicationBuilder builder, string[] args)
     {
-        if (AsOf(args) is not { } asOf) return;
+        DateTimeOffset? asOf;
+        try
+        {
+            asOf = AsOf(args);
+        }
+        catch (ArgumentException e)
+        {
+            return e.Message;
+        }
+        if (asOf is null) return null;
         if (builder.Environment.IsProduction())
-            throw new InvalidOperationException("bill --as-of is refused in Production: time travel is for trying things out on the Sandbox.");
-        builder.Services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(asOf));
+            return "bill --as-of is refused in Production: time travel is for trying things out on the Sandbox (ASPNETCORE_ENVIRONMENT=Development).";
+        builder.Services.AddSingleton<TimeProvider>(new ShiftedTimeProvider(asOf.Value));
+        return null;
     }
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
