@@ -226,6 +226,35 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_hard_decline_is_never_retried_and_ends_the_subscription()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1900, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var checkout = await shop.CheckoutAsync(app.CreateClient());
+        var subscription = await shop.SubscriptionOfAsync(checkout["orderId"]!.GetValue<Guid>());
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        // The renewal is recorded and its answer is lost; the gateway's answer, when it comes, is a stolen card.
+        app.Faults.OffSessionFault = ChargeFault.NeverReached;
+        try { await SubscriptionShop.BillAsync(app); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        var open = Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+        using (var scope = app.Services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Encore.Web.Payments.Charges>().ApplyAsync(open, new Encore.Web.Payments.PaymentResult
+            {
+                PaymentId = "", Status = Encore.Web.Payments.PaymentStatus.Failed, Amount = open.Amount, Currency = open.Currency, DeclineCode = "stolen_card",
+            }, CancellationToken.None);
+        }
+        var ended = await shop.SubscriptionOfAsync(subscription.OrderId);
+        Assert.Equal((SubscriptionStatus.Canceled, "failed_payment", (DateTimeOffset?)null), (ended.Status, ended.CancelReason, ended.NextChargeAt));
+        for (var day = 0; day < 10; day++)
+        {
+            app.Clock.Advance(TimeSpan.FromDays(1));
+            await SubscriptionShop.BillAsync(app);
+        }
+        Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+    }
+
+    [Fact]
     public async Task Concurrent_billing_runs_charge_each_due_period_once()
     {
         var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "day", intervalCount = 1, trialDays = 0 }));
