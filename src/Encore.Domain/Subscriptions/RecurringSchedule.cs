@@ -54,5 +54,8 @@ public static class RecurringSchedule
     /// <summary>"8 December 2026": unambiguous in every English-speaking country.</summary>
     public static string Long(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The UTC day of a moment, the same way: what mails and pages say about a charge's date.</summary>
+    public static string Long(DateTimeOffset moment) => Long(DateOnly.FromDateTime(moment.UtcDateTime));
+
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -10,7 +10,7 @@ namespace Encore.Web.Payments;
 /// that key and records the answer through the settlement of the charge's kind, or marks the charge unknown when no
 /// answer came; the <see cref="Reconciler"/> settles what is left open through the same settlements.
 /// </summary>
-public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IEnumerable<IChargeSettlement> settlements, ILogger<Charges> logger)
+public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServiceProvider services, ILogger<Charges> logger)
 {
     /// <summary>
     /// Calls the gateway for a recorded charge and records its answer. Never throws for the gateway's or the
@@ -26,7 +26,7 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IEnumer
         // Not cancellable: the money may have moved.
         var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
             result is not null ? settle(result) : MarkUnknownAsync(charge.Id, CancellationToken.None));
-        return new ChargeCall(recorded ? answer : new GatewayAnswer(null, null), result, recorded);
+        return new ChargeCall(recorded ? answer : new GatewayAnswer(null, null), recorded);
     }
 
     /// <summary>
@@ -39,7 +39,7 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IEnumer
         var result = NoMoney(charge, card);
         settle ??= r => SettlementFor(charge.Kind).ApplyAsync(charge, r, CancellationToken.None);
         var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () => settle(result));
-        return new ChargeCall(recorded ? new GatewayAnswer(result, null) : new GatewayAnswer(null, null), result, recorded);
+        return new ChargeCall(recorded ? new GatewayAnswer(result, null) : new GatewayAnswer(null, null), recorded);
     }
 
     /// <summary>A charge of nothing that never goes to the gateway: a one-click trial (a checkout's $0 is a card setup, and does).</summary>
@@ -105,12 +105,9 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IEnumer
         CardBrand = result.Card?.Brand ?? charge.CardBrand, CardLast4 = result.Card?.Last4 ?? charge.CardLast4,
     };
 
-    private IChargeSettlement SettlementFor(ChargeKind kind) =>
-        settlements.FirstOrDefault(s => s.Kind == kind) ?? throw new InvalidOperationException($"No settlement is registered for {kind} charges.");
+    /// <summary>The settlement registered for a kind (a keyed service: only the one a charge needs is built).</summary>
+    private IChargeSettlement SettlementFor(ChargeKind kind) => services.GetRequiredKeyedService<IChargeSettlement>(kind);
 }
 
-/// <summary>What one call for a charge came to: the gateway's answer, the result recorded, and whether it was recorded.</summary>
-public sealed record ChargeCall(GatewayAnswer Answer, PaymentResult? Result, bool Recorded)
-{
-    public bool IsUnknown => !Recorded || Answer.IsUnknown;
-}
+/// <summary>What one call for a charge came to: the gateway's answer (unknown when it was not recorded) and whether it was recorded.</summary>
+public sealed record ChargeCall(GatewayAnswer Answer, bool Recorded);

@@ -19,8 +19,6 @@ public sealed class CheckoutSettlement(
     EncoreDbContext db, PublishedFunnels funnels, ChargeStatusCheck statusCheck, WebhookOutbox webhooks, EmailOutbox mail,
     SubscriptionStarts subscriptions, TimeProvider clock) : IChargeSettlement
 {
-    public ChargeKind Kind => ChargeKind.Checkout;
-
     public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();

@@ -21,8 +21,6 @@ public sealed class OfferSettlement(
     EncoreDbContext db, PublishedFunnels funnels, WebhookOutbox webhooks, EmailOutbox mail, SubscriptionStarts subscriptions, TimeProvider clock)
     : IChargeSettlement
 {
-    public ChargeKind Kind => ChargeKind.Offer;
-
     Task IChargeSettlement.ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken) =>
         ApplyAsync(charge, result, cancellationToken);
 

@@ -110,7 +110,8 @@ public sealed class BillingRun(
             var claimed = await db.Subscriptions
                 .Where(s => s.Id == subscriptionId && s.NextPayment == payment && s.FailedAttempts == failed &&
                             Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
-                            (s.LockedUntil == null || s.LockedUntil < now))
+                            (s.LockedUntil == null || s.LockedUntil < now) &&
+                            !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), uncancellable);
             if (claimed == 0)
             {

@@ -34,7 +34,7 @@ public sealed class NewLinkModel(EncoreDbContext db, EmailOutbox mail, TimeProvi
             return Page();
         }
         var now = clock.GetUtcNow();
-        var live = new[] { SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.Paused };
+        var live = SubscriptionManagement.Live;
         var subscriptions = await db.Subscriptions.AsNoTracking()
             .Where(s => s.Email == email && live.Contains(s.Status)).OrderBy(s => s.CreatedAt).Take(20).ToListAsync(cancellationToken);
         var slot = now.ToUnixTimeSeconds() / (long)Spacing.TotalSeconds;

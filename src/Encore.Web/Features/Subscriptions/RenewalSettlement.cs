@@ -16,8 +16,6 @@ namespace Encore.Web.Features.Subscriptions;
 /// </summary>
 public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, WebhookOutbox webhooks, TimeProvider clock) : IChargeSettlement
 {
-    public ChargeKind Kind => ChargeKind.Renewal;
-
     public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
         if (charge.SubscriptionId is not { } subscriptionId || charge.PaymentIndex is not { } payment || charge.Attempt is not { } attempt)

@@ -57,7 +57,10 @@ public sealed class SubscriptionMail(EncoreDbContext db, ManageLinks links)
                 break;
             case EmailKind.RenewalReminder:
                 subject = $"{s.ProductName} renews on {next} for {amount}";
-                paragraphs.Add($"Your subscription to {s.ProductName} renews on {next}: we will charge {amount} to your {card}, then {amount} {s.Recurrence.Describe()} until you cancel.");
+                paragraphs.Add($"Your subscription to {s.ProductName} renews on {next}: we will charge {amount} to your {card}, " +
+                               (s.Payments is { } total
+                                   ? $"payment {s.NextPayment + 1} of {total}{(s.NextPayment + 1 == total ? ", the last" : "")}."
+                                   : $"then {amount} {s.Recurrence.Describe()} until you cancel."));
                 paragraphs.Add("If you do not want to renew, cancel before then and nothing will be charged.");
                 break;
             case EmailKind.PaymentFailed:
@@ -108,5 +111,5 @@ public sealed class SubscriptionMail(EncoreDbContext db, ManageLinks links)
     private static string CardOf(Charge? charge, string fallback) =>
         charge?.CardLast4 is { Length: > 0 } last4 ? $"{CardBrands.DisplayName(charge.CardBrand ?? "card")} ending in {last4}" : fallback;
 
-    private static string Day(DateTimeOffset moment) => Encore.Domain.Subscriptions.RecurringSchedule.Long(DateOnly.FromDateTime(moment.UtcDateTime));
+    private static string Day(DateTimeOffset moment) => Encore.Domain.Subscriptions.RecurringSchedule.Long(moment);
 }

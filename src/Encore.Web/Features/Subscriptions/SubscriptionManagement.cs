@@ -49,7 +49,8 @@ public sealed class SubscriptionManagement(
     TimeProvider clock,
     ILogger<SubscriptionManagement> logger)
 {
-    private static readonly SubscriptionStatus[] Live = [SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.Paused];
+    /// <summary>Not over: a subscription in these states may still be charged (or resumed) and has a card to update.</summary>
+    public static readonly SubscriptionStatus[] Live = [SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.Paused];
 
     /// <summary>What a cancellation would do now, in the buyer's words: the first of the two clicks shows it.</summary>
     public static string CancelPreview(Subscription s, bool atPeriodEnd) => s.Status switch
@@ -227,5 +228,5 @@ public sealed class SubscriptionManagement(
         return new ManageResult(ManageOutcome.NotApplicable, "The subscription changed while this was being done; look at it again.");
     }
 
-    private static string Day(DateTimeOffset moment) => Encore.Domain.Subscriptions.RecurringSchedule.Long(DateOnly.FromDateTime(moment.UtcDateTime));
+    private static string Day(DateTimeOffset moment) => Encore.Domain.Subscriptions.RecurringSchedule.Long(moment);
 }
