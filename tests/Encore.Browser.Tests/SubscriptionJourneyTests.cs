@@ -194,7 +194,7 @@ public sealed class SubscriptionJourneyTests(BrowserApp app) : IClassFixture<Bro
             new { amount = 1900, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays = 0 } });
         var slug = "monthly-" + Guid.NewGuid().ToString("N")[..10];
         var funnel = await PostAsync(api, "/api/v1/seller/funnels",
-            new { name = "Calm Monthly", slug, windowMinutes = 30, main = new { priceId = price["id"]!.GetValue<Guid>() }, steps = Array.Empty<object>(), entryStepId = (string?)null });
+            new { name = "Calm Monthly", slug, windowMinutes = 30, main = new { priceId = price["id"]!.GetValue<Guid>(), terms = "$19.00 every month, first charged today; cancel any time with the link in your receipt e-mail." }, steps = Array.Empty<object>(), entryStepId = (string?)null });
         await PostAsync(api, $"/api/v1/seller/funnels/{funnel["id"]}/publish", null);
         return slug;
     }

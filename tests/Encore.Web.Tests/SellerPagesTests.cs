@@ -133,12 +133,42 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         (await db.Orders.CountAsync(), await db.PostPurchaseSessions.CountAsync(), await db.Charges.CountAsync(), await db.SandboxPaymentIntents.CountAsync()));
 
     /// <summary>Adds a product with one price through the pages; returns the price's id.</summary>
-    private async Task<Guid> AddProductAsync(HttpClient seller, string name, string topic, string amount)
+    [Fact]
+    public async Task A_recurring_bump_needs_its_terms_in_the_editor_before_publishing_and_the_checkout_shows_them()
+    {
+        var (seller, _) = await app.SignUpAsync();
+        var course = await AddProductAsync(seller, "Deep Sleep Course", "sleep", "47");
+        var calls = await AddProductAsync(seller, "Weekly sleep calls", "sleep", "9", interval: "month");
+        var slug = $"sleep-{Guid.NewGuid():N}"[..18];
+        var newPage = await FormPage.GetAsync(seller, "/seller/funnels/new");
+        var editorUrl = (await newPage.PostAsync(seller, "/seller/funnels/new", ("Name", "Deep Sleep"), ("Slug", slug), ("MainPriceId", course.ToString()))).Headers.Location!.OriginalString;
+        var editor = await FormPage.GetAsync(seller, editorUrl);
+        await PostOkAsync(seller, editor, editorUrl + "?handler=addBump", ("priceId", calls.ToString()), ("description", "A live call every week."), ("terms", ""));
+
+        editor = await FormPage.GetAsync(seller, editorUrl);
+        Assert.Contains("data-code=\"recurring-terms-missing\"", editor.Html);
+        Assert.Contains("Order bump 1 &quot;Weekly sleep calls&quot; is charged $9.00 every month", editor.Html);
+        await editor.PostAsync(seller, editorUrl + "?handler=publish");
+        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync($"/f/{slug}")).StatusCode);
+
+        const string terms = "$9.00 every month, first charged today; cancel any time with the link in your receipt.";
+        await PostOkAsync(seller, editor, editorUrl + "?handler=bump", ("index", "0"), ("priceId", calls.ToString()), ("description", "A live call every week."), ("terms", terms));
+        editor = await FormPage.GetAsync(seller, editorUrl);
+        Assert.DoesNotContain("data-code=\"recurring-terms-missing\"", editor.Html);
+        Assert.Contains($"value=\"{terms}\"", WebUtility.HtmlDecode(editor.Html));
+        Assert.Equal(HttpStatusCode.Redirect, (await editor.PostAsync(seller, editorUrl + "?handler=publish")).StatusCode);
+
+        var checkout = WebUtility.HtmlDecode(await app.CreateClient().GetStringAsync($"/f/{slug}"));
+        Assert.Contains($"If you add Weekly sleep calls: \"Weekly sleep calls\" from", checkout);
+        Assert.Contains($"'s terms for \"Weekly sleep calls\": {terms}", checkout);
+    }
+
+    private async Task<Guid> AddProductAsync(HttpClient seller, string name, string topic, string amount, string interval = "once")
     {
         var products = await FormPage.GetAsync(seller, "/seller/products");
         var productUrl = (await products.PostAsync(seller, "/seller/products", ("Name", name), ("Description", name + "."), ("Topics", topic))).Headers.Location!.OriginalString;
         var product = await FormPage.GetAsync(seller, productUrl);
-        await product.PostAsync(seller, productUrl + "?handler=price", ("amount", amount), ("currency", "USD"), ("interval", "once"), ("intervalCount", "1"), ("trialDays", "0"));
+        await product.PostAsync(seller, productUrl + "?handler=price", ("amount", amount), ("currency", "USD"), ("interval", interval), ("intervalCount", "1"), ("trialDays", "0"));
         var productId = Guid.Parse(productUrl.Split('/').Last());
         return await app.QueryAsync(db => db.Prices.Where(p => p.ProductId == productId).Select(p => p.Id).SingleAsync());
     }

@@ -214,11 +214,11 @@ public abstract class StripeTrialTests<TApp>(TApp app) : IClassFixture<TApp> whe
         var api = await app.NewSellerApiAsync();
         var product = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/products",
             new { name = "Calm Club", description = "Calm Club.", topics = new[] { "anxiety" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        var price = (await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices",
-            new { amount = Monthly, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays = 7 } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var price = await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices",
+            new { amount = Monthly, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays = 7 } }), HttpStatusCode.Created);
         var slug = $"calm-{Guid.NewGuid():N}"[..20];
         var funnel = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/funnels",
-            new { name = "Calm Club", slug, windowMinutes = 30, main = new { priceId = price } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+            new { name = "Calm Club", slug, windowMinutes = 30, main = new { priceId = price["id"]!.GetValue<Guid>(), terms = SellerTerms.For(price) } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
         await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnel}/publish", null), HttpStatusCode.OK);
         return slug;
     }

@@ -103,6 +103,49 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_recurring_main_product_needs_stated_terms_to_publish_and_the_checkout_shows_and_records_them()
+    {
+        var api = await app.NewSellerApiAsync();
+        var product = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/products",
+            new { name = "Calm Club", description = "A live session every week.", topics = new[] { "anxiety" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var price = (await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices",
+            new { amount = 2900, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays = 0 } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var slug = "club-" + Guid.NewGuid().ToString("N")[..10];
+        var funnel = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/funnels",
+            new { name = "Calm Club", slug, windowMinutes = 30, main = new { priceId = price, terms = "Join the club!" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+
+        // Terms that leave out the amount, the interval, the first charge and how to cancel block publishing.
+        var refused = await Buyer.ProblemAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnel}/publish", null), (HttpStatusCode)422);
+        var finding = Assert.Single(refused["findings"]!.AsArray(), f => f!["code"]!.GetValue<string>() == "recurring-terms-missing")!;
+        Assert.StartsWith("The main product \"Calm Club\" is charged $29.00 every month", finding["message"]!.GetValue<string>());
+        await Buyer.ReadAsync(await app.CreateClient().GetAsync($"/api/v1/funnels/{slug}"), HttpStatusCode.NotFound);
+
+        const string terms = "$29.00 every month, first charged today; cancel any time with the link in your receipt.";
+        await Buyer.ReadAsync(await api.PutAsJsonAsync($"/api/v1/seller/funnels/{funnel}/draft",
+            new { name = "Calm Club", slug, windowMinutes = 30, main = new { priceId = price, terms } }), HttpStatusCode.OK);
+        await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnel}/publish", null), HttpStatusCode.OK);
+
+        // The buyer API and the page show the same words next to the Pay button: Encore's schedule, then the seller's terms.
+        var client = app.CreateClient();
+        var live = await Buyer.ReadAsync(await client.GetAsync($"/api/v1/funnels/{slug}"), HttpStatusCode.OK);
+        Assert.Equal(terms, live["main"]!["terms"]!.GetValue<string>());
+        var disclosure = live["main"]!["disclosure"]!;
+        Assert.EndsWith($"'s terms for \"Calm Club\": {terms}", disclosure["text"]!.GetValue<string>());
+        Assert.Contains("charge it $29.00 USD today", disclosure["text"]!.GetValue<string>());
+        var page = await FormPage.GetAsync(client, $"/f/{slug}");
+        Assert.Contains(disclosure["text"]!.GetValue<string>(), WebUtility.HtmlDecode(page.Html));
+
+        // The consent record keeps exactly those words.
+        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = slug, email = "club@example.com", name = "Ann Buyer", paymentMethod = "pm_card_visa", bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false,
+        }), HttpStatusCode.Created);
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        var consent = await app.QueryAsync(db => db.ConsentRecords.AsNoTracking().SingleAsync(c => c.OrderId == orderId));
+        Assert.Equal((disclosure["text"]!.GetValue<string>(), disclosure["sha256"]!.GetValue<string>()), (consent.DisclosureText, consent.DisclosureSha256));
+    }
+
+    [Fact]
     public async Task A_three_payment_plan_charges_today_then_monthly_and_stops_after_the_third()
     {
         var plan = new { interval = "month", intervalCount = 1, trialDays = 0, payments = 3 };

@@ -48,6 +48,7 @@ internal sealed class FunnelVersionConfiguration : IEntityTypeConfiguration<Funn
     {
         builder.ToTable("funnel_versions");
         builder.Property(v => v.MainDescription).HasMaxLength(4000);
+        builder.Property(v => v.MainTerms).HasMaxLength(4000);
         builder.Property(v => v.Currency).HasMaxLength(3);
         builder.ComplexProperty(v => v.MainPrice, PriceTermsMapping.Configure);
         builder.HasIndex(v => new { v.FunnelId, v.Number }).IsUnique();
@@ -62,6 +63,7 @@ internal sealed class OrderBumpConfiguration : IEntityTypeConfiguration<OrderBum
     {
         builder.ToTable("order_bumps");
         builder.Property(b => b.Description).HasMaxLength(4000);
+        builder.Property(b => b.Terms).HasMaxLength(4000);
         builder.ComplexProperty(b => b.Price, PriceTermsMapping.Configure);
     }
 }

@@ -86,4 +86,44 @@ public sealed class RecurringTermsMissingRuleTests
     [Fact]
     public void A_trial_price_must_say_how_long_the_trial_is() =>
         Assert.Contains("after the 14-day trial", Assert.Single(TermsFindings(UsdMonthly(2900, trialDays: 14), "$29.00 monthly after a free trial; cancel from your account.")).Message);
+
+    [Fact]
+    public void A_recurring_main_product_without_terms_is_an_error_about_the_checkout()
+    {
+        var funnel = Funnel() with { Main = new OfferItem("Calm Club", ["anxiety"], UsdMonthly(2900)) };
+        var finding = Assert.Single(Findings(funnel, "recurring-terms-missing"));
+        Assert.Equal((null, LintSeverity.Error), (finding.StepId, finding.Severity));
+        Assert.StartsWith("The main product \"Calm Club\" is charged $29.00 every month", finding.Message);
+        Assert.Contains("before the Pay button starts a subscription", finding.Message);
+    }
+
+    [Fact]
+    public void A_recurring_bump_without_terms_is_an_error_naming_the_bump()
+    {
+        var funnel = Funnel() with { Bumps = [Worksheets, new OfferItem("Weekly calls", ["anxiety"], UsdMonthly(900, trialDays: 14), "Join us!")] };
+        var finding = Assert.Single(Findings(funnel, "recurring-terms-missing"));
+        Assert.StartsWith("Order bump 2 \"Weekly calls\" is charged $9.00 every month", finding.Message);
+        Assert.Contains("after the 14-day trial", finding.Message);
+    }
+
+    [Fact]
+    public void A_recurring_main_product_and_bump_with_complete_terms_pass()
+    {
+        var funnel = Funnel() with
+        {
+            Main = new OfferItem("Calm Club", ["anxiety"], UsdMonthly(2900), "$29.00 every month, charged today; cancel any time from the link in your receipt."),
+            Bumps = [new OfferItem("Weekly calls", ["anxiety"], UsdMonthly(900, trialDays: 14), "A free 14-day trial, then $9.00 monthly; cancel by e-mail before then and pay nothing.")],
+        };
+        Assert.Empty(Findings(funnel, "recurring-terms-missing"));
+    }
+
+    [Fact]
+    public void The_checkout_disclosure_Encore_writes_itself_passes_for_a_main_product()
+    {
+        foreach (var price in new[] { UsdMonthly(2900), UsdMonthly(2900, trialDays: 14), UsdEvery(19900, BillingInterval.Year) })
+        {
+            var text = Subscriptions.CheckoutDisclosure.For("Calm Co", "help@calm.example", "Calm Club", price, new DateOnly(2026, 11, 25), "Pay now").Text;
+            Assert.Empty(Findings(Funnel() with { Main = new OfferItem("Calm Club", null, price, text) }, "recurring-terms-missing"));
+        }
+    }
 }

@@ -54,11 +54,11 @@ public sealed class SellerSubscriptionShop
     {
         var product = (await Buyer.ReadAsync(await Api.PostAsJsonAsync("/api/v1/seller/products",
             new { name = productName, description = productName + ".", topics = new[] { "sleep" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        var price = (await Buyer.ReadAsync(await Api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices",
-            new { amount, currency, recurring = new { interval, intervalCount = 1, trialDays, payments = (int?)null } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+        var price = await Buyer.ReadAsync(await Api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices",
+            new { amount, currency, recurring = new { interval, intervalCount = 1, trialDays, payments = (int?)null } }), HttpStatusCode.Created);
         var slug = $"club-{Guid.NewGuid():N}"[..20];
         var funnel = (await Buyer.ReadAsync(await Api.PostAsJsonAsync("/api/v1/seller/funnels",
-            new { name = productName + " funnel", slug, windowMinutes = 30, main = new { priceId = price } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+            new { name = productName + " funnel", slug, windowMinutes = 30, main = new { priceId = price["id"]!.GetValue<Guid>(), terms = SellerTerms.For(price) } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
         await Buyer.ReadAsync(await Api.PostAsync($"/api/v1/seller/funnels/{funnel}/publish", null), HttpStatusCode.OK);
         return new Funnel(product, productName, funnel, slug);
     }

@@ -30,9 +30,9 @@ public sealed class SubscriptionShop(EncoreApp app, HttpClient api, string slug)
         {
             var membership = await ProductAsync(api, "Calm Membership");
             var offerPrice = await PriceAsync(api, membership, o.Amount, o.Recurring);
-            steps = [new { id = "member", priceId = offerPrice, headline = "Join the membership", body = "New sessions every week.", terms = o.Terms }];
+            steps = [new { id = "member", priceId = offerPrice["id"]!.GetValue<Guid>(), headline = "Join the membership", body = "New sessions every week.", terms = o.Terms }];
         }
-        var definition = new { name = "Calm", slug, windowMinutes = 30, main = new { priceId = mainPrice }, steps, entryStepId = offer is null ? null : "member" };
+        var definition = new { name = "Calm", slug, windowMinutes = 30, main = new { priceId = mainPrice["id"]!.GetValue<Guid>(), terms = SellerTerms.For(mainPrice) }, steps, entryStepId = offer is null ? null : "member" };
         var created = await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/funnels", definition), HttpStatusCode.Created);
         await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{created["id"]}/publish", null), HttpStatusCode.OK);
         return new SubscriptionShop(app, api, slug);
@@ -77,6 +77,6 @@ public sealed class SubscriptionShop(EncoreApp app, HttpClient api, string slug)
     private static async Task<Guid> ProductAsync(HttpClient api, string name) =>
         (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/products", new { name, description = name + ".", topics = new[] { "anxiety" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
 
-    private static async Task<Guid> PriceAsync(HttpClient api, Guid product, long amount, object? recurring) =>
-        (await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices", new { amount, currency = "USD", recurring }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
+    private static async Task<JsonNode> PriceAsync(HttpClient api, Guid product, long amount, object? recurring) =>
+        await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices", new { amount, currency = "USD", recurring }), HttpStatusCode.Created);
 }

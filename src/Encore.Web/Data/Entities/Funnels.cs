@@ -49,6 +49,10 @@ public sealed class FunnelVersion
 
     public required string MainName { get; set; }
     public string MainDescription { get; set; } = "";
+
+    /// <summary>The seller's own terms for a recurring main product, shown next to the Pay button.</summary>
+    public string? MainTerms { get; set; }
+
     public required PriceTerms MainPrice { get; set; }
 
     /// <summary>How long the post-purchase offers stay open after the main payment.</summary>
@@ -73,6 +77,10 @@ public sealed class OrderBump
     public Guid? PriceId { get; set; }
     public required string Name { get; set; }
     public string Description { get; set; } = "";
+
+    /// <summary>The seller's own terms for a recurring bump, shown next to the Pay button when it is ticked.</summary>
+    public string? Terms { get; set; }
+
     public required PriceTerms Price { get; set; }
 }
 

@@ -236,9 +236,11 @@ public sealed class CheckoutService(
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         foreach (var line in order.Lines)
         {
-            var price = line.BumpId is { } bumpId ? bumps.First(b => b.Id == bumpId).Price : funnel.Main.Price;
+            var (price, terms) = line.BumpId is { } bumpId && bumps.First(b => b.Id == bumpId) is var bump
+                ? (bump.Price, bump.Terms)
+                : (funnel.Main.Price, funnel.Main.Terms);
             if (!price.IsRecurring) continue;
-            var disclosure = RecurringTermsAtCheckout(funnel, line.Name, price, today);
+            var disclosure = RecurringTermsAtCheckout(funnel, line.Name, price, terms, today);
             db.ConsentRecords.Add(new ConsentRecord
             {
                 Id = Guid.CreateVersion7(),
@@ -261,9 +263,9 @@ public sealed class CheckoutService(
         }
     }
 
-    /// <summary>The words shown next to the Pay button for a recurring item: the schedule in full and how to cancel.</summary>
-    public static OfferDisclosure RecurringTermsAtCheckout(PublishedFunnel funnel, string productName, Price price, DateOnly today) =>
-        CheckoutDisclosure.For(funnel.SellerName, funnel.SupportEmail, productName, price, today, PayLabel);
+    /// <summary>The words shown next to the Pay button for a recurring item: the schedule in full, how to cancel and the seller's terms.</summary>
+    public static OfferDisclosure RecurringTermsAtCheckout(PublishedFunnel funnel, string productName, Price price, string? sellerTerms, DateOnly today) =>
+        CheckoutDisclosure.For(funnel.SellerName, funnel.SupportEmail, productName, price, today, PayLabel, sellerTerms);
 
     private static OrderLine Line(Order order, OrderLineKind kind, Guid productId, string name, Price price, Guid chargeId, DateTimeOffset now) => new()
     {

@@ -1,11 +1,21 @@
+using Encore.Domain;
+using Encore.Web.Features.Checkout;
+using Encore.Web.Features.Offers;
 using Encore.Web.Features.Shared;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Encore.Web.Features.Funnels;
 
-public sealed record FunnelItemDto(Guid ProductId, string Name, string Description, MoneyDto Price, RecurringDto? Recurring);
+/// <param name="Terms">The seller's own terms for a recurring price; null for a one-time price or none given.</param>
+/// <param name="Disclosure">For a recurring price: what a checkout must show next to its Pay button today (the schedule, how to
+/// cancel, the seller's terms); the consent record of an order paid today keeps these words.</param>
+public sealed record FunnelItemDto(
+    Guid ProductId, string Name, string Description, MoneyDto Price, RecurringDto? Recurring, string? Terms, DisclosureDto? Disclosure);
 
-public sealed record BumpDto(Guid Id, Guid ProductId, string Name, string Description, MoneyDto Price, RecurringDto? Recurring);
+/// <param name="Terms">The seller's own terms for a recurring price; null for a one-time price or none given.</param>
+/// <param name="Disclosure">For a recurring price: what a checkout must show next to its Pay button today when the bump is chosen.</param>
+public sealed record BumpDto(
+    Guid Id, Guid ProductId, string Name, string Description, MoneyDto Price, RecurringDto? Recurring, string? Terms, DisclosureDto? Disclosure);
 
 public sealed record FunnelResponse(string Slug, string Name, string Currency, int Version, FunnelItemDto Main, IReadOnlyList<BumpDto> Bumps);
 
@@ -21,17 +31,23 @@ public static class FunnelsApi
     }
 
     private static async Task<Results<Ok<FunnelResponse>, ProblemHttpResult>> GetFunnel(
-        string slug, PublishedFunnels funnels, CancellationToken cancellationToken)
+        string slug, PublishedFunnels funnels, TimeProvider clock, CancellationToken cancellationToken)
     {
         var funnel = await funnels.FindBySlugAsync(slug, cancellationToken);
         if (funnel is null)
             return TypedResults.Problem(statusCode: 404, title: "Funnel not found", detail: $"No published funnel has the slug '{slug}'.");
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        DisclosureDto? Disclosure(string name, Price price, string? terms) =>
+            price.IsRecurring && CheckoutService.RecurringTermsAtCheckout(funnel, name, price, terms, today) is var d ? new DisclosureDto(d.Text, d.Sha256) : null;
+        var main = funnel.Main;
         return TypedResults.Ok(new FunnelResponse(
             funnel.Slug,
             funnel.Name,
             funnel.Currency,
             funnel.VersionNumber,
-            new FunnelItemDto(funnel.Main.ProductId, funnel.Main.Name, funnel.Main.Description, MoneyDto.From(funnel.Main.Price.Amount), RecurringDto.From(funnel.Main.Price.Recurrence)),
-            funnel.Bumps.Select(b => new BumpDto(b.Id, b.ProductId, b.Name, b.Description, MoneyDto.From(b.Price.Amount), RecurringDto.From(b.Price.Recurrence))).ToList()));
+            new FunnelItemDto(main.ProductId, main.Name, main.Description, MoneyDto.From(main.Price.Amount), RecurringDto.From(main.Price.Recurrence),
+                main.Terms, Disclosure(main.Name, main.Price, main.Terms)),
+            funnel.Bumps.Select(b => new BumpDto(b.Id, b.ProductId, b.Name, b.Description, MoneyDto.From(b.Price.Amount), RecurringDto.From(b.Price.Recurrence),
+                b.Terms, Disclosure(b.Name, b.Price, b.Terms))).ToList()));
     }
 }

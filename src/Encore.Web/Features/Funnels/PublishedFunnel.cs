@@ -21,10 +21,10 @@ public sealed class PublishedFunnel
         SellerName = version.SellerName;
         SupportEmail = version.SupportEmail;
         Currency = version.Currency;
-        Main = new FunnelItem(version.MainProductId, version.MainName, version.MainDescription, version.MainPrice.ToPrice());
+        Main = new FunnelItem(version.MainProductId, version.MainName, version.MainDescription, version.MainPrice.ToPrice(), version.MainTerms);
         Window = TimeSpan.FromMinutes(version.WindowMinutes);
         Bumps = version.Bumps.OrderBy(b => b.Position)
-            .Select(b => new BumpItem(b.Id, b.ProductId, b.Name, b.Description, b.Price.ToPrice()))
+            .Select(b => new BumpItem(b.Id, b.ProductId, b.Name, b.Description, b.Price.ToPrice(), b.Terms))
             .ToList();
         Steps = version.Steps.ToDictionary(s => s.Id, s => new StepItem(
             s.Id, s.Position, s.Kind, s.ProductId, s.ProductName, s.Headline, s.Body, s.Price.ToPrice(), s.OnAcceptStepId, s.OnDeclineStepId, s.Key, s.Terms));
@@ -52,9 +52,11 @@ public sealed class PublishedFunnel
     public IEnumerable<StepItem> OffersInOrder() => Steps.Values.OrderBy(s => s.Position);
 }
 
-public sealed record FunnelItem(Guid ProductId, string Name, string Description, Price Price);
+/// <param name="Terms">The seller's own terms for a recurring price; null for a one-time price or none given.</param>
+public sealed record FunnelItem(Guid ProductId, string Name, string Description, Price Price, string? Terms = null);
 
-public sealed record BumpItem(Guid Id, Guid ProductId, string Name, string Description, Price Price);
+/// <param name="Terms">The seller's own terms for a recurring price; null for a one-time price or none given.</param>
+public sealed record BumpItem(Guid Id, Guid ProductId, string Name, string Description, Price Price, string? Terms = null);
 
 public sealed record StepItem(
     Guid Id,

@@ -406,6 +406,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid>("MainProductId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("MainTerms")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
                     b.Property<int>("Number")
                         .HasColumnType("integer");
 
@@ -706,6 +710,10 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Terms")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Price", "Encore.Web.Data.Entities.OrderBump.Price#PriceTerms", b1 =>
                         {

@@ -399,6 +399,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid>("MainProductId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("MainTerms")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Number")
                         .HasColumnType("INTEGER");
 
@@ -698,6 +702,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ProductId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Terms")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Price", "Encore.Web.Data.Entities.OrderBump.Price#PriceTerms", b1 =>

@@ -37,18 +37,19 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadEditableAsync(cancellationToken) ? await PageAsync(cancellationToken) : NotFound();
 
-    public Task<IActionResult> OnPostSettingsAsync(string? name, string? slug, int windowMinutes, Guid? mainPriceId, string? mainDescription, CancellationToken cancellationToken) =>
+    public Task<IActionResult> OnPostSettingsAsync(string? name, string? slug, int windowMinutes, Guid? mainPriceId, string? mainDescription, string? mainTerms,
+        CancellationToken cancellationToken) =>
         ChangeAsync(d => d with
         {
             Name = name, Slug = string.IsNullOrWhiteSpace(slug) ? d.Slug : slug, WindowMinutes = windowMinutes,
-            Main = new DefinitionItemDto(mainPriceId, mainDescription),
+            Main = new DefinitionItemDto(mainPriceId, mainDescription, mainTerms),
         }, "Saved.", cancellationToken);
 
-    public Task<IActionResult> OnPostAddBumpAsync(Guid? priceId, string? description, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Bumps = [.. d.Bumps ?? [], new DefinitionItemDto(priceId, description)] }, "Bump added.", cancellationToken);
+    public Task<IActionResult> OnPostAddBumpAsync(Guid? priceId, string? description, string? terms, CancellationToken cancellationToken) =>
+        ChangeAsync(d => d with { Bumps = [.. d.Bumps ?? [], new DefinitionItemDto(priceId, description, terms)] }, "Bump added.", cancellationToken);
 
-    public Task<IActionResult> OnPostBumpAsync(int index, Guid? priceId, string? description, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Bumps = Replace(d.Bumps, index, new DefinitionItemDto(priceId, description)) }, "Bump saved.", cancellationToken);
+    public Task<IActionResult> OnPostBumpAsync(int index, Guid? priceId, string? description, string? terms, CancellationToken cancellationToken) =>
+        ChangeAsync(d => d with { Bumps = Replace(d.Bumps, index, new DefinitionItemDto(priceId, description, terms)) }, "Bump saved.", cancellationToken);
 
     public Task<IActionResult> OnPostRemoveBumpAsync(int index, CancellationToken cancellationToken) =>
         ChangeAsync(d => d with { Bumps = Remove(d.Bumps, index) }, "Bump removed.", cancellationToken);

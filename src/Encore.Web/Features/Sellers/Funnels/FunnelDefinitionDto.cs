@@ -3,7 +3,8 @@ namespace Encore.Web.Features.Sellers.Funnels;
 /// <summary>A product's price in a funnel: which of the seller's prices, and the line the checkout page shows under it.</summary>
 /// <param name="PriceId">One of the seller's prices (<c>/api/v1/seller/products/{productId}/prices</c>); its product is what is sold.</param>
 /// <param name="Description">What the buyer reads next to it; empty: the product's description.</param>
-public sealed record DefinitionItemDto(Guid? PriceId, string? Description = null);
+/// <param name="Terms">For a recurring price: amount, interval, first charge and how to cancel, in the seller's words, shown next to the Pay button.</param>
+public sealed record DefinitionItemDto(Guid? PriceId, string? Description = null, string? Terms = null);
 
 /// <summary>A post-purchase step: one offer, shown once, and where a yes and a no lead.</summary>
 /// <param name="Id">The seller's name for the step, e.g. <c>audio-offer</c>: letters, digits, <c>-</c> and <c>_</c>, unique in the funnel, kept across versions.</param>

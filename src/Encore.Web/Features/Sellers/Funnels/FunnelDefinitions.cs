@@ -10,7 +10,7 @@ namespace Encore.Web.Features.Sellers.Funnels;
 /// <summary>A seller's price with the product it sells, as a definition refers to it.</summary>
 public sealed record PricedProduct(Guid PriceId, Guid ProductId, string ProductName, string ProductDescription, IReadOnlyList<string> Topics, Price Price);
 
-public sealed record ResolvedItem(PricedProduct Product, string Description);
+public sealed record ResolvedItem(PricedProduct Product, string Description, string? Terms);
 
 public sealed record ResolvedStep(
     string Key, PricedProduct Product, string Headline, string Body, string? Terms, string? OnAccept, string? OnDecline);
@@ -33,7 +33,7 @@ public sealed record ResolvedFunnel(
             s.Key, s.Product.ProductName, s.Product.Topics, s.Product.Price, s.Headline, s.Body, s.Terms, s.OnAccept, s.OnDecline)).ToList(),
         EntryStepId);
 
-    private static OfferItem Item(ResolvedItem item) => new(item.Product.ProductName, item.Product.Topics, item.Product.Price);
+    private static OfferItem Item(ResolvedItem item) => new(item.Product.ProductName, item.Product.Topics, item.Product.Price, item.Terms);
 }
 
 public enum ResolveMode
@@ -89,14 +89,16 @@ public sealed partial class FunnelDefinitions(EncoreDbContext db)
         ResolvedItem? main = null;
         if (dto.Main is null) errors["main"] = ["The main product is required."];
         else if (Priced(dto.Main.PriceId, "main") is { } mainProduct)
-            main = new ResolvedItem(mainProduct, Or(Text(dto.Main.Description, MaxDescription, "main.description"), mainProduct.ProductDescription));
+            main = new ResolvedItem(mainProduct, Or(Text(dto.Main.Description, MaxDescription, "main.description"), mainProduct.ProductDescription),
+                Blank(Text(dto.Main.Terms, MaxTerms, "main.terms")));
 
         var resolvedBumps = new List<ResolvedItem>();
         for (var i = 0; i < bumps.Count; i++)
         {
             if (bumps[i] is not { } bump) { errors[$"bumps[{i}]"] = ["A bump is required."]; continue; }
             if (Priced(bump.PriceId, $"bumps[{i}]") is { } product)
-                resolvedBumps.Add(new ResolvedItem(product, Or(Text(bump.Description, MaxDescription, $"bumps[{i}].description"), product.ProductDescription)));
+                resolvedBumps.Add(new ResolvedItem(product, Or(Text(bump.Description, MaxDescription, $"bumps[{i}].description"), product.ProductDescription),
+                    Blank(Text(bump.Terms, MaxTerms, $"bumps[{i}].terms"))));
         }
 
         var resolvedSteps = new List<ResolvedStep>();
@@ -112,7 +114,7 @@ public sealed partial class FunnelDefinitions(EncoreDbContext db)
             var terms = Text(step.Terms, MaxTerms, $"{path}.terms");
             if (Priced(step.PriceId, path) is { } product)
                 resolvedSteps.Add(new ResolvedStep(key, product, Or(headline, $"Add {product.ProductName} to your order"), body,
-                    terms.Length == 0 ? null : terms, Edge(step.OnAccept), Edge(step.OnDecline)));
+                    Blank(terms), Edge(step.OnAccept), Edge(step.OnDecline)));
         }
 
         var entry = Edge(dto.EntryStepId);
@@ -136,6 +138,8 @@ public sealed partial class FunnelDefinitions(EncoreDbContext db)
     public static string? Edge(string? stepId) => string.IsNullOrWhiteSpace(stepId) ? null : stepId.Trim();
 
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
+
+    private static string? Blank(string value) => value.Length == 0 ? null : value;
 
     /// <summary>A draft stores its edges as references between its own rows: they must all point somewhere.</summary>
     private static void CheckStructure(IReadOnlyList<DefinitionStepDto?> steps, string? entry, Dictionary<string, string[]> errors)

@@ -201,8 +201,8 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
             funnel.Name,
             funnel.Slug,
             version.WindowMinutes,
-            new DefinitionItemDto(version.MainPriceId, version.MainDescription),
-            version.Bumps.OrderBy(b => b.Position).Select(b => new DefinitionItemDto(b.PriceId, b.Description)).ToList(),
+            new DefinitionItemDto(version.MainPriceId, version.MainDescription, version.MainTerms),
+            version.Bumps.OrderBy(b => b.Position).Select(b => new DefinitionItemDto(b.PriceId, b.Description, b.Terms)).ToList(),
             version.Steps.OrderBy(s => s.Position)
                 .Select(s => new DefinitionStepDto(s.Key, s.PriceId, s.Headline, s.Body, s.Terms, Key(s.OnAcceptStepId), Key(s.OnDeclineStepId))).ToList(),
             Key(version.EntryStepId));
@@ -235,6 +235,7 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
         version.MainPriceId = main.Product.PriceId;
         version.MainName = main.Product.ProductName;
         version.MainDescription = main.Description;
+        version.MainTerms = main.Terms;
         version.MainPrice = PriceTerms.From(main.Product.Price);
         version.WindowMinutes = resolved.WindowMinutes;
         version.UpdatedAt = now;
@@ -250,7 +251,7 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
         db.OrderBumps.AddRange(resolved.Bumps.Select((b, i) => new OrderBump
         {
             Id = Guid.CreateVersion7(), FunnelVersionId = version.Id, Position = i, ProductId = b.Product.ProductId, PriceId = b.Product.PriceId,
-            Name = b.Product.ProductName, Description = b.Description, Price = PriceTerms.From(b.Product.Price),
+            Name = b.Product.ProductName, Description = b.Description, Terms = b.Terms, Price = PriceTerms.From(b.Product.Price),
         }));
         db.OfferSteps.AddRange(resolved.Steps.Select((s, i) => new OfferStep
         {
