@@ -146,6 +146,58 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Terms_shown_before_midnight_and_paid_after_it_are_shown_again_with_the_new_dates_and_nothing_is_charged()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (2900, MonthlyTrial));
+        var client = app.CreateClient();
+        var now = app.Clock.GetUtcNow();
+        app.Clock.Advance(now.Date.AddDays(1).AddSeconds(-30) - now.UtcDateTime); // 23:59:30 UTC
+        var page = await FormPage.GetAsync(client, $"/f/{shop.Slug}");
+        var shownBefore = page.Value("Input.Terms");
+        var email = $"midnight-{Guid.NewGuid():N}@example.com";
+        (string, string)[] Fields(FormPage form) => [("Input.CheckoutKey", form.Value("Input.CheckoutKey")), ("Input.Version", form.Value("Input.Version")),
+            ("Input.Terms", form.Value("Input.Terms")), ("Input.Email", email), ("Input.Name", "Nia Night"), ("Input.CardNumber", "4242424242424242"),
+            ("Input.Expiry", "12/40"), ("Input.Cvc", "123")];
+
+        app.Clock.Advance(TimeSpan.FromMinutes(1)); // the trial now ends a day later than the page said
+        var refused = await page.PostAsync(client, $"/f/{shop.Slug}", Fields(page));
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("The terms for Calm Course changed since the page was shown", html);
+        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == email)));
+
+        // The page shows today's words; paying on them records exactly those.
+        page = new FormPage(refused.StatusCode, await refused.Content.ReadAsStringAsync());
+        Assert.NotEqual(shownBefore, page.Value("Input.Terms"));
+        var placed = await page.PostAsync(client, $"/f/{shop.Slug}", Fields(page));
+        Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
+        var consent = await app.QueryAsync(db => db.ConsentRecords.AsNoTracking().SingleAsync(c => db.Orders.Any(o => o.Id == c.OrderId && o.Email == email)));
+        Assert.Equal(page.Value("Input.Terms"), consent.DisclosureSha256);
+    }
+
+    [Fact]
+    public async Task An_api_checkout_naming_terms_other_than_todays_is_refused_and_changes_nothing()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (2900, MonthlyTrial));
+        var client = app.CreateClient();
+        var live = await Buyer.ReadAsync(await client.GetAsync($"/api/v1/funnels/{shop.Slug}"), HttpStatusCode.OK);
+        var sha256 = live["main"]!["disclosure"]!["sha256"]!.GetValue<string>();
+        object Body(string email, string[] terms) => new
+        {
+            funnel = shop.Slug, email, name = "Ann Buyer", paymentMethod = "pm_card_visa", bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false, termsSha256 = terms,
+        };
+
+        var stale = $"stale-{Guid.NewGuid():N}@example.com";
+        var problem = await Buyer.ProblemAsync(await Buyer.PostCheckoutAsync(client, Body(stale, [new string('0', 64)])), HttpStatusCode.BadRequest);
+        Assert.Contains("The terms for Calm Course changed", problem["errors"]!["terms"]![0]!.GetValue<string>());
+        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == stale)));
+
+        var placed = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, Body($"fresh-{Guid.NewGuid():N}@example.com", [sha256])), HttpStatusCode.Created);
+        var orderId = placed["orderId"]!.GetValue<Guid>();
+        Assert.Equal(sha256, (await app.QueryAsync(db => db.ConsentRecords.AsNoTracking().SingleAsync(c => c.OrderId == orderId))).DisclosureSha256);
+    }
+
+    [Fact]
     public async Task A_three_payment_plan_charges_today_then_monthly_and_stops_after_the_third()
     {
         var plan = new { interval = "month", intervalCount = 1, trialDays = 0, payments = 3 };

@@ -82,8 +82,9 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
 
         var bumps = (Input.Bumps ?? []).Distinct().Order().ToList();
         var command = new CheckoutCommand(slug, Input.Email, Input.Name, paymentMethod, bumps, Input.SaveCard, binding, Input.Version,
-            new Features.Offers.ConsentContext("page", HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString()));
-        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{paymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}";
+            new Features.Offers.ConsentContext("page", HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString()),
+            Input.Terms ?? []);
+        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{paymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}|{string.Join(',', Input.Terms ?? [])}";
         var begin = await idempotency.BeginAsync("checkout-page", Input.CheckoutKey.ToString("N"), IdempotencyStore.HashRequest(canonical), cancellationToken);
         if (begin.Outcome == IdempotencyOutcome.InProgress)
             begin = await idempotency.WaitForCompletionAsync(begin.RecordId, TimeSpan.FromSeconds(10), cancellationToken) ?? begin;
@@ -212,4 +213,7 @@ public sealed class CheckoutInput
 
     /// <summary>The funnel version whose prices the form showed.</summary>
     public int? Version { get; set; }
+
+    /// <summary>The SHA-256 of each recurring item's terms the form showed next to the Pay button.</summary>
+    public List<string>? Terms { get; set; }
 }

@@ -7,7 +7,10 @@ namespace Encore.Web.Features.Checkout;
 /// <summary>
 /// A checkout from a custom storefront. Prices are never sent: they come from the published funnel. Send the
 /// <c>version</c> the buyer was shown (from <c>GET /api/v1/funnels/{slug}</c>) and a publish in between is
-/// refused with 400 instead of charging prices the buyer did not see.
+/// refused with 400 instead of charging prices the buyer did not see. For a recurring main product or bump, send
+/// <c>termsSha256</c>: the <c>disclosure.sha256</c> of each recurring item shown next to the Pay button; words that are
+/// not today's (their dates move at midnight UTC) are refused with 400 and nothing is charged. The consent record keeps
+/// today's words either way.
 /// </summary>
 public sealed record CheckoutRequest(
     string? Funnel,
@@ -16,7 +19,8 @@ public sealed record CheckoutRequest(
     string? PaymentMethod,
     IReadOnlyList<Guid>? Bumps,
     bool SavePaymentMethodForOffers,
-    int? Version = null);
+    int? Version = null,
+    IReadOnlyList<string>? TermsSha256 = null);
 
 public sealed record CheckoutResponse(Guid OrderId, string? SessionToken, NextDto Next, MoneyDto Total, string ReceiptUrl);
 
@@ -53,7 +57,8 @@ public static class CheckoutApi
         {
             var result = await checkout.PlaceOrderAsync(new CheckoutCommand(
                 request.Funnel, request.Email, request.Name, request.PaymentMethod, request.Bumps, request.SavePaymentMethodForOffers, null, request.Version,
-                new Features.Offers.ConsentContext("api", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString())),
+                new Features.Offers.ConsentContext("api", http.Connection.RemoteIpAddress?.ToString(), http.Request.Headers.UserAgent.ToString()),
+                request.TermsSha256),
                 http.RequestAborted);
             return ToResponse(result);
         }

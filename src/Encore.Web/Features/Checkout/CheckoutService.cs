@@ -21,7 +21,8 @@ public sealed record CheckoutCommand(
     bool SavePaymentMethodForOffers,
     string? BrowserBindingHash,
     int? ExpectedVersion = null,
-    ConsentContext? Consent = null);
+    ConsentContext? Consent = null,
+    IReadOnlyList<string>? TermsShown = null);
 
 public enum CheckoutOutcome
 {
@@ -93,12 +94,19 @@ public sealed class CheckoutService(
         var errors = Validate(command, funnel, out var email, out var name, out var bumps);
         if (errors.Count > 0) return new CheckoutResult { Outcome = CheckoutOutcome.Invalid, Errors = errors };
 
+        // The words next to the Pay button are what the buyer agrees to: when the client says which it showed (their
+        // SHA-256), each recurring item's must be today's, or the buyer reads them again (their dates move at midnight UTC).
+        var now = clock.GetUtcNow();
+        var recurringTerms = RecurringTermsToday(funnel, bumps, now);
+        if (command.TermsShown is { } termsShown && recurringTerms.FirstOrDefault(t => !termsShown.Any(t.Disclosure.Matches)) is { Name: not null } stale)
+            return CheckoutResult.Invalid("terms",
+                $"The terms for {stale.Name} changed since the page was shown (their dates are today's). Nothing was charged: please read them again and pay.");
+
         var method = await gateway.DescribePaymentMethodAsync(command.PaymentMethod!, cancellationToken);
         if (method is null)
             return CheckoutResult.Invalid("paymentMethod", "This payment method is not known to the payment gateway.");
 
         var orderId = Guid.CreateVersion7();
-        var now = clock.GetUtcNow();
         // Keep the card if the buyer agreed to offers and there is something to offer, or for a subscription's renewals.
         var forOffers = command.SavePaymentMethodForOffers && funnel.EntryStepId is not null;
         var recurring = funnel.Main.Price.IsRecurring || bumps.Any(b => b.Price.IsRecurring);
@@ -124,7 +132,7 @@ public sealed class CheckoutService(
         var sessionToken = forOffers ? SecretTokens.New() : null;
         var (order, charge) = NewOrder(funnel, orderId, email, name, bumps, method, total, receiptToken, customerId, now);
         db.Orders.Add(order);
-        if (recurring) AddRecurringConsents(order, funnel, bumps, method, command.Consent, now);
+        AddRecurringConsents(order, recurringTerms, method, command.Consent, now);
         if (sessionToken is not null)
         {
             db.PostPurchaseSessions.Add(new PostPurchaseSession
@@ -230,17 +238,27 @@ public sealed class CheckoutService(
         return (order, charge);
     }
 
-    /// <summary>One consent record per recurring line: the exact words the page showed next to the Pay button.</summary>
-    private void AddRecurringConsents(Order order, PublishedFunnel funnel, List<BumpItem> bumps, SavedCard method, ConsentContext? context, DateTimeOffset now)
+    private sealed record RecurringItem(Guid? BumpId, string Name, Price Price, OfferDisclosure Disclosure);
+
+    /// <summary>The recurring items of this checkout (main product, chosen bumps) with the words shown for them today.</summary>
+    private static List<RecurringItem> RecurringTermsToday(PublishedFunnel funnel, List<BumpItem> bumps, DateTimeOffset now)
     {
         var today = DateOnly.FromDateTime(now.UtcDateTime);
-        foreach (var line in order.Lines)
+        var items = new List<RecurringItem>();
+        if (funnel.Main.Price.IsRecurring)
+            items.Add(new(null, funnel.Main.Name, funnel.Main.Price, RecurringTermsAtCheckout(funnel, funnel.Main.Name, funnel.Main.Price, funnel.Main.Terms, today)));
+        items.AddRange(bumps.Where(b => b.Price.IsRecurring)
+            .Select(b => new RecurringItem(b.Id, b.Name, b.Price, RecurringTermsAtCheckout(funnel, b.Name, b.Price, b.Terms, today))));
+        return items;
+    }
+
+    /// <summary>One consent record per recurring line: the exact words the page showed next to the Pay button.</summary>
+    private void AddRecurringConsents(Order order, List<RecurringItem> items, SavedCard method, ConsentContext? context, DateTimeOffset now)
+    {
+        foreach (var item in items)
         {
-            var (price, terms) = line.BumpId is { } bumpId && bumps.First(b => b.Id == bumpId) is var bump
-                ? (bump.Price, bump.Terms)
-                : (funnel.Main.Price, funnel.Main.Terms);
-            if (!price.IsRecurring) continue;
-            var disclosure = RecurringTermsAtCheckout(funnel, line.Name, price, terms, today);
+            var line = order.Lines.First(l => l.BumpId == item.BumpId && (item.BumpId is not null || l.Kind == OrderLineKind.Main));
+            var (price, disclosure) = (item.Price, item.Disclosure);
             db.ConsentRecords.Add(new ConsentRecord
             {
                 Id = Guid.CreateVersion7(),
