@@ -49,10 +49,10 @@ public sealed class BillingRun(
             if (due.Count == 0) break;
             var progress = 0;
             await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-                async (id, token) =>
+                async (subscription, token) =>
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    if (await scope.ServiceProvider.GetRequiredService<BillingRun>().RenewAsync(id, token)) Interlocked.Increment(ref progress);
+                    if (await scope.ServiceProvider.GetRequiredService<BillingRun>().RenewAsync(subscription, token)) Interlocked.Increment(ref progress);
                 });
             charged += progress;
             if (progress == 0) break; // all leased by other runs, or all left open: the next run sees them again
@@ -60,7 +60,8 @@ public sealed class BillingRun(
         return new Summary(ended, reminded, charged);
     }
 
-    private Task<List<Guid>> DueAsync(int batch, CancellationToken cancellationToken)
+    /// <summary>The batch's rows as they stood when read: each renewal's claim checks again that its payment is still due.</summary>
+    private Task<List<Subscription>> DueAsync(int batch, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         return db.Subscriptions.AsNoTracking()
@@ -69,7 +70,6 @@ public sealed class BillingRun(
                         // A renewal still waiting for an answer or for the buyer's bank is never attempted again beside it.
                         !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
             .OrderBy(s => s.NextChargeAt)
-            .Select(s => s.Id)
             .Take(batch)
             .ToListAsync(cancellationToken);
     }
@@ -79,11 +79,18 @@ public sealed class BillingRun(
     /// records the renewal order and the charge; the gateway is called off-session with the charge's key; the
     /// <see cref="RenewalSettlement"/> records the answer. True when a charge was attempted.
     /// </summary>
-    public async Task<bool> RenewAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    public async Task<bool> RenewAsync(Guid subscriptionId, CancellationToken cancellationToken) =>
+        await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == subscriptionId, cancellationToken) is { } subscription &&
+        await RenewAsync(subscription, cancellationToken);
+
+    /// <summary>
+    /// The same for a subscription as read a moment ago (a batch of due ones): the claim is conditional on the payment
+    /// and attempt read here, so a row that moved since is left alone.
+    /// </summary>
+    public async Task<bool> RenewAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var subscription = await db.Subscriptions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == subscriptionId, cancellationToken);
-        if (subscription is null) return false;
+        var subscriptionId = subscription.Id;
         var payment = subscription.NextPayment;
         var attempt = subscription.FailedAttempts + 1;
         var charge = new Charge
@@ -118,7 +125,7 @@ public sealed class BillingRun(
                 await transaction.RollbackAsync(uncancellable);
                 return false;
             }
-            charge.OrderId = await RenewalOrderAsync(subscription, payment, now, uncancellable);
+            charge.OrderId = await RenewalOrderAsync(subscription, payment, attempt, now, uncancellable);
             db.Charges.Add(charge);
             try
             {
@@ -160,13 +167,17 @@ public sealed class BillingRun(
     public static string RenewalKey(Guid subscriptionId, int payment, int attempt) =>
         attempt == 1 ? $"encore:renewal:{subscriptionId:N}:{payment}" : $"encore:renewal:{subscriptionId:N}:{payment}:retry{attempt - 1}";
 
-    /// <summary>One renewal order per payment: made by the first attempt, reused by dunning's retries.</summary>
-    private async Task<Guid> RenewalOrderAsync(Subscription subscription, int payment, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// One renewal order per payment: made by the first attempt, reused by dunning's retries. The first attempt does
+    /// not look: its order is written with its charge, so none exists before it (and a second writer of the same
+    /// attempt is refused by the charges' unique index, which rolls its order back with it).
+    /// </summary>
+    private async Task<Guid> RenewalOrderAsync(Subscription subscription, int payment, int attempt, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var existing = await db.Orders.AsNoTracking()
-            .Where(o => o.SubscriptionId == subscription.Id && o.PaymentIndex == payment)
-            .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken);
-        if (existing is { } id) return id;
+        if (attempt > 1 && await db.Orders.AsNoTracking()
+                .Where(o => o.SubscriptionId == subscription.Id && o.PaymentIndex == payment)
+                .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken) is { } id)
+            return id;
         var order = new Order
         {
             Id = Guid.CreateVersion7(now),

@@ -72,8 +72,16 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
             ChargeId = charge.Id,
             CreatedAt = now,
         });
-        await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
+        // The billing run's own context still tracks the order it wrote a moment ago: it is paid with the save below.
+        if (db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId) is { } written)
+        {
+            if (written.Status != OrderStatus.Paid) (written.Status, written.PaidAt) = (OrderStatus.Paid, now);
+        }
+        else
+        {
+            await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
+        }
         var wasPastDue = subscription.Status == SubscriptionStatus.PastDue;
         if (subscription.NextPayment == payment)
         {
