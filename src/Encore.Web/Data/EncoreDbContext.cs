@@ -26,6 +26,10 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
     public DbSet<DunningSettings> DunningSettings => Set<DunningSettings>();
+    public DbSet<Deliverable> Deliverables => Set<Deliverable>();
+    public DbSet<StoredFile> StoredFiles => Set<StoredFile>();
+    public DbSet<Download> Downloads => Set<Download>();
+    public DbSet<LicenceKey> LicenceKeys => Set<LicenceKey>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();

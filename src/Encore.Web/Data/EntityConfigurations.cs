@@ -354,3 +354,44 @@ internal sealed class SandboxConfiguration :
         builder.HasIndex(r => r.IdempotencyKey).IsUnique();
     }
 }
+
+internal sealed class DeliveryConfiguration :
+    IEntityTypeConfiguration<Deliverable>, IEntityTypeConfiguration<StoredFile>, IEntityTypeConfiguration<Download>, IEntityTypeConfiguration<LicenceKey>
+{
+    public void Configure(EntityTypeBuilder<Deliverable> builder)
+    {
+        builder.ToTable("deliverables");
+        builder.Property(d => d.Title).HasMaxLength(200);
+        builder.Property(d => d.Url).HasMaxLength(2000);
+        builder.Property(d => d.Text).HasMaxLength(8000);
+        builder.HasIndex(d => new { d.ProductId, d.Position });
+        builder.HasIndex(d => d.SellerId);
+    }
+
+    public void Configure(EntityTypeBuilder<StoredFile> builder)
+    {
+        builder.ToTable("stored_files");
+        builder.Property(f => f.FileName).HasMaxLength(255);
+        builder.Property(f => f.ContentType).HasMaxLength(200);
+        builder.Property(f => f.Sha256).HasMaxLength(64);
+        builder.Property(f => f.StorageKey).HasMaxLength(300);
+        builder.HasIndex(f => f.SellerId);
+    }
+
+    public void Configure(EntityTypeBuilder<Download> builder)
+    {
+        builder.ToTable("downloads");
+        builder.Property(d => d.IpAddress).HasMaxLength(64);
+        builder.HasIndex(d => new { d.OrderLineId, d.DeliverableId });
+        builder.HasIndex(d => new { d.SellerId, d.DeliverableId });
+    }
+
+    public void Configure(EntityTypeBuilder<LicenceKey> builder)
+    {
+        builder.ToTable("licence_keys");
+        builder.Property(k => k.Key).HasMaxLength(500);
+        // The free keys of a list in order; and one key per line and list, whatever runs at once.
+        builder.HasIndex(k => new { k.DeliverableId, k.OrderLineId });
+        builder.HasIndex(k => new { k.OrderLineId, k.DeliverableId }).IsUnique();
+    }
+}

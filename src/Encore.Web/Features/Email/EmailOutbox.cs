@@ -78,7 +78,10 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
 public static class ReceiptMail
 {
     /// <param name="manageUrl">The buyer's link to a subscription's manage page (each mail gets a fresh one).</param>
-    public static (string Subject, string Text, string Html) Compose(Receipt receipt, EmailKind kind, Func<Guid, string>? manageUrl = null)
+    /// <param name="deliveries">What each bought product delivers, with fresh download links.</param>
+    /// <param name="purchasesUrl">The buyer's purchases page, where fresh links always are.</param>
+    public static (string Subject, string Text, string Html) Compose(
+        Receipt receipt, EmailKind kind, Func<Guid, string>? manageUrl = null, IReadOnlyList<Delivery.ProductDelivery>? deliveries = null, string? purchasesUrl = null)
     {
         var final = kind == EmailKind.FinalReceipt;
         var subject = final ? $"Your receipt from {receipt.SellerName}" : $"Order confirmed: {receipt.SellerName}";
@@ -93,6 +96,18 @@ public static class ReceiptMail
         var text = new StringBuilder();
         text.AppendLine($"Hello {receipt.BuyerName},").AppendLine().AppendLine(intro).AppendLine();
         text.AppendLine($"Order {receipt.OrderId}").AppendLine();
+        var open = (deliveries ?? []).Where(d => d.Access == Delivery.DeliveryAccess.Open && d.Items.Count > 0).ToList();
+        if (open.Count > 0)
+        {
+            text.AppendLine("Your purchases (download links work for a day; fresh ones are always on your purchases page):");
+            foreach (var product in open)
+            {
+                text.AppendLine($"  {product.ProductName}");
+                foreach (var item in product.Items) text.AppendLine($"    {DeliveryText(item)}");
+            }
+            if (purchasesUrl is not null) text.AppendLine($"  Your purchases page: {purchasesUrl}");
+            text.AppendLine();
+        }
         text.AppendLine("What you bought:");
         foreach (var line in lines) text.AppendLine($"  {line.Name} ({KindLabel(line.Kind)}): {line.Amount.Format()}{Every(line)}");
         text.AppendLine().AppendLine("Charges:");
@@ -109,6 +124,19 @@ public static class ReceiptMail
         html.Append("<!DOCTYPE html><html><body>");
         html.Append($"<p>Hello {e.Encode(receipt.BuyerName)},</p><p>{e.Encode(intro)}</p>");
         html.Append($"<p>Order <code>{e.Encode(receipt.OrderId.ToString())}</code> · {e.Encode(receipt.SellerName)}</p>");
+        if (open.Count > 0)
+        {
+            html.Append("<h2>Your purchases</h2>");
+            foreach (var product in open)
+            {
+                html.Append($"<h3>{e.Encode(product.ProductName)}</h3><ul>");
+                foreach (var item in product.Items) html.Append($"<li>{DeliveryHtml(item, e)}</li>");
+                html.Append("</ul>");
+            }
+            html.Append("<p>Download links work for a day");
+            if (purchasesUrl is not null) html.Append($"; <a href=\"{e.Encode(purchasesUrl)}\">your purchases page</a> always has fresh ones");
+            html.Append(".</p>");
+        }
         html.Append("<table><caption>What you bought</caption><thead><tr><th>Item</th><th>Type</th><th>Amount</th></tr></thead><tbody>");
         foreach (var line in lines)
             html.Append($"<tr><td>{e.Encode(line.Name)}</td><td>{e.Encode(KindLabel(line.Kind))}</td><td>{e.Encode(line.Amount.Format() + Every(line))}</td></tr>");
@@ -126,6 +154,21 @@ public static class ReceiptMail
     }
 
     private static string Card(ReceiptCharge charge) => $"{charge.CardBrand} {charge.CardLast4}".Trim();
+
+    private static string DeliveryText(Delivery.DeliveryItem item) => item.Kind switch
+    {
+        DeliverableKind.File or DeliverableKind.Link => $"{item.Title}: {item.Href}",
+        DeliverableKind.LicenceKey => $"{item.Title}: {item.Key ?? "the seller will send your key by e-mail"}{(item.Text is { } note ? $" ({note})" : "")}",
+        _ => $"{item.Title}: {item.Text}",
+    };
+
+    private static string DeliveryHtml(Delivery.DeliveryItem item, HtmlEncoder e) => item.Kind switch
+    {
+        DeliverableKind.File => $"<a href=\"{e.Encode(item.Href ?? "")}\">Download {e.Encode(item.Title)}</a> ({e.Encode(item.FileName ?? "")})",
+        DeliverableKind.Link => $"<a href=\"{e.Encode(item.Href ?? "")}\">{e.Encode(item.Title)}</a>",
+        DeliverableKind.LicenceKey => $"{e.Encode(item.Title)}: <code>{e.Encode(item.Key ?? "the seller will send your key by e-mail")}</code>{(item.Text is { } note ? $"<br>{e.Encode(note)}" : "")}",
+        _ => $"<strong>{e.Encode(item.Title)}</strong><br>{e.Encode(item.Text ?? "")}",
+    };
 
     /// <summary>A recurring line's amount is what was charged today; the schedule is in the subscriptions part.</summary>
     private static string Every(ReceiptLine line) => line.Interval is not null ? " today" : "";

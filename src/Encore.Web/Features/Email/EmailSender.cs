@@ -31,6 +31,7 @@ public sealed class SmtpSettings
 /// </summary>
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
+    Delivery.Deliveries deliveries,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
@@ -76,7 +77,8 @@ public sealed class EmailSender(
                     await WaitForChargesAsync(message);
                     continue;
                 }
-                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor);
+                var delivered = await deliveries.ForOrderAsync(message.OrderId, cancellationToken);
+                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account");
                 to = receipt.Email;
             }
             message.To = to;

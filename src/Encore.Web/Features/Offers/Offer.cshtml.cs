@@ -10,11 +10,14 @@ namespace Encore.Web.Features.Offers;
 /// terms above one button that states the charge, and after any POST redirects to itself, so a refresh,
 /// a back button or a double click lands on the current state and never charges twice.
 /// </summary>
-public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : PageModel
+public sealed class OfferModel(OfferService offers, ReceiptQuery receipts, Delivery.Deliveries deliveries) : PageModel
 {
     public OfferView? View { get; private set; }
 
     public Receipt? Receipt { get; private set; }
+
+    /// <summary>On the thank-you page: what each bought product delivers.</summary>
+    public IReadOnlyList<Delivery.ProductDelivery> Deliveries { get; private set; } = [];
 
     /// <summary>Why the page cannot show the session: "unknown" or "other-browser".</summary>
     public string? Refusal { get; private set; }
@@ -28,6 +31,8 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts) : Pag
         if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
         View = await offers.ShowAsync(token, cancellationToken);
         Receipt = await receipts.ForOrderAsync(View!.Row.OrderId, cancellationToken);
+        if (View.State is OfferSessionState.Completed or OfferSessionState.Expired)
+            Deliveries = await deliveries.ForOrderAsync(View.Row.OrderId, cancellationToken);
         Notice = notice switch
         {
             "declined" or "changed" => notice,

@@ -8,11 +8,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Encore.Web.Features.Orders;
 
 /// <summary>The thank-you page and receipt of an order, at its receipt link (for buyers who did not keep their card, and e-mails).</summary>
-public sealed class ReceiptModel(ReceiptQuery receipts, CheckoutSettlement settlement, EncoreDbContext db) : PageModel
+public sealed class ReceiptModel(ReceiptQuery receipts, CheckoutSettlement settlement, Delivery.Deliveries deliveries, EncoreDbContext db) : PageModel
 {
     public Receipt? Receipt { get; private set; }
 
     public string? ActionUrl { get; private set; }
+
+    /// <summary>What each bought product delivers (a product still being paid for says so).</summary>
+    public IReadOnlyList<Delivery.ProductDelivery> Deliveries { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
@@ -29,6 +32,7 @@ public sealed class ReceiptModel(ReceiptQuery receipts, CheckoutSettlement settl
         ActionUrl = await db.Charges.AsNoTracking()
             .Where(c => c.OrderId == orderId && c.Status == ChargeStatus.RequiresAction)
             .Select(c => c.ActionUrl).FirstOrDefaultAsync(cancellationToken);
+        if (Receipt.Status != OrderStatus.PaymentFailed) Deliveries = await deliveries.ForOrderAsync(orderId, cancellationToken);
         return Page();
     }
 }
