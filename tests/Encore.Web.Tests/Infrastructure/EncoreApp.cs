@@ -39,6 +39,12 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     /// <summary>Every seller endpoint's answer in this app: records what the webhook dispatcher sends.</summary>
     public WebhookReceiver Webhooks { get; } = new();
 
+    /// <summary>The folder this app's file store writes to (removed with the app).</summary>
+    public string FilesFolder { get; } = Path.Combine(Path.GetTempPath(), "encore-files-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>The largest upload the tests' app takes: small, so "too large" is cheap to test.</summary>
+    public const long MaxFileBytes = 256 * 1024;
+
     /// <summary>The loopback port mail goes to; tests that send mail start a <see cref="TestSmtpServer"/> on it.</summary>
     public int SmtpPort { get; } = TestSmtpServer.FreePort();
 
@@ -67,6 +73,9 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // one test client sends far more than a buyer; RateLimitTests turn them on
             builder.UseSetting("Encore:RunWebhookDispatcher", "false");
             builder.UseSetting("Encore:RunEmailSender", "false");
+            builder.UseSetting("Encore:Files:Folder", FilesFolder);
+            builder.UseSetting("Encore:Files:MaxBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Encore:Delivery:LinkSecret", "test-link-secret");
             builder.UseSetting("Encore:Smtp:Host", "127.0.0.1");
             builder.UseSetting("Encore:Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Encore:Smtp:UseTls", "false");
@@ -149,6 +158,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     {
         if (_factory is not null) await _factory.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
+        if (Directory.Exists(FilesFolder)) Directory.Delete(FilesFolder, recursive: true);
         GC.SuppressFinalize(this);
     }
 }
