@@ -145,6 +145,8 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
     await using var scope = app.Services.CreateAsyncScope();
     await DemoSeed.EnsureAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
     await DemoSeed.EnsureMembershipAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
+    await DemoSeed.EnsureDeliveryAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(),
+        scope.ServiceProvider.GetRequiredService<IFileStore>(), TimeProvider.System, CancellationToken.None);
     await DemoSeed.EnsureDemoLoginAsync(scope.ServiceProvider, app.Configuration, app.Environment);
 }
 

@@ -69,6 +69,41 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
     }
 
     [Fact]
+    public async Task The_demo_course_delivers_its_workbook_pdf_and_its_lessons_link()
+    {
+        var client = app.CreateClient();
+        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = "calm-your-anxiety", email = $"demo-{Guid.NewGuid():N}@example.com", name = "Dee Demo", paymentMethod = "pm_card_visa",
+            bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false,
+        }), HttpStatusCode.Created);
+        var page = WebUtility.HtmlDecode(await client.GetStringAsync(checkout["receiptUrl"]!.GetValue<string>()));
+        Assert.Contains("Download Workbook (PDF)", page);
+        Assert.Matches("href=\"https://calmmind.example/lessons\\?encore_order=", page);
+        var link = new Uri(Regex.Match(page, "href=\"(http://localhost:5080/d/[^\"]+)\"").Groups[1].Value).PathAndQuery;
+        var pdf = await client.GetByteArrayAsync(link);
+        Assert.StartsWith("%PDF-1.4", System.Text.Encoding.ASCII.GetString(pdf, 0, 8));
+    }
+
+    [Fact]
+    public async Task The_receipt_mail_carries_the_download_link_and_the_purchases_page()
+    {
+        await using var smtp = new TestSmtpServer(app.SmtpPort);
+        await smtp.StartAsync();
+        var shop = await ShopAsync();
+        await UploadAsync(shop.Api, shop.Product, "workbook.pdf", Pdf, title: "Workbook (PDF)");
+        var client = app.CreateClient();
+        var (orderId, _) = await BuyAsync(shop, client);
+        await app.SendEmailsAsync();
+        var mail = Assert.Single(smtp.Messages, m => m.TextBody?.Contains(orderId.ToString(), StringComparison.Ordinal) == true);
+        var link = Regex.Match(mail.TextBody!, "Workbook \\(PDF\\): (http://localhost:5080/d/\\S+)").Groups[1].Value;
+        Assert.NotEmpty(link);
+        Assert.Contains("Your purchases page: http://localhost:5080/account", mail.TextBody);
+        Assert.Contains(">Download Workbook (PDF)</a>", mail.HtmlBody);
+        Assert.Equal(Pdf, await client.GetByteArrayAsync(new Uri(link).PathAndQuery));
+    }
+
+    [Fact]
     public async Task An_expired_or_altered_link_is_refused_with_a_readable_page_and_records_nothing()
     {
         var shop = await ShopAsync();

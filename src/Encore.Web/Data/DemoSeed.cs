@@ -151,6 +151,64 @@ public static class DemoSeed
 
     private static PriceTerms Usd(long cents, Recurrence? recurrence = null) => PriceTerms.From(new Price(new Money(cents, "USD"), recurrence));
 
+    private static readonly Guid WorkbookFileId = new("0b1e8a52-5d0c-4f0e-9a51-000000000301");
+    private static readonly Guid WorkbookId = new("0b1e8a52-5d0c-4f0e-9a51-000000000302");
+    private static readonly Guid LessonsLinkId = new("0b1e8a52-5d0c-4f0e-9a51-000000000303");
+    private static readonly Guid WorksheetsTextId = new("0b1e8a52-5d0c-4f0e-9a51-000000000304");
+
+    /// <summary>
+    /// What the demo products deliver: the course a small PDF workbook (in the file store) and a signed link to its
+    /// lessons, the worksheets printing instructions. What a newcomer sees on the thank-you page after buying.
+    /// </summary>
+    public static async Task EnsureDeliveryAsync(EncoreDbContext db, Features.Delivery.IFileStore files, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.Deliverables.AnyAsync(d => d.Id == WorkbookId, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        var key = $"sellers/{SellerId:N}/{WorkbookFileId:N}";
+        await using var pdf = typeof(DemoSeed).Assembly.GetManifestResourceStream("Encore.Demo.Workbook.pdf")
+                              ?? throw new InvalidOperationException("The demo workbook is not embedded.");
+        var existing = await files.OpenReadAsync(key, cancellationToken);
+        Features.Delivery.StoredObject stored;
+        if (existing is null) stored = await files.PutAsync(key, pdf, long.MaxValue, cancellationToken);
+        else
+        {
+            // Another instance stored it first; its row may follow: read what is there.
+            await using (existing) stored = await Features.Delivery.LocalFileStore.CopyCountingAsync(existing, Stream.Null, long.MaxValue, cancellationToken);
+        }
+        db.StoredFiles.Add(new StoredFile
+        {
+            Id = WorkbookFileId, SellerId = SellerId, FileName = "calm-your-anxiety-workbook.pdf", ContentType = "application/pdf",
+            Size = stored.Size, Sha256 = stored.Sha256, StorageKey = key, CreatedAt = now,
+        });
+        db.Deliverables.AddRange(
+            new Deliverable
+            {
+                Id = WorkbookId, SellerId = SellerId, ProductId = CourseId, Position = 0, Kind = DeliverableKind.File,
+                Title = "Workbook (PDF)", FileId = WorkbookFileId, CreatedAt = now,
+            },
+            new Deliverable
+            {
+                Id = LessonsLinkId, SellerId = SellerId, ProductId = CourseId, Position = 1, Kind = DeliverableKind.Link,
+                Title = "Open the five lessons", Url = "https://calmmind.example/lessons", SignLink = true, CreatedAt = now,
+            },
+            new Deliverable
+            {
+                Id = WorksheetsTextId, SellerId = SellerId, ProductId = WorksheetsId, Position = 0, Kind = DeliverableKind.Text,
+                Title = "Printing your worksheets", CreatedAt = now,
+                Text = "Print one worksheet per lesson on A4 or Letter paper, and keep them beside the audio sessions.",
+            });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance seeded it at the same moment; anything else is a real fault.
+            db.ChangeTracker.Clear();
+            if (!await db.Deliverables.AsNoTracking().AnyAsync(d => d.Id == WorkbookId, cancellationToken)) throw;
+        }
+    }
+
     public const string MembershipFunnelSlug = "calm-circle";
     public static readonly Guid MembershipFunnelId = new("0b1e8a52-5d0c-4f0e-9a51-000000000040");
     public static readonly Guid MembershipVersionId = new("0b1e8a52-5d0c-4f0e-9a51-000000000041");
