@@ -76,9 +76,15 @@ public abstract partial class WebhookTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Equal(buyer.OrderId, paid["data"]!["orderId"]!.GetValue<Guid>());
         Assert.Equal("USD", paid["data"]!["currency"]!.GetValue<string>());
         Assert.True(paid["data"]!["amountPaid"]!.GetValue<long>() > 0);
+        // A course platform grants access by these: the buyer and what the demo course delivers (its workbook and lessons link).
+        Assert.Equal("ann@example.com", paid["data"]!["email"]!.GetValue<string>());
+        var course = paid["data"]!["lines"]!.AsArray().Single(l => l!["kind"]!.GetValue<string>() == "main")!;
+        Assert.Equal(2, course["deliverableIds"]!.AsArray().Count);
         var accepted = JsonNode.Parse(received.Single(r => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>() == "offer.accepted").Body)!;
         Assert.Equal("audio-program", accepted["data"]!["stepKey"]!.GetValue<string>());
         Assert.Equal(9700, accepted["data"]!["amount"]!.GetValue<long>());
+        Assert.Equal("ann@example.com", accepted["data"]!["email"]!.GetValue<string>());
+        Assert.Empty(accepted["data"]!["line"]!["deliverableIds"]!.AsArray());
 
         Assert.All(await app.QueryAsync(db => db.WebhookDeliveries.Where(d => d.EndpointId == endpointId).ToListAsync()),
             d => Assert.Equal(DeliveryStatus.Delivered, d.Status));

@@ -61,9 +61,11 @@ public sealed class OfferSettlement(
                 await DecideAsync(sessionId, stepId, StepState.Accepted, now, cancellationToken);
                 var advance = await AdvanceAsync(db, sessionId, session.ExpiresAt, funnel, stepId, accepted: true, now, cancellationToken);
                 settled = new OfferSettled(ChargeStatus.Succeeded, advance.Known, advance.NextStepId);
-                await webhooks.PublishAsync(funnel.SellerId, WebhookOutbox.OfferAccepted, charge.OrderId, new
+                // Read only when an endpoint wants the event: the buyer's e-mail and what the product delivers.
+                await webhooks.PublishAsync(funnel.SellerId, WebhookOutbox.OfferAccepted, charge.OrderId, async token => new
                 {
                     orderId = charge.OrderId,
+                    email = await db.Orders.Where(o => o.Id == charge.OrderId).Select(o => o.Email).SingleAsync(token),
                     funnelId = funnel.FunnelId,
                     funnelVersionId = funnel.VersionId,
                     stepId,
@@ -71,7 +73,12 @@ public sealed class OfferSettlement(
                     chargeId = charge.Id,
                     amount = charge.Amount,
                     currency = charge.Currency,
-                    line = new { name = step.Name, productId = step.ProductId, kind = (step.Kind == OfferStepKind.Downsell ? OrderLineKind.Downsell : OrderLineKind.Offer).ToString().ToLowerInvariant() },
+                    line = new
+                    {
+                        id = line.Id, name = step.Name, productId = step.ProductId,
+                        kind = (step.Kind == OfferStepKind.Downsell ? OrderLineKind.Downsell : OrderLineKind.Offer).ToString().ToLowerInvariant(),
+                        deliverableIds = (await webhooks.DeliverableIdsAsync([step.ProductId], token))[step.ProductId],
+                    },
                 }, cancellationToken);
                 // The path ended here. (A window closed during the charge was ended by its expiry, which queued the
                 // final receipt; the sender holds that mail until this charge is settled.)

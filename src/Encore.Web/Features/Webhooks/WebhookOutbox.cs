@@ -73,6 +73,7 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
             .ToListAsync(cancellationToken);
         var paid = await db.Charges.AsNoTracking().Where(c => c.OrderId == orderId && c.Status == ChargeStatus.Succeeded)
             .Select(c => c.Amount).ToListAsync(cancellationToken);
+        var deliverables = await DeliverableIdsAsync(lines.Select(l => l.ProductId), cancellationToken);
         return new
         {
             orderId = order.Id,
@@ -85,7 +86,17 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
             {
                 id = l.Id, kind = l.Kind.ToString().ToLowerInvariant(), name = l.Name, productId = l.ProductId,
                 amount = l.Amount, currency = l.Currency, stepId = l.StepId, chargeId = l.ChargeId,
+                deliverableIds = deliverables[l.ProductId],
             }),
         };
+    }
+
+    /// <summary>The deliverables each product gives its buyers, in the seller's order: what a course platform grants access by.</summary>
+    public async Task<ILookup<Guid, Guid>> DeliverableIdsAsync(IEnumerable<Guid> productIds, CancellationToken cancellationToken)
+    {
+        var ids = productIds.Distinct().ToList();
+        var rows = await db.Deliverables.AsNoTracking().Where(d => ids.Contains(d.ProductId) && d.RemovedAt == null)
+            .OrderBy(d => d.Position).ThenBy(d => d.CreatedAt).Select(d => new { d.ProductId, d.Id }).ToListAsync(cancellationToken);
+        return rows.ToLookup(r => r.ProductId, r => r.Id);
     }
 }
