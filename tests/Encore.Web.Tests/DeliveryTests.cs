@@ -214,6 +214,33 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
     }
 
     [Fact]
+    public async Task The_product_page_uploads_a_file_with_its_token_and_lists_it_with_keys_left()
+    {
+        var (seller, _) = await app.SignUpAsync();
+        var products = await FormPage.GetAsync(seller, "/seller/products");
+        var productUrl = (await products.PostAsync(seller, "/seller/products", ("Name", "Sleep course"), ("Description", "Sleep."), ("Topics", "sleep"))).Headers.Location!.OriginalString;
+        var productId = Guid.Parse(productUrl.Split('/').Last());
+        var page = await FormPage.GetAsync(seller, productUrl);
+
+        // Without the page's token the upload is refused and nothing is stored.
+        var refused = await SendFileAsync(seller, HttpMethod.Post, $"/seller/products/{productId}/deliverables/upload", "sleep.pdf", Pdf);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(0, await app.QueryAsync(db => db.Deliverables.CountAsync(d => d.ProductId == productId)));
+
+        var form = new MultipartFormDataContent { { new StringContent("Sleep workbook"), "title" }, { new ByteArrayContent(Pdf), "file", "sleep.pdf" } };
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/seller/products/{productId}/deliverables/upload") { Content = form };
+        upload.Headers.Add("RequestVerificationToken", page.AntiforgeryToken);
+        Assert.Equal(HttpStatusCode.Created, (await seller.SendAsync(upload)).StatusCode);
+
+        var keys = await page.PostAsync(seller, productUrl + "?handler=deliverable", ("kind", "licence_key"), ("title", "Your key"), ("keys", "K-1\nK-2\n"));
+        Assert.Equal(HttpStatusCode.Redirect, keys.StatusCode);
+        var html = WebUtility.HtmlDecode(await seller.GetStringAsync(productUrl));
+        Assert.Contains("Sleep workbook", html);
+        Assert.Contains("sleep.pdf", html);
+        Assert.Contains("2 of 2 keys left", html);
+    }
+
+    [Fact]
     public async Task Another_seller_cannot_see_or_change_a_products_deliverables()
     {
         var shop = await ShopAsync();

@@ -32,7 +32,25 @@ public static class DeliverablesApi
         group.MapDelete("/{deliverableId:guid}", Remove).WithName("RemoveDeliverable")
             .WithSummary("Removes a deliverable from every buyer's page; downloads recorded so far stay.")
             .Produces(204).ProducesProblem(401).ProducesProblem(404);
+        // The product page's uploader: the seller's cookie, the antiforgery token in a header (the body is the file).
+        app.MapPost("/seller/products/{productId:guid}/deliverables/upload", UploadFromPage).RequireAuthorization(SellerAuth.PagesPolicy)
+            .WithMetadata(new DisableRequestSizeLimitAttribute()).DisableAntiforgery().ExcludeFromDescription();
         return app;
+    }
+
+    private static async Task<IResult> UploadFromPage(Guid productId, Guid? replace, HttpContext http, DeliverableCatalog catalog, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery)
+    {
+        if (!http.Request.Headers.ContainsKey("RequestVerificationToken"))
+            return ApiProblems.Problem(400, "antiforgery", "Reload the page", "The upload came without the page's token; reload the page and try again.");
+        try
+        {
+            await antiforgery.ValidateRequestAsync(http);
+        }
+        catch (Microsoft.AspNetCore.Antiforgery.AntiforgeryValidationException)
+        {
+            return ApiProblems.Problem(400, "antiforgery", "Reload the page", "The page's token is not valid any more; reload the page and try again.");
+        }
+        return await ReceiveAsync(http, catalog, productId, replace);
     }
 
     private static async Task<IResult> List(Guid productId, HttpContext http, DeliverableCatalog catalog) =>

@@ -3,3 +3,36 @@ document.addEventListener("submit", (event) => {
     const message = event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// File uploads with progress: the file goes straight to the upload endpoint as multipart/form-data (streamed into the
+// file store there), with the page's antiforgery token in a header so the body is never read as a form.
+document.addEventListener("submit", (event) => {
+    const form = event.target;
+    const url = form.getAttribute("data-upload");
+    if (!url) return;
+    event.preventDefault();
+    const progress = form.querySelector("progress");
+    const error = form.querySelector(".field-error");
+    const token = document.querySelector("input[name=__RequestVerificationToken]");
+    const request = new XMLHttpRequest();
+    request.open("POST", url);
+    if (token) request.setRequestHeader("RequestVerificationToken", token.value);
+    request.upload.addEventListener("progress", (e) => {
+        if (!e.lengthComputable) return;
+        progress.hidden = false;
+        progress.value = Math.round((e.loaded / e.total) * 100);
+    });
+    request.addEventListener("load", () => {
+        if (request.status >= 200 && request.status < 300) { window.location.reload(); return; }
+        let message = "The upload failed; nothing was saved.";
+        try {
+            const problem = JSON.parse(request.responseText);
+            message = Object.values(problem.errors || {}).flat()[0] || problem.detail || message;
+        } catch { /* not JSON */ }
+        error.textContent = message;
+        error.hidden = false;
+        progress.hidden = true;
+    });
+    request.addEventListener("error", () => { error.textContent = "The connection was lost; nothing was saved. Try again."; error.hidden = false; });
+    request.send(new FormData(form));
+});

@@ -6,10 +6,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Encore.Web.Features.Sellers.Products;
 
 /// <summary>One product: edit it, add prices, archive prices.</summary>
-public sealed class ProductModel(Catalog catalog) : PageModel
+public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog deliverables) : PageModel
 {
     public Product Product { get; private set; } = null!;
     public List<ProductPrice> Prices { get; private set; } = [];
+    public List<Delivery.DeliverableDto> Deliverables { get; private set; } = [];
+    public long MaxFileBytes => deliverables.MaxFileBytes;
     public Dictionary<string, string[]> Errors { get; private set; } = [];
 
     [FromRoute] public Guid ProductId { get; set; }
@@ -52,11 +54,47 @@ public sealed class ProductModel(Catalog catalog) : PageModel
         return Redirect($"/seller/products/{ProductId}#prices");
     }
 
+    /// <summary>Adds a link, text or licence-key list (files are uploaded by the page's script to the upload endpoint).</summary>
+    /// <param name="keys">A licence-key list: one key per line.</param>
+    public async Task<IActionResult> OnPostDeliverableAsync(
+        string? kind, string? title, string? url, bool signLink, string? text, string? keys, CancellationToken cancellationToken)
+    {
+        var request = new Delivery.DeliverableRequest(kind, title, url, signLink, text, Keys: SplitKeys(keys));
+        var (deliverable, errors) = await deliverables.CreateAsync(User.SellerId(), ProductId, request, cancellationToken);
+        return await AfterAsync(deliverable is null && errors is null, errors, cancellationToken);
+    }
+
+    /// <summary>Changes a deliverable's title, limit or place, or adds keys to its list.</summary>
+    public async Task<IActionResult> OnPostUpdateDeliverableAsync(
+        Guid deliverableId, string? title, string? url, bool signLink, string? text, int? downloadLimit, string? keys, int? position, CancellationToken cancellationToken)
+    {
+        var request = new Delivery.DeliverableRequest(null, title, url, signLink, text, downloadLimit, SplitKeys(keys), position);
+        var (deliverable, errors) = await deliverables.UpdateAsync(User.SellerId(), ProductId, deliverableId, request, cancellationToken);
+        return await AfterAsync(deliverable is null && errors is null, errors, cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRemoveDeliverableAsync(Guid deliverableId, CancellationToken cancellationToken) =>
+        await deliverables.RemoveAsync(User.SellerId(), ProductId, deliverableId, cancellationToken)
+            ? Redirect($"/seller/products/{ProductId}#deliverables")
+            : NotFound();
+
+    private async Task<IActionResult> AfterAsync(bool notFound, Dictionary<string, string[]>? errors, CancellationToken cancellationToken)
+    {
+        if (notFound) return NotFound();
+        if (errors is null) return Redirect($"/seller/products/{ProductId}#deliverables");
+        Errors = errors;
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
+    }
+
+    private static List<string>? SplitKeys(string? keys) =>
+        keys?.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+
     private async Task<bool> LoadAsync(CancellationToken cancellationToken)
     {
         if (await catalog.ProductAsync(User.SellerId(), ProductId, cancellationToken) is not { } product) return false;
         Product = product;
         Prices = (await catalog.PricesAsync(User.SellerId(), ProductId, cancellationToken))!;
+        Deliverables = await deliverables.ListAsync(User.SellerId(), ProductId, cancellationToken) ?? [];
         return true;
     }
 }
