@@ -104,6 +104,29 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
     }
 
     [Fact]
+    public async Task The_sellers_order_page_counts_the_buyers_downloads_and_resends_the_access_mail()
+    {
+        var client = app.CreateClient();
+        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
+        {
+            funnel = "calm-your-anxiety", email = $"resend-{Guid.NewGuid():N}@example.com", name = "Rae Send", paymentMethod = "pm_card_visa",
+            bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false,
+        }), HttpStatusCode.Created);
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        var page = await client.GetStringAsync(checkout["receiptUrl"]!.GetValue<string>());
+        await client.GetByteArrayAsync(new Uri(Regex.Match(page, "href=\"(http://localhost:5080/d/[^\"]+)\"").Groups[1].Value).PathAndQuery);
+
+        var seller = await app.SignInAsDemoAsync();
+        var order = await FormPage.GetAsync(seller, $"/seller/orders/{orderId}");
+        Assert.Matches("Workbook \\(PDF\\) <span class=\"muted\">\\(file\\)</span></td>\\s*<td>1</td>", order.Html);
+        var before = await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.OrderId == orderId));
+        var resent = await order.PostAsync(seller, $"/seller/orders/{orderId}?handler=resend");
+        Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode);
+        Assert.Equal(before + 1, await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.OrderId == orderId)));
+        Assert.Equal(1, await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.OrderId == orderId && m.Reference.StartsWith("resend:"))));
+    }
+
+    [Fact]
     public async Task An_expired_or_altered_link_is_refused_with_a_readable_page_and_records_nothing()
     {
         var shop = await ShopAsync();

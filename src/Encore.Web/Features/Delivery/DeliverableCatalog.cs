@@ -11,6 +11,9 @@ public sealed record DeliverableDto(
 
 public sealed record DeliverableFileDto(Guid Id, string FileName, string ContentType, long Size, string Sha256);
 
+/// <summary>One deliverable of one bought line, on the seller's order page: its downloads and the key handed out (null: none yet).</summary>
+public sealed record OrderDeliveryRow(Guid OrderLineId, string ProductName, Guid DeliverableId, string Title, string Kind, int Downloads, string? Key);
+
 /// <summary>A link, text or licence-key deliverable (a file is uploaded with multipart/form-data instead).</summary>
 /// <param name="Kind"><c>link</c>, <c>text</c> or <c>licence_key</c>.</param>
 /// <param name="Title">What the buyer reads on the button or above the text.</param>
@@ -167,6 +170,29 @@ public sealed class DeliverableCatalog(EncoreDbContext db, IFileStore files, ICo
         deliverable.FileId = file.Id;
         await db.SaveChangesAsync(CancellationToken.None);
         return (await GetAsync(sellerId, productId, deliverable.Id, cancellationToken), null);
+    }
+
+    /// <summary>What an order's lines deliver, as the seller's order page shows it: downloads per line and the keys handed out.</summary>
+    public async Task<List<OrderDeliveryRow>> ForOrderAsync(Guid sellerId, Guid orderId, CancellationToken cancellationToken)
+    {
+        var lines = await db.OrderLines.AsNoTracking()
+            .Where(l => l.OrderId == orderId && l.Kind != OrderLineKind.Renewal && db.Orders.Any(o => o.Id == orderId && o.SellerId == sellerId))
+            .OrderBy(l => l.CreatedAt).Select(l => new { l.Id, l.ProductId, l.Name }).ToListAsync(cancellationToken);
+        if (lines.Count == 0) return [];
+        var productIds = lines.Select(l => l.ProductId).Distinct().ToList();
+        var lineIds = lines.Select(l => l.Id).ToList();
+        var deliverables = await db.Deliverables.AsNoTracking()
+            .Where(d => productIds.Contains(d.ProductId) && d.SellerId == sellerId && d.RemovedAt == null)
+            .OrderBy(d => d.Position).ThenBy(d => d.CreatedAt).ToListAsync(cancellationToken);
+        var downloads = await db.Downloads.AsNoTracking().Where(d => d.OrderId == orderId)
+            .GroupBy(d => new { d.OrderLineId, d.DeliverableId }).Select(g => new { g.Key.OrderLineId, g.Key.DeliverableId, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        var keys = await db.LicenceKeys.AsNoTracking().Where(k => k.OrderLineId != null && lineIds.Contains(k.OrderLineId.Value))
+            .Select(k => new { k.OrderLineId, k.DeliverableId, k.Key }).ToListAsync(cancellationToken);
+        return lines.DistinctBy(l => l.ProductId).SelectMany(line => deliverables.Where(d => d.ProductId == line.ProductId).Select(d => new OrderDeliveryRow(
+            line.Id, line.Name, d.Id, d.Title, KindName(d.Kind),
+            downloads.Where(x => x.OrderLineId == line.Id && x.DeliverableId == d.Id).Sum(x => x.Count),
+            keys.FirstOrDefault(k => k.OrderLineId == line.Id && k.DeliverableId == d.Id)?.Key))).ToList();
     }
 
     private Task<Deliverable?> FindAsync(Guid sellerId, Guid productId, Guid deliverableId, CancellationToken cancellationToken) =>

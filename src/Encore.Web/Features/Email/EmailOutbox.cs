@@ -28,6 +28,10 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteFinalReceiptAsync(Guid sellerId, Guid orderId, CancellationToken cancellationToken) =>
         WriteAsync(sellerId, orderId, EmailKind.FinalReceipt, cancellationToken);
 
+    /// <summary>The seller's "resend access e-mail": the full receipt again with fresh links (each resend its own mail).</summary>
+    public Task WriteAccessResendAsync(Guid sellerId, Guid orderId, CancellationToken cancellationToken) =>
+        WriteAsync(sellerId, orderId, EmailKind.FinalReceipt, cancellationToken, reference: $"resend:{Guid.CreateVersion7():N}");
+
     /// <summary>
     /// A subscription's mail (renewal receipt, reminder, failed payment, authentication, cancellation), once per
     /// order, kind and reference (the payment or attempt it is about). Composed by the sender from the subscription

@@ -9,9 +9,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Encore.Web.Features.Sellers.Orders;
 
 /// <summary>One order as the seller sees it: lines, charges, consent records, refunds and totals; a refund form per line.</summary>
-public sealed class OrderModel(SellerOrders orders, RefundService refunds) : PageModel
+public sealed class OrderModel(SellerOrders orders, RefundService refunds, Delivery.DeliverableCatalog deliverables, Email.EmailOutbox mail) : PageModel
 {
     public OrderDetail Detail { get; private set; } = null!;
+
+    /// <summary>What the order's products deliver: downloads per line, keys handed out.</summary>
+    public List<Delivery.OrderDeliveryRow> Delivery { get; private set; } = [];
+
+    [FromQuery(Name = "resent")] public bool Resent { get; set; }
 
     /// <summary>A fresh key per render: submitting the same rendered form twice refunds once.</summary>
     public string RefundKey { get; } = Guid.NewGuid().ToString("N");
@@ -29,7 +34,16 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds) : Pag
         var detail = await orders.FindAsync(User.SellerId(), orderId, cancellationToken);
         if (detail is null) return NotFound();
         Detail = detail;
+        Delivery = await deliverables.ForOrderAsync(User.SellerId(), orderId, cancellationToken);
         return Page();
+    }
+
+    /// <summary>Sends the buyer the full receipt again, with fresh download links.</summary>
+    public async Task<IActionResult> OnPostResendAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        if (await orders.FindAsync(User.SellerId(), orderId, cancellationToken) is null) return NotFound();
+        await mail.WriteAccessResendAsync(User.SellerId(), orderId, cancellationToken);
+        return Redirect($"/seller/orders/{orderId}?resent=true#delivery");
     }
 
     public async Task<IActionResult> OnPostRefundAsync(
@@ -60,6 +74,7 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds) : Pag
         }
 
         Detail = (await orders.FindAsync(sellerId, orderId, cancellationToken))!;
+        Delivery = await deliverables.ForOrderAsync(sellerId, orderId, cancellationToken);
         ErrorLineId = lineId;
         Error = error;
         FormAmount = amount;
