@@ -115,7 +115,7 @@ public sealed class SubscriptionJourneyTests(BrowserApp app) : IClassFixture<Bro
         await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("$19.00");
         await Assertions.Expect(page.Locator("[data-recurring-terms]")).ToContainTextAsync("$19.00 USD every month");
         // This Sandbox card pays at checkout and is declined for every later off-session charge.
-        await FillCheckoutAsync(page, email, "4000 0000 0000 0341", keepCard: false);
+        await FillCheckoutAsync(page, email, "4000 0000 0000 0416", keepCard: false);
         await Assertions.Expect(page.GetByTestId("total-paid")).ToHaveTextAsync("$19.00");
         var subscription = await SubscriptionOfAsync(email);
         Assert.Equal((SubscriptionStatus.Active, 1), (subscription.Status, subscription.PaymentsMade));

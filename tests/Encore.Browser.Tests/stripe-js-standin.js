@@ -31,7 +31,7 @@
         ['pm_card_visa', 'Visa 4242 4242 4242 4242'],
         ['pm_card_mastercard', 'Mastercard 5555 5555 5555 4444'],
         ['pm_card_authenticationRequired', 'Visa 4000 0027 6000 3184 (asks for authentication)'],
-        ['pm_card_chargeCustomerFail', 'Visa 4000 0000 0000 0341 (declined off-session)'],
+        ['pm_card_chargeCustomerFail', 'Visa 4000 0000 0000 0341 (every charge declined)'],
         ['pm_card_chargeDeclined', 'Visa 4000 0000 0000 0002 (declined)'],
         ['error:incorrect_number', 'A mistyped number (Stripe.js refuses it)']
     ];

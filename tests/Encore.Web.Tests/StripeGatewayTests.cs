@@ -91,6 +91,26 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task Card_0341_is_declined_at_checkout_as_Stripe_declines_every_charge_on_it()
+    {
+        var email = $"customer-fail-{Guid.NewGuid():N}@example.com";
+        var response = await Buyer.PostCheckoutAsync(app.CreateClient(), new
+        {
+            funnel = Buyer.Funnel, email, name = "Cus Fail", paymentMethod = "pm_card_chargeCustomerFail",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        });
+        Assert.Equal("generic_decline", (await Buyer.ProblemAsync(response, HttpStatusCode.PaymentRequired))["declineCode"]!.GetValue<string>());
+
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        var (charges, intents) = await app.ChargesAndIntentsAsync(orderId);
+        Assert.Equal(ChargeStatus.Failed, Assert.Single(charges).Status);
+        var intent = Assert.Single(intents);
+        Assert.Equal("requires_payment_method", intent.Status);
+        Assert.Null(app.Stripe.CustomerOf(intent.PaymentMethod)); // not kept for the offers either
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
     public async Task A_card_that_asks_for_authentication_goes_to_Encores_Stripe_js_page_and_is_paid_after_the_bank_says_yes()
     {
         var client = app.CreateClient();

@@ -94,6 +94,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     private readonly Dictionary<string, Intent> _intents = [];
     private readonly List<FakeRefund> _refunds = [];
     private readonly Dictionary<string, (string Fingerprint, int Status, string Body)> _idempotent = [];
+    private readonly HashSet<string> _declinedOffSession = [];
     private WebApplication? _app;
     private int _createCalls;
 
@@ -126,6 +127,16 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     public IReadOnlyList<FakeRefund> Refunds
     {
         get { lock (_lock) return [.. _refunds]; }
+    }
+
+    /// <summary>
+    /// The bank declines every off-session charge on this customer's cards from now on (<c>generic_decline</c>), as once a
+    /// card is frozen. Not a Stripe test card: Stripe's test mode has none that pays on-session and is declined
+    /// off-session afterwards (its <c>pm_card_chargeCustomerFail</c> declines the first charge too).
+    /// </summary>
+    public void DeclineOffSessionChargesOf(string customerId)
+    {
+        lock (_lock) _declinedOffSession.Add(customerId);
     }
 
     /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent (or setup) succeeds, or goes back to requires_payment_method.</summary>
@@ -406,16 +417,21 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         return Confirm(intent, method, offSession, form.Expands("payment_method"));
     }
 
-    /// <summary>What the test card does when the intent is confirmed: a card error (402), a bank challenge, or success.</summary>
+    /// <summary>
+    /// What the test card does when the intent is confirmed: a card error (402), a bank challenge, or success.
+    /// <c>pm_card_chargeCustomerFail</c> (4000 0000 0000 0341) is Stripe's card that can be saved to a customer but whose
+    /// every charge is declined, the first one included.
+    /// </summary>
     private (int, JsonObject) Confirm(Intent intent, Method method, bool offSession, bool expand)
     {
         (string code, string? decline, string message)? failure = method.TestName switch
         {
             "pm_card_chargeDeclined" => ("card_declined", "generic_decline", "Your card was declined."),
             "pm_card_chargeDeclinedInsufficientFunds" => ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
-            "pm_card_chargeCustomerFail" when offSession => ("card_declined", "generic_decline", "Your card was declined."),
+            "pm_card_chargeCustomerFail" => ("card_declined", "generic_decline", "Your card was declined."),
             "pm_card_authenticationRequired" when offSession => ("authentication_required", "authentication_required",
                 "Your card was declined. This transaction requires authentication."),
+            _ when offSession && intent.Customer is { } c && _declinedOffSession.Contains(c) => ("card_declined", "generic_decline", "Your card was declined."),
             _ => null,
         };
         if (failure is { } f)

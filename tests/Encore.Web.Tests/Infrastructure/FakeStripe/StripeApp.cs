@@ -51,6 +51,15 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Stripe's test mode has no card that pays at checkout and is declined off-session afterwards (its 0341 declines the
+    /// checkout too): a Visa pays, then the fake's bank declines the customer's off-session charges.
+    /// </summary>
+    public override string CardDeclinedOffSessionLater => "pm_card_visa";
+
+    public override async Task BankDeclinesOffSessionAsync(Guid orderId) =>
+        Stripe.DeclineOffSessionChargesOf(await QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.GatewayCustomerId!).SingleAsync()));
+
     public override async Task<int> SucceededAtGatewayAsync(Guid orderId) =>
         (await ChargesAndIntentsAsync(orderId)).Intents.Count(i => i.Status == "succeeded");
 
