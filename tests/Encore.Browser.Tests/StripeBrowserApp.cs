@@ -32,10 +32,13 @@ public sealed class StripeBrowserApp : BrowserApp
         builder.UseSetting("ENCORE_STRIPE_MAX_NETWORK_RETRIES", "0");
     }
 
+    /// <summary>Stops Encore and the fake, then holds what the fake served and read for the buyers' browsers against Stripe.net.</summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Stripe is not null) await Stripe.DisposeAsync();
+        if (Stripe is null) return;
+        await Stripe.DisposeAsync();
+        FakeStripeConformance.AssertConforms(Stripe);
     }
 
     /// <summary>

@@ -33,10 +33,13 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
         builder.ConfigureTestServices(services => services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<StripeGateway>()));
     }
 
+    /// <summary>Stops Encore and the fake, then holds everything the fake served and read for these tests against Stripe.net.</summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Stripe is not null) await Stripe.DisposeAsync();
+        if (Stripe is null) return;
+        await Stripe.DisposeAsync();
+        FakeStripeConformance.AssertConforms(Stripe);
     }
 
     public override string Gateway => "stripe";
