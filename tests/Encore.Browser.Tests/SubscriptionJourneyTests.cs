@@ -136,7 +136,7 @@ public sealed class SubscriptionJourneyTests(BrowserApp app) : IClassFixture<Bro
             link = scope.ServiceProvider.GetRequiredService<ManageLinks>().UrlFor(subscription.Id);
         await page.GotoAsync(new Uri(link).PathAndQuery);
         await Assertions.Expect(page.GetByTestId("status")).ToContainTextAsync("Payment due");
-        await Assertions.Expect(page.GetByTestId("card")).ToHaveTextAsync("Visa ending in 0341");
+        await Assertions.Expect(page.GetByTestId("card")).ToHaveTextAsync("Visa ending in 0416");
         await Screenshot(page, "subscription-past-due");
 
         var form = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Update your card" }) });
