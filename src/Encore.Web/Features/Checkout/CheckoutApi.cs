@@ -7,7 +7,8 @@ namespace Encore.Web.Features.Checkout;
 /// <summary>
 /// A checkout from a custom storefront. Prices are never sent: they come from the published funnel. Send the
 /// <c>version</c> the buyer was shown (from <c>GET /api/v1/funnels/{slug}</c>) and a publish in between is
-/// refused with 400 instead of charging prices the buyer did not see.
+/// refused with 400 instead of charging prices the buyer did not see. <c>paymentMethod</c> is the gateway's: a test payment
+/// method (<c>pm_card_visa</c>), or on Stripe the ConfirmationToken (<c>ctoken_…</c>) your page made with Stripe.js.
 /// </summary>
 public sealed record CheckoutRequest(
     string? Funnel,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using StripeClient = Stripe.StripeClient;
 
 namespace Encore.Web.Tests.Infrastructure.FakeStripe;
 
@@ -43,6 +44,21 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
     }
 
     public override string Gateway => "stripe";
+
+    /// <summary>
+    /// What Stripe.js's createConfirmationToken makes from the Payment Element in the buyer's browser: here Stripe's test
+    /// helper makes it from a test payment method, as the stand-in Stripe.js of the browser tests does; its id.
+    /// </summary>
+    public async Task<string> ConfirmationTokenAsync(string testPaymentMethod, bool keepsCard)
+    {
+        var client = new StripeClient("sk_test_encore_fake", apiBase: Stripe.ApiBase);
+        var token = await new global::Stripe.TestHelpers.ConfirmationTokenService(client).CreateAsync(new global::Stripe.TestHelpers.ConfirmationTokenCreateOptions
+        {
+            PaymentMethod = testPaymentMethod,
+            SetupFutureUsage = keepsCard ? "off_session" : null,
+        });
+        return token.Id;
+    }
 
     /// <summary>Stripe.js's 3-D Secure window, answered by the bank, for the PaymentIntent or SetupIntent named in Encore's authentication page address.</summary>
     public override Task BankAnswersAsync(string actionUrl, bool approve)
