@@ -32,10 +32,13 @@ public sealed class StripeBrowserApp : BrowserApp
         builder.UseSetting("ENCORE_STRIPE_MAX_NETWORK_RETRIES", "0");
     }
 
+    /// <summary>Stops Encore and the fake, then holds what the fake served and read for the buyers' browsers against Stripe.net.</summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Stripe is not null) await Stripe.DisposeAsync();
+        if (Stripe is null) return;
+        await Stripe.DisposeAsync();
+        FakeStripeConformance.AssertConforms(Stripe);
     }
 
     /// <summary>
@@ -57,14 +60,21 @@ public sealed class StripeBrowserApp : BrowserApp
                 ? route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "application/javascript; charset=utf-8", Body = standin })
                 : route.FulfillAsync(new RouteFulfillOptions { Status = 404 });
         });
-        // What Stripe.js would ask api.stripe.com during handleNextAction: here the test's bank answers.
-        await context.RouteAsync("https://api.stripe.com/**", route =>
+        // What Stripe.js asks api.stripe.com: a ConfirmationToken (the fake Stripe's test helper makes it), and during
+        // handleNextAction the bank (the test answers).
+        await context.RouteAsync("https://api.stripe.com/**", async route =>
         {
             var url = new Uri(route.Request.Url);
+            if (url.AbsolutePath == "/v1/test_helpers/confirmation_tokens" && route.Request.Method == "POST")
+            {
+                await route.FulfillAsync(await ConfirmationTokenAsync(route.Request.PostData ?? ""));
+                return;
+            }
             if (url.AbsolutePath != "/standin/authenticate")
             {
                 buyer.Problems.Enqueue("unexpected request to Stripe's API from the browser: " + route.Request.Url);
-                return route.AbortAsync();
+                await route.AbortAsync();
+                return;
             }
             var secret = Uri.UnescapeDataString(url.Query.TrimStart('?').Split('&').Single(p => p.StartsWith("client_secret=", StringComparison.Ordinal))["client_secret=".Length..]);
             var paymentIntentId = secret.Split("_secret_")[0];
@@ -80,7 +90,7 @@ public sealed class StripeBrowserApp : BrowserApp
                 Stripe.CompleteAuthentication(paymentIntentId, approve);
                 answer = paymentIntentId.StartsWith("seti_", StringComparison.Ordinal) ? SetupAnswer(paymentIntentId) : PaymentAnswer(paymentIntentId);
             }
-            return route.FulfillAsync(new RouteFulfillOptions
+            await route.FulfillAsync(new RouteFulfillOptions
             {
                 Status = 200,
                 ContentType = "application/json",
@@ -89,6 +99,28 @@ public sealed class StripeBrowserApp : BrowserApp
             });
         });
         return buyer;
+    }
+
+    /// <summary>
+    /// Stripe's test-mode helper for ConfirmationTokens, asked on the stand-in Stripe.js's behalf with the secret key the
+    /// browser never has: the fake Stripe's answer, as it is.
+    /// </summary>
+    private async Task<RouteFulfillOptions> ConfirmationTokenAsync(string form)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, Stripe.ApiBase + "/v1/test_helpers/confirmation_tokens")
+        {
+            Content = new StringContent(form, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sk_test_encore_fake");
+        using var response = await http.SendAsync(request);
+        return new RouteFulfillOptions
+        {
+            Status = (int)response.StatusCode,
+            ContentType = "application/json",
+            Headers = new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = BaseUrl },
+            Body = await response.Content.ReadAsStringAsync(),
+        };
     }
 
     /// <summary>What Stripe.js's handleNextAction resolves with for a PaymentIntent, after the bank's answer.</summary>

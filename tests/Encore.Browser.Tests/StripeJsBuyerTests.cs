@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
@@ -10,7 +11,9 @@ namespace Encore.Browser.Tests;
 
 /// <summary>
 /// Encore's Stripe glue scripts (stripe-checkout.js, stripe-authenticate.js) run in real Chromium against Encore in
-/// Stripe test mode and the fake Stripe API, with a stand-in for Stripe.js served by Playwright's routing.
+/// Stripe test mode and the fake Stripe API, with a stand-in for Stripe.js served by Playwright's routing: the Payment
+/// Element makes a ConfirmationToken (through Stripe's test helper on the fake), the form posts its id, and Encore confirms
+/// the PaymentIntent or SetupIntent with it on the server; a bank's challenge runs in handleNextAction.
 /// </summary>
 public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<StripeBrowserApp>
 {
@@ -18,7 +21,7 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
     private const string CardLabel = "Card (Stripe.js stand-in)";
 
     [Fact]
-    public async Task The_Payment_Element_makes_the_PaymentMethod_and_only_its_id_is_posted_then_yes_charges_once()
+    public async Task The_Payment_Element_makes_a_ConfirmationToken_the_server_pays_with_and_says_the_card_is_kept_only_while_it_is()
     {
         var buyer = await app.NewStripeBuyerAsync();
         var page = buyer.Page;
@@ -34,15 +37,30 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         Assert.Equal(["Stripe", "elements", "create", "mount"], setup.Select(c => c.Name));
         Assert.Equal(StripeBrowserApp.PublishableKey, setup[0].Detail!.Value.GetProperty("publishableKey").GetString());
         var elements = setup[1].Detail!.Value;
-        Assert.Equal("setup", elements.GetProperty("mode").GetString());
-        Assert.Equal("manual", elements.GetProperty("paymentMethodCreation").GetString());
-        Assert.Equal("usd", elements.GetProperty("currency").GetString());
+        Assert.Equal(("payment", 4700, "usd"), (elements.GetProperty("mode").GetString(), elements.GetProperty("amount").GetInt32(), elements.GetProperty("currency").GetString()));
         Assert.Equal(["card"], elements.GetProperty("paymentMethodTypes").EnumerateArray().Select(t => t.GetString()));
+        Assert.False(elements.TryGetProperty("setupFutureUsage", out _)); // nothing kept yet
+        Assert.False(elements.TryGetProperty("paymentMethodCreation", out _)); // no PaymentMethod made in the browser
         Assert.Equal("payment", setup[2].Detail!.Value.GetProperty("type").GetString());
         Assert.Equal("#stripe-payment-element", setup[3].Detail!.Value.GetProperty("selector").GetString());
         Assert.Equal(["https://js.stripe.com/v3/"], buyer.StripeJsRequests);
 
+        // The Element follows the form: the bump's price, and "save for future payments" exactly while the card is kept.
+        var futureUse = page.GetByTestId("stripe-standin-future-usage");
+        await Assertions.Expect(futureUse).ToBeHiddenAsync();
         await page.GetByLabel("Yes, add Printable calm-down worksheets for $17.00").CheckAsync();
+        var keep = page.GetByLabel("Keep this card for one-click offers on this order");
+        await keep.CheckAsync();
+        await Assertions.Expect(futureUse).ToBeVisibleAsync();
+        await Assertions.Expect(futureUse).ToContainTextAsync("charge your card for future payments");
+        await keep.UncheckAsync();
+        await Assertions.Expect(futureUse).ToBeHiddenAsync();
+        await keep.CheckAsync();
+        await Assertions.Expect(futureUse).ToBeVisibleAsync();
+        var updates = (await buyer.StripeCallsAsync()).Where(c => c.Name == "elements.update").Select(c => c.Detail!.Value).ToList();
+        Assert.Equal([6400, 6400, 6400, 6400], updates.Select(u => u.GetProperty("amount").GetInt32()));
+        Assert.Equal([null, "off_session", null, "off_session"], updates.Select(u => u.GetProperty("setupFutureUsage").GetString()));
+
         await FillAndPayAsync(page, email, "pm_card_visa");
 
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
@@ -50,16 +68,20 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         var post = Assert.Single(buyer.Posts);
         Assert.Equal(Funnel, post.Path);
         var form = Form(post.Body);
-        Assert.Equal("pm_card_visa", form["Input.PaymentMethod"]);
+        var token = form["Input.ConfirmationToken"];
+        Assert.StartsWith("ctoken_", token);
         Assert.Equal(email, form["Input.Email"]);
         // Exactly Encore's own fields: no card number, expiry or CVC, and nothing of the Payment Element's.
         Assert.Equal(
-            ["Input.Bumps", "Input.CheckoutKey", "Input.Email", "Input.Name", "Input.PaymentMethod", "Input.SaveCard", "Input.Version", "__RequestVerificationToken"],
+            ["Input.Bumps", "Input.CheckoutKey", "Input.ConfirmationToken", "Input.Email", "Input.Name", "Input.SaveCard", "Input.Version", "__RequestVerificationToken"],
             form.Keys.Order(StringComparer.Ordinal));
-        Assert.DoesNotContain("pm_card_visa", post.Body.Replace("Input.PaymentMethod=pm_card_visa", "")); // the stand-in's select is not posted
+        Assert.DoesNotContain("pm_card", post.Body); // the stand-in's select is not posted
         var calls = await buyer.StripeCallsAsync();
-        Assert.Equal(["elements.submit", "createPaymentMethod", "createPaymentMethod.result"], calls.Skip(4).Take(3).Select(c => c.Name));
-        Assert.True(calls[5].Detail!.Value.GetProperty("withElements").GetBoolean());
+        Assert.DoesNotContain(calls, c => c.Name.StartsWith("createPaymentMethod", StringComparison.Ordinal));
+        var made = calls.SkipWhile(c => c.Name != "elements.submit").Take(3).ToList();
+        Assert.Equal(["elements.submit", "createConfirmationToken", "createConfirmationToken.result"], made.Select(c => c.Name));
+        Assert.True(made[1].Detail!.Value.GetProperty("withElements").GetBoolean());
+        Assert.Equal((token, "off_session"), (made[2].Detail!.Value.GetProperty("id").GetString(), made[2].Detail!.Value.GetProperty("setup_future_usage").GetString()));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Yes, add it for $97.00" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you, your order is complete" })).ToBeVisibleAsync();
@@ -75,8 +97,13 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         Assert.Equal(
             charges.Select(c => (c.IdempotencyKey, c.Amount, c.Currency.ToLowerInvariant(), c.GatewayPaymentId)).Order(),
             intents.Select(i => (i.IdempotencyKey!, i.Amount, i.Currency, (string?)i.Id)).Order());
-        Assert.Equal([6400L, 9700L], intents.Select(i => i.Amount).Order());
-        Assert.Single(intents, i => i.OffSession);
+        // The checkout: confirmed on the server with the browser's token, the card kept on the buyer's customer.
+        var checkout = Assert.Single(intents, i => !i.OffSession);
+        Assert.Equal((token, "off_session", 6400L), (checkout.ConfirmationToken, checkout.SetupFutureUsage, checkout.Amount));
+        Assert.Equal(checkout.Customer, app.Stripe.CustomerOf(checkout.PaymentMethod));
+        // The one-click charge: on the server, off-session, on that card.
+        var offer = Assert.Single(intents, i => i.OffSession);
+        Assert.Equal((9700L, checkout.PaymentMethod, (string?)null), (offer.Amount, offer.PaymentMethod, offer.ConfirmationToken));
         Assert.Empty(buyer.AuthenticatedSecrets); // no bank on this card
         AssertStripeCsp(buyer, Funnel);
         // The offer and receipt pages run no Stripe.js: their policy does not name Stripe.
@@ -87,7 +114,57 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
     }
 
     [Fact]
-    public async Task A_card_error_from_createPaymentMethod_is_shown_and_nothing_is_posted_then_a_good_card_goes_through()
+    public async Task A_buyer_who_keeps_no_card_is_told_nothing_of_future_payments_and_Stripe_keeps_nothing()
+    {
+        var buyer = await app.NewStripeBuyerAsync();
+        var page = buyer.Page;
+        var email = NewEmail("nokeep");
+        await page.GotoAsync(Funnel);
+        await FillAndPayAsync(page, email, "pm_card_mastercard", keepCard: false, whileFilled: async () =>
+            await Assertions.Expect(page.GetByTestId("stripe-standin-future-usage")).ToBeHiddenAsync());
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/r/"));
+        var token = Form(Assert.Single(buyer.Posts).Body)["Input.ConfirmationToken"];
+        var made = (await buyer.StripeCallsAsync()).Single(c => c.Name == "createConfirmationToken.result").Detail!.Value;
+        Assert.Equal((token, JsonValueKind.Null), (made.GetProperty("id").GetString(), made.GetProperty("setup_future_usage").ValueKind));
+        var intent = Assert.Single((await ChargesAndIntentsAsync(await OrderIdAsync(email))).Intents);
+        Assert.Equal((token, (string?)null, (string?)null, "succeeded"), (intent.ConfirmationToken, intent.SetupFutureUsage, intent.Customer, intent.Status));
+        Assert.Null(app.Stripe.CustomerOf(intent.PaymentMethod));
+        buyer.AssertNoBrowserProblems();
+    }
+
+    [Fact]
+    public async Task A_free_trial_checkout_makes_a_setup_Element_whose_token_saves_the_card_with_a_SetupIntent()
+    {
+        var slug = await app.PublishSubscriptionFunnelAsync("Calm Trial", 2900, trialDays: 7);
+        var buyer = await app.NewStripeBuyerAsync();
+        var page = buyer.Page;
+        var email = NewEmail("trial");
+        await page.GotoAsync($"/f/{slug}");
+
+        // Nothing is due today and the card is kept for the renewals: a setup, and the Element says the card is saved.
+        var elements = (await buyer.StripeCallsAsync()).Single(c => c.Name == "elements").Detail!.Value;
+        Assert.Equal(("setup", "usd", "off_session"), (elements.GetProperty("mode").GetString(), elements.GetProperty("currency").GetString(), elements.GetProperty("setupFutureUsage").GetString()));
+        Assert.False(elements.TryGetProperty("amount", out _));
+        await Assertions.Expect(page.GetByTestId("stripe-standin-future-usage")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("$0.00");
+        await FillAndPayAsync(page, email, "pm_card_visa", keepCard: false);
+
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/r/"));
+        await Assertions.Expect(page.GetByTestId("total-paid")).ToHaveTextAsync("$0.00");
+        var token = Form(Assert.Single(buyer.Posts).Body)["Input.ConfirmationToken"];
+        var charge = Assert.Single((await ChargesAndIntentsAsync(await OrderIdAsync(email))).Charges);
+        var setupIntent = Assert.Single(app.Stripe.Setups, s => s.IdempotencyKey == charge.IdempotencyKey);
+        Assert.Equal(("succeeded", token, "off_session"), (setupIntent.Status, setupIntent.ConfirmationToken, setupIntent.Usage));
+        Assert.NotNull(setupIntent.Customer);
+        Assert.Equal(setupIntent.Customer, app.Stripe.CustomerOf(setupIntent.PaymentMethod!));
+        Assert.DoesNotContain(app.Stripe.Intents, i => i.IdempotencyKey == charge.IdempotencyKey);
+        Assert.Equal((ChargeStatus.Succeeded, 0L, "4242"), (charge.Status, charge.Amount, charge.CardLast4));
+        buyer.AssertNoBrowserProblems();
+    }
+
+    [Fact]
+    public async Task A_card_error_from_createConfirmationToken_is_shown_and_nothing_is_posted_then_a_good_card_goes_through()
     {
         var buyer = await app.NewStripeBuyerAsync();
         var page = buyer.Page;
@@ -102,7 +179,7 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         await Assertions.Expect(error).ToHaveTextAsync("Your card number is incorrect.");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(Funnel) + "$"));
         Assert.Empty(buyer.Posts);
-        Assert.Equal("", await page.Locator("#Input_PaymentMethod").InputValueAsync());
+        Assert.Equal("", await page.Locator("#Input_ConfirmationToken").InputValueAsync());
         Assert.Equal(0, await QueryAsync(db => db.Orders.CountAsync(o => o.Email == email)));
         Assert.Equal(intentsBefore, app.Stripe.Intents.Count);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Pay now" })).ToBeEnabledAsync();
@@ -112,7 +189,7 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
         await Assertions.Expect(page.GetByText("Mastercard ending 4444")).ToBeVisibleAsync();
-        Assert.Equal("pm_card_mastercard", Form(Assert.Single(buyer.Posts).Body)["Input.PaymentMethod"]);
+        Assert.StartsWith("ctoken_", Form(Assert.Single(buyer.Posts).Body)["Input.ConfirmationToken"]);
         var orderId = await OrderIdAsync(email);
         var (_, intents) = await ChargesAndIntentsAsync(orderId);
         Assert.Equal("succeeded", Assert.Single(intents).Status);
@@ -132,25 +209,25 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Your order was not placed" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".errors")).ToContainTextAsync("declined");
         await Assertions.Expect(page.GetByTestId("stripe-standin-payment-element")).ToHaveCountAsync(1);
-        Assert.Equal("", await page.Locator("#Input_PaymentMethod").InputValueAsync()); // the declined PaymentMethod is not sent again
+        Assert.Equal("", await page.Locator("#Input_ConfirmationToken").InputValueAsync()); // the used token is not sent again
         Assert.Equal(email, await page.GetByLabel("E-mail (for your receipt)").InputValueAsync());
 
         await page.GetByLabel(CardLabel).SelectOptionAsync("pm_card_visa");
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/o/"));
         await Assertions.Expect(page.GetByText("Visa ending 4242")).ToBeVisibleAsync();
-        var posts = buyer.Posts.ToList();
-        Assert.Equal(["pm_card_chargeDeclined", "pm_card_visa"], posts.Select(p => Form(p.Body)["Input.PaymentMethod"]));
-        Assert.NotEqual(Form(posts[0].Body)["Input.CheckoutKey"], Form(posts[1].Body)["Input.CheckoutKey"]); // a new attempt
+        var posts = buyer.Posts.Select(p => Form(p.Body)).ToList();
+        Assert.Equal(2, posts.Select(p => p["Input.ConfirmationToken"]).Distinct().Count()); // a new token for the new card
+        Assert.NotEqual(posts[0]["Input.CheckoutKey"], posts[1]["Input.CheckoutKey"]); // a new attempt
         // The declined attempt stays on record as its own order with its failed charge; the new attempt is paid, once.
         var orders = await QueryAsync(db => db.Orders.Where(o => o.Email == email).OrderBy(o => o.CreatedAt).Select(o => o.Id).ToListAsync());
         Assert.Equal(2, orders.Count);
         var (declinedCharges, declinedIntents) = await ChargesAndIntentsAsync(orders[0]);
-        Assert.Equal(ChargeStatus.Failed, Assert.Single(declinedCharges).Status);
-        Assert.Equal("requires_payment_method", Assert.Single(declinedIntents).Status);
+        Assert.Equal((ChargeStatus.Failed, "0002"), (Assert.Single(declinedCharges).Status, declinedCharges[0].CardLast4));
+        Assert.Equal(("requires_payment_method", posts[0]["Input.ConfirmationToken"]), (Assert.Single(declinedIntents).Status, declinedIntents[0].ConfirmationToken));
         var (paidCharges, paidIntents) = await ChargesAndIntentsAsync(orders[1]);
-        Assert.Equal(ChargeStatus.Succeeded, Assert.Single(paidCharges).Status);
-        Assert.Equal("succeeded", Assert.Single(paidIntents).Status);
+        Assert.Equal((ChargeStatus.Succeeded, "4242"), (Assert.Single(paidCharges).Status, paidCharges[0].CardLast4));
+        Assert.Equal(("succeeded", posts[1]["Input.ConfirmationToken"]), (Assert.Single(paidIntents).Status, paidIntents[0].ConfirmationToken));
         AssertStripeCsp(buyer, Funnel);
         buyer.AssertNoBrowserProblems();
     }
@@ -180,6 +257,7 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         var orderId = await OrderIdAsync(email);
         var checkoutIntent = Assert.Single((await ChargesAndIntentsAsync(orderId)).Intents);
         Assert.Equal("succeeded", checkoutIntent.Status);
+        Assert.Equal(Form(Assert.Single(buyer.Posts).Body)["Input.ConfirmationToken"], checkoutIntent.ConfirmationToken);
         Assert.Equal([checkoutIntent.Id + "_secret_fake"], buyer.AuthenticatedSecrets);
         AssertVisitedAuthentication(buyer, checkoutIntent.Id, times: 1);
 
@@ -306,12 +384,13 @@ public sealed class StripeJsBuyerTests(StripeBrowserApp app) : IClassFixture<Str
         Assert.Empty(buyer.StripeJsRequests);
     }
 
-    private static async Task FillAndPayAsync(IPage page, string email, string card)
+    private static async Task FillAndPayAsync(IPage page, string email, string card, bool keepCard = true, Func<Task>? whileFilled = null)
     {
         await page.GetByLabel("E-mail (for your receipt)").FillAsync(email);
         await page.GetByLabel("Name").FillAsync("Stripe Buyer");
         await page.GetByLabel(CardLabel).SelectOptionAsync(card);
-        await page.GetByLabel("Keep this card for one-click offers on this order").CheckAsync();
+        if (keepCard) await page.GetByLabel("Keep this card for one-click offers on this order").CheckAsync();
+        if (whileFilled is not null) await whileFilled();
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
     }
 

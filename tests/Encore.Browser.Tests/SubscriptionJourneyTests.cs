@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Encore.Domain.Subscriptions;
 using Encore.Web.Data;
@@ -115,7 +112,7 @@ public sealed class SubscriptionJourneyTests(BrowserApp app) : IClassFixture<Bro
         await Assertions.Expect(page.Locator("#total")).ToHaveTextAsync("$19.00");
         await Assertions.Expect(page.Locator("[data-recurring-terms]")).ToContainTextAsync("$19.00 USD every month");
         // This Sandbox card pays at checkout and is declined for every later off-session charge.
-        await FillCheckoutAsync(page, email, "4000 0000 0000 0341", keepCard: false);
+        await FillCheckoutAsync(page, email, "4000 0000 0000 0416", keepCard: false);
         await Assertions.Expect(page.GetByTestId("total-paid")).ToHaveTextAsync("$19.00");
         var subscription = await SubscriptionOfAsync(email);
         Assert.Equal((SubscriptionStatus.Active, 1), (subscription.Status, subscription.PaymentsMade));
@@ -136,7 +133,7 @@ public sealed class SubscriptionJourneyTests(BrowserApp app) : IClassFixture<Bro
             link = scope.ServiceProvider.GetRequiredService<ManageLinks>().UrlFor(subscription.Id);
         await page.GotoAsync(new Uri(link).PathAndQuery);
         await Assertions.Expect(page.GetByTestId("status")).ToContainTextAsync("Payment due");
-        await Assertions.Expect(page.GetByTestId("card")).ToHaveTextAsync("Visa ending in 0341");
+        await Assertions.Expect(page.GetByTestId("card")).ToHaveTextAsync("Visa ending in 0416");
         await Screenshot(page, "subscription-past-due");
 
         var form = page.Locator("form", new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Update your card" }) });
@@ -171,41 +168,8 @@ public sealed class SubscriptionJourneyTests(BrowserApp app) : IClassFixture<Bro
     /// A new seller (signed up in the browser, with an API key made on the keys page) publishes, through the seller API,
     /// a funnel whose main product is $19.00 every month; the demo funnels have no recurring main product.
     /// </summary>
-    private async Task<string> PublishMonthlyMainAsync()
-    {
-        var seller = await app.NewBuyerAsync();
-        await seller.GotoAsync("/seller/sign-up");
-        await seller.GetByLabel("Business name (buyers see it)").FillAsync("Calm Monthly");
-        await seller.GetByLabel("Support e-mail (buyers write here)").FillAsync("help@calm-monthly.example");
-        await seller.GetByLabel("Your e-mail (to sign in)").FillAsync(UniqueEmail("seller"));
-        await seller.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
-        await seller.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Assertions.Expect(seller.GetByRole(AriaRole.Heading, new() { Name = "Calm Monthly" })).ToBeVisibleAsync();
-        await seller.GotoAsync("/seller/api-keys");
-        await seller.GetByLabel("Name of the new key").FillAsync("browser tests");
-        await seller.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
-        var key = (await seller.GetByTestId("new-key").TextContentAsync())!.Trim();
-        await seller.Context.CloseAsync();
-
-        using var api = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        var product = await PostAsync(api, "/api/v1/seller/products", new { name = "Calm Monthly", description = "A guided session every week.", topics = new[] { "anxiety" } });
-        var price = await PostAsync(api, $"/api/v1/seller/products/{product["id"]}/prices",
-            new { amount = 1900, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays = 0 } });
-        var slug = "monthly-" + Guid.NewGuid().ToString("N")[..10];
-        var funnel = await PostAsync(api, "/api/v1/seller/funnels",
-            new { name = "Calm Monthly", slug, windowMinutes = 30, main = new { priceId = price["id"]!.GetValue<Guid>(), terms = "$19.00 every month, first charged today; cancel any time with the link in your receipt e-mail." }, steps = Array.Empty<object>(), entryStepId = (string?)null });
-        await PostAsync(api, $"/api/v1/seller/funnels/{funnel["id"]}/publish", null);
-        return slug;
-    }
-
-    private static async Task<JsonNode> PostAsync(HttpClient api, string path, object? body)
-    {
-        var response = body is null ? await api.PostAsync(path, null) : await api.PostAsJsonAsync(path, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"POST {path}: {(int)response.StatusCode} {text}");
-        return JsonNode.Parse(text)!;
-    }
+    /// <summary>A new seller's funnel of one product, $19.00 a month (no trial), published; its slug.</summary>
+    private Task<string> PublishMonthlyMainAsync() => app.PublishSubscriptionFunnelAsync("Calm Monthly", 1900, trialDays: 0);
 
     private static async Task FillCheckoutAsync(IPage page, string email, string card, bool keepCard)
     {

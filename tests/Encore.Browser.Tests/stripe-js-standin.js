@@ -1,13 +1,20 @@
 // A stand-in for Stripe.js v3 (https://js.stripe.com/v3/), served to the browser tests by Playwright's request
-// routing: js.stripe.com cannot be reached from the test machines. It implements only what Encore's glue scripts
-// use, and refuses what real Stripe.js refuses for those calls (a publishable key that is not one, createPaymentMethod
-// with Elements before elements.submit() or without paymentMethodCreation: 'manual', a client secret that is not one).
+// routing: js.stripe.com cannot be reached from the test machines. It implements only what Encore's glue scripts use
+// (Stripe(), elements() without an intent, elements.update(), elements.submit(), the Payment Element,
+// createConfirmationToken, handleNextAction) and refuses what real Stripe.js refuses for those calls: a publishable key
+// that is not one, elements() without a mode or a currency, an amount that is not a positive integer in mode 'payment',
+// an unknown setupFutureUsage, createConfirmationToken before elements.submit() resolved or with elements it did not
+// make, a client secret that is not one. createPaymentMethod, the legacy way, is not here.
 //
-// The buyer "types their card" by choosing a Stripe test PaymentMethod in the mounted <select>; a choice starting
-// with "error:" makes createPaymentMethod answer a card error. handleNextAction asks the test (a fetch to
-// https://api.stripe.com/standin/authenticate, which Playwright routes to the fake Stripe's bank) and resolves as
-// Stripe.js does. Every call is logged in window.__stripeCalls and in sessionStorage['__stripeCalls'] (the log
-// survives the page's navigations, so a test reads the whole journey's calls at its end).
+// The buyer "types their card" by choosing a Stripe test PaymentMethod in the mounted <select>; a choice starting with
+// "error:" makes createConfirmationToken answer a card error, as Stripe.js does for a mistyped number. Like the Payment
+// Element, it shows the "save for future payments" words only while setupFutureUsage is set (by elements() or
+// elements.update()). createConfirmationToken makes the token with Stripe's test-mode helper,
+// POST https://api.stripe.com/v1/test_helpers/confirmation_tokens (payment_method=pm_card_visa, setup_future_usage),
+// which Playwright routes to the fake Stripe (real Stripe.js posts the Element's card to /v1/confirmation_tokens with the
+// publishable key instead). handleNextAction asks the test (a fetch to https://api.stripe.com/standin/authenticate, routed
+// to the fake Stripe's bank) and resolves as Stripe.js does. Every call is logged in window.__stripeCalls and in
+// sessionStorage['__stripeCalls'] (the log survives the page's navigations, so a test reads the whole journey's calls).
 (function () {
     'use strict';
     var LOG = '__stripeCalls';
@@ -31,10 +38,24 @@
         ['pm_card_visa', 'Visa 4242 4242 4242 4242'],
         ['pm_card_mastercard', 'Mastercard 5555 5555 5555 4444'],
         ['pm_card_authenticationRequired', 'Visa 4000 0027 6000 3184 (asks for authentication)'],
-        ['pm_card_chargeCustomerFail', 'Visa 4000 0000 0000 0341 (declined off-session)'],
+        ['pm_card_chargeCustomerFail', 'Visa 4000 0000 0000 0341 (every charge declined)'],
         ['pm_card_chargeDeclined', 'Visa 4000 0000 0000 0002 (declined)'],
         ['error:incorrect_number', 'A mistyped number (Stripe.js refuses it)']
     ];
+
+    // The words Stripe's Payment Element shows under the card when it will be saved for later payments.
+    var FUTURE_USAGE = 'By providing your card information, you allow this business to charge your card for future payments in accordance with their terms.';
+
+    function checkOptions(what, opts, creating) {
+        if (creating || 'mode' in opts) {
+            if (['payment', 'setup', 'subscription'].indexOf(opts.mode) < 0)
+                integrationError(what + ': mode must be payment, setup or subscription, got ' + opts.mode);
+        }
+        if ((creating || 'currency' in opts) && (typeof opts.currency !== 'string' || !/^[a-z]{3}$/.test(opts.currency)))
+            integrationError(what + ': currency must be a lowercase three-letter code, got ' + opts.currency);
+        if ('setupFutureUsage' in opts && [null, undefined, 'off_session', 'on_session'].indexOf(opts.setupFutureUsage) < 0)
+            integrationError(what + ': setupFutureUsage must be off_session or on_session, got ' + opts.setupFutureUsage);
+    }
 
     window.Stripe = function (publishableKey, options) {
         if (!(this instanceof window.Stripe)) return new window.Stripe(publishableKey, options);
@@ -45,10 +66,22 @@
         var createdElements = [];
 
         stripe.elements = function (elementsOptions) {
-            var opts = elementsOptions || {};
+            var opts = Object.assign({}, elementsOptions || {});
             record('elements', opts);
+            checkOptions('elements()', opts, true);
             var select = null;
+            var words = null;
             var submitted = false;
+
+            function checkAmount() {
+                if (opts.mode !== 'setup' && !(typeof opts.amount === 'number' && opts.amount > 0 && Math.floor(opts.amount) === opts.amount))
+                    integrationError('elements(): amount must be a positive integer in mode ' + opts.mode + ', got ' + opts.amount);
+            }
+            function showWords() {
+                if (words) words.hidden = !opts.setupFutureUsage;
+            }
+            checkAmount();
+
             var group = {
                 create: function (type, createOptions) {
                     record('create', { type: type, options: createOptions || null });
@@ -74,11 +107,25 @@
                             // Not a form field of Encore's: like Stripe's iframe, its value is never posted.
                             select.setAttribute('form', 'stripe-standin-no-form');
                             select.addEventListener('change', function () { submitted = false; });
+                            words = document.createElement('p');
+                            words.setAttribute('data-testid', 'stripe-standin-future-usage');
+                            words.textContent = FUTURE_USAGE;
                             wrapper.appendChild(label);
                             wrapper.appendChild(select);
+                            wrapper.appendChild(words);
                             host.appendChild(wrapper);
+                            showWords();
                         }
                     };
+                },
+                update: function (changes) {
+                    var c = Object.assign({}, changes || {});
+                    record('elements.update', c);
+                    checkOptions('elements.update()', c, false);
+                    Object.keys(c).forEach(function (key) { opts[key] = c[key]; });
+                    checkAmount();
+                    submitted = false; // the stand-in wants submit() again after a change, before a token is made
+                    showWords();
                 },
                 submit: function () {
                     record('elements.submit');
@@ -88,29 +135,39 @@
                 },
                 _choice: function () { return select ? select.value : null; },
                 _submitted: function () { return submitted; },
-                _options: opts
+                _options: function () { return opts; }
             };
             createdElements.push(group);
             return group;
         };
 
-        stripe.createPaymentMethod = function (params) {
+        stripe.createConfirmationToken = function (params) {
             var p = params || {};
             var elements = p.elements;
-            record('createPaymentMethod', { withElements: createdElements.indexOf(elements) >= 0, keys: Object.keys(p) });
-            if (createdElements.indexOf(elements) < 0) integrationError('createPaymentMethod(): pass the elements this Stripe object created');
-            if (elements._options.paymentMethodCreation !== 'manual')
-                integrationError("createPaymentMethod() with Elements needs paymentMethodCreation: 'manual' on stripe.elements()");
+            record('createConfirmationToken', { withElements: createdElements.indexOf(elements) >= 0, keys: Object.keys(p) });
+            if (createdElements.indexOf(elements) < 0) integrationError('createConfirmationToken(): pass the elements this Stripe object created');
             if (!elements._submitted())
-                integrationError('elements.submit() must be called and resolve before stripe.createPaymentMethod()');
+                integrationError('elements.submit() must be called and resolve before stripe.createConfirmationToken()');
             var choice = elements._choice();
             if (choice.indexOf('error:') === 0) {
                 var error = { type: 'card_error', code: choice.slice(6), message: 'Your card number is incorrect.' };
-                record('createPaymentMethod.result', { error: error });
+                record('createConfirmationToken.result', { error: error });
                 return Promise.resolve({ error: error });
             }
-            record('createPaymentMethod.result', { paymentMethod: choice });
-            return Promise.resolve({ paymentMethod: { id: choice, object: 'payment_method', type: 'card' } });
+            var body = 'payment_method=' + encodeURIComponent(choice);
+            var setupFutureUsage = elements._options().setupFutureUsage;
+            if (setupFutureUsage) body += '&setup_future_usage=' + encodeURIComponent(setupFutureUsage);
+            return fetch('https://api.stripe.com/v1/test_helpers/confirmation_tokens', {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+                body: body
+            }).then(function (response) { return response.json(); }).then(function (answer) {
+                var result = answer.error ? { error: answer.error } : { confirmationToken: answer };
+                record('createConfirmationToken.result', result.error
+                    ? { error: result.error }
+                    : { id: answer.id, setup_future_usage: answer.setup_future_usage, card: answer.payment_method_preview.card.last4 });
+                return result;
+            });
         };
 
         stripe.handleNextAction = function (params) {

@@ -110,7 +110,8 @@ public abstract class BuyerPathTests<TApp>(TApp app) : IClassFixture<TApp> where
     [Fact]
     public async Task A_card_declined_off_session_moves_on_to_the_downsell_and_charges_nothing_for_the_offer()
     {
-        var buyer = await CheckoutAsync("pm_card_chargeCustomerFail", withBump: true);
+        var buyer = await CheckoutAsync(app.CardDeclinedOffSessionLater, withBump: true);
+        await app.BankDeclinesOffSessionAsync(buyer.OrderId);
         Assert.Equal(HttpStatusCode.OK, (await AcceptAsync(buyer, Buyer.OfferStep)).StatusCode);
 
         var next = await buyer.GetOfferAsync();

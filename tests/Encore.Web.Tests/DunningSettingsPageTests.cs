@@ -88,7 +88,7 @@ public abstract class DunningSettingsPageTests<TApp>(TApp app) : IClassFixture<T
     {
         var shop = await SellerSubscriptionShop.OpenAsync(app);
         Assert.Equal(HttpStatusCode.Redirect, (await SaveAsync(shop.Pages, "2", "pause", "3", "30")).StatusCode);
-        var id = await shop.SubscribeAsync(paymentMethod: SandboxTestCards.CustomerFail);
+        var id = await shop.SubscribeAsync(paymentMethod: SandboxTestCards.DeclinedOffSession);
 
         async Task BillAsync()
         {

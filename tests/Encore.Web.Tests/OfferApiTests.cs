@@ -6,6 +6,7 @@ using Encore.Web.Data.Entities;
 using Encore.Web.Features.Checkout;
 using Encore.Web.Features.Offers;
 using Encore.Web.Infrastructure;
+using Encore.Web.Payments.Sandbox;
 using Encore.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -308,7 +309,7 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         // The first accept's charge is declined (402, stored), so the downsell is offered: the reused key's
         // request gets as far as claiming it, and the key's record stops it there, with nothing kept.
         var buyer = new Buyer(app.CreateClient());
-        await buyer.CheckoutAsync("pm_card_chargeCustomerFail");
+        await buyer.CheckoutAsync(SandboxTestCards.DeclinedOffSession);
         var key = Guid.NewGuid().ToString();
         var offerHash = await buyer.DisclosureHashAsync();
         var declined = await buyer.AcceptAsync(Buyer.OfferStep, offerHash, key);
@@ -336,7 +337,7 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
     public async Task A_declined_one_click_charge_adds_nothing_and_moves_on_to_the_downsell()
     {
         var buyer = new Buyer(app.CreateClient());
-        await buyer.CheckoutAsync("pm_card_chargeCustomerFail");
+        await buyer.CheckoutAsync(SandboxTestCards.DeclinedOffSession);
         var failed = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
         Assert.Equal("payment_failed", failed["outcome"]!.GetValue<string>());
         Assert.Contains("Nothing was charged", failed["message"]!.GetValue<string>());

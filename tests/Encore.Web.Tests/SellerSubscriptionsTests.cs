@@ -257,7 +257,7 @@ public abstract class SellerSubscriptionsTests<TApp>(TApp app) : IClassFixture<T
     public async Task Retry_now_charges_a_declined_renewal_again_at_once_and_only_when_past_due()
     {
         var shop = await SellerSubscriptionShop.OpenAsync(app);
-        var id = await shop.SubscribeAsync(paymentMethod: SandboxTestCards.CustomerFail);
+        var id = await shop.SubscribeAsync(paymentMethod: SandboxTestCards.DeclinedOffSession);
         var notDue = await Buyer.ProblemAsync(await PostAsync(shop.Api, id, "retry"), HttpStatusCode.Conflict);
         Assert.Equal("Only a past-due payment can be retried.", notDue["detail"]!.GetValue<string>());
         Assert.Equal(0, await RenewalChargesAsync(id));

@@ -45,7 +45,7 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
-    public async Task The_checkout_page_collects_the_card_with_Stripe_Elements_and_posts_only_a_payment_method_id()
+    public async Task The_checkout_page_pays_with_the_ConfirmationToken_Stripe_js_made_and_keeps_the_card_for_the_offer()
     {
         var client = app.CreateClient();
         var email = $"elements-{Guid.NewGuid():N}@example.com";
@@ -54,20 +54,67 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Contains("data-publishable-key=\"pk_test_encore_fake\"", page.Html);
         Assert.Contains("<script src=\"https://js.stripe.com/v3/\"></script>", page.Html);
         Assert.Contains("/js/stripe-checkout.js", page.Html);
+        Assert.Contains("name=\"Input.ConfirmationToken\"", page.Html);
         Assert.DoesNotContain("name=\"Input.CardNumber\"", page.Html);
+        Assert.DoesNotContain("name=\"Input.PaymentMethod\"", page.Html);
         var csp = (await client.GetAsync("/f/calm-your-anxiety")).Headers.GetValues("Content-Security-Policy").Single();
         Assert.Contains("script-src 'self' https://js.stripe.com", csp);
         Assert.DoesNotContain("unsafe-inline", csp);
 
-        // What stripe-checkout.js posts once Stripe.js has created the PaymentMethod.
+        // What stripe-checkout.js posts once Stripe.js has made the ConfirmationToken (the Element said the card is kept).
+        var token = await app.ConfirmationTokenAsync("pm_card_mastercard", keepsCard: true);
         var placed = await page.PostAsync(client, "/f/calm-your-anxiety",
             ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Elle Ements"),
-            ("Input.PaymentMethod", "pm_card_mastercard"), ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
+            ("Input.ConfirmationToken", token), ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
         Assert.True(placed.StatusCode == HttpStatusCode.Redirect, await placed.Content.ReadAsStringAsync());
-        Assert.StartsWith("/o/", placed.Headers.Location!.OriginalString);
+        var offerUrl = placed.Headers.Location!.OriginalString;
+        Assert.StartsWith("/o/", offerUrl);
+
+        // The server confirmed one PaymentIntent with the token, kept the card on the buyer's customer, and read the card from it.
         var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
-        Assert.Equal("mastercard", await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => c.CardBrand).SingleAsync()));
-        await app.AssertLedgerAgreesAsync(orderId);
+        var checkout = Assert.Single((await app.ChargesAndIntentsAsync(orderId)).Intents);
+        Assert.Equal((token, "off_session", 6400L, "succeeded"), (checkout.ConfirmationToken, checkout.SetupFutureUsage, checkout.Amount, checkout.Status));
+        Assert.NotNull(checkout.Customer);
+        Assert.Equal(checkout.Customer, app.Stripe.CustomerOf(checkout.PaymentMethod));
+        Assert.Equal(("mastercard", "4444"), await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == orderId).Select(c => new ValueTuple<string?, string?>(c.CardBrand, c.CardLast4)).SingleAsync()));
+
+        // The one-click charge stays on the server, off-session, on the card the token saved.
+        var offer = await FormPage.GetAsync(client, offerUrl);
+        Assert.Contains("ending 4444", offer.Html);
+        var accepted = await offer.PostAsync(client, offerUrl + "?handler=accept",
+            ("stepId", offer.Value("stepId")), ("disclosureSha256", offer.Value("disclosureSha256")));
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+        var (_, intents) = await app.ChargesAndIntentsAsync(orderId);
+        var oneClick = Assert.Single(intents, i => i.Id != checkout.Id);
+        Assert.Equal((true, checkout.PaymentMethod, (string?)null, "succeeded"), (oneClick.OffSession, oneClick.PaymentMethod, oneClick.ConfirmationToken, oneClick.Status));
+        await app.AssertGatewayAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task A_buyer_who_keeps_no_card_pays_with_a_ConfirmationToken_that_saves_nothing_and_the_token_pays_once()
+    {
+        var client = app.CreateClient();
+        var email = $"nokeep-{Guid.NewGuid():N}@example.com";
+        var token = await app.ConfirmationTokenAsync("pm_card_visa", keepsCard: false);
+        var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
+        var placed = await page.PostAsync(client, "/f/calm-your-anxiety",
+            ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Noah Keep"), ("Input.ConfirmationToken", token));
+        Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
+        Assert.StartsWith("/r/", placed.Headers.Location!.OriginalString);
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        var intent = Assert.Single((await app.ChargesAndIntentsAsync(orderId)).Intents);
+        Assert.Equal((token, (string?)null, (string?)null, 4700L), (intent.ConfirmationToken, intent.SetupFutureUsage, intent.Customer, intent.Amount));
+        Assert.Null(app.Stripe.CustomerOf(intent.PaymentMethod));
+
+        // The same token in a new form (another tab, a replayed post) pays nothing more: Stripe would refuse it, Encore asks first.
+        var intentsBefore = app.Stripe.Intents.Count;
+        var again = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
+        var refused = await again.PostAsync(client, "/f/calm-your-anxiety",
+            ("Input.CheckoutKey", again.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Noah Keep"), ("Input.ConfirmationToken", token));
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("Your order was not placed", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(intentsBefore, app.Stripe.Intents.Count);
+        Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.Email == email)));
     }
 
     [Fact]
@@ -87,6 +134,26 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
         Assert.Equal(ChargeStatus.Failed, Assert.Single(charges).Status);
         Assert.Equal("generic_decline", charges[0].DeclineCode);
         Assert.Equal("requires_payment_method", Assert.Single(intents).Status);
+        await app.AssertLedgerAgreesAsync(orderId);
+    }
+
+    [Fact]
+    public async Task Card_0341_is_declined_at_checkout_as_Stripe_declines_every_charge_on_it()
+    {
+        var email = $"customer-fail-{Guid.NewGuid():N}@example.com";
+        var response = await Buyer.PostCheckoutAsync(app.CreateClient(), new
+        {
+            funnel = Buyer.Funnel, email, name = "Cus Fail", paymentMethod = "pm_card_chargeCustomerFail",
+            bumps = new[] { Buyer.Bump }, savePaymentMethodForOffers = true,
+        });
+        Assert.Equal("generic_decline", (await Buyer.ProblemAsync(response, HttpStatusCode.PaymentRequired))["declineCode"]!.GetValue<string>());
+
+        var orderId = await app.QueryAsync(db => db.Orders.Where(o => o.Email == email).Select(o => o.Id).SingleAsync());
+        var (charges, intents) = await app.ChargesAndIntentsAsync(orderId);
+        Assert.Equal(ChargeStatus.Failed, Assert.Single(charges).Status);
+        var intent = Assert.Single(intents);
+        Assert.Equal("requires_payment_method", intent.Status);
+        Assert.Null(app.Stripe.CustomerOf(intent.PaymentMethod)); // not kept for the offers either
         await app.AssertLedgerAgreesAsync(orderId);
     }
 

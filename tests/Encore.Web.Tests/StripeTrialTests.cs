@@ -208,6 +208,38 @@ public abstract class StripeTrialTests<TApp>(TApp app) : IClassFixture<TApp> whe
             (renewal.IdempotencyKey, renewal.Status, (string?)renewal.PaymentMethod, renewal.Amount));
     }
 
+    [Fact]
+    public async Task A_trial_checkout_and_a_new_card_on_the_manage_page_are_SetupIntents_their_ConfirmationTokens_confirm()
+    {
+        var slug = await TrialFunnelAsync();
+        var token = await app.ConfirmationTokenAsync("pm_card_visa", keepsCard: true);
+        var created = await Buyer.ReadAsync(await CheckoutAsync(slug, token), HttpStatusCode.Created);
+        var orderId = created["orderId"]!.GetValue<Guid>();
+
+        var charge = await app.QueryAsync(db => db.Charges.AsNoTracking().SingleAsync(c => c.OrderId == orderId));
+        var setup = Assert.Single(app.Stripe.Setups, s => s.IdempotencyKey == charge.IdempotencyKey);
+        Assert.Equal(("succeeded", token), (setup.Status, setup.ConfirmationToken));
+        Assert.Equal(setup.Customer, app.Stripe.CustomerOf(setup.PaymentMethod!));
+        Assert.DoesNotContain(app.Stripe.Intents, i => i.ConfirmationToken == token);
+        var subscription = await SubscriptionAsync(orderId);
+        Assert.Equal((setup.PaymentMethod, "visa", "4242"), (subscription.PaymentMethodId, subscription.CardBrand, subscription.CardLast4));
+
+        // The manage page's Payment Element makes a token too: the new card is a SetupIntent it confirms, on the same customer.
+        var client = app.CreateClient();
+        string link;
+        using (var scope = app.Services.CreateScope())
+            link = new Uri(scope.ServiceProvider.GetRequiredService<ManageLinks>().UrlFor(subscription.Id)).PathAndQuery;
+        var page = await FormPage.GetAsync(client, link);
+        Assert.Contains("name=\"Input.ConfirmationToken\"", page.Html);
+        var newCard = await app.ConfirmationTokenAsync("pm_card_mastercard", keepsCard: true);
+        var saved = await page.PostAsync(client, link + "?handler=Card", ("Input.ConfirmationToken", newCard), ("CardKey", page.Value("CardKey")));
+        Assert.Contains("ending in 4444 is saved", WebUtility.HtmlDecode(await saved.Content.ReadAsStringAsync()));
+        var second = Assert.Single(app.Stripe.Setups, s => s.ConfirmationToken == newCard);
+        Assert.Equal(("succeeded", subscription.GatewayCustomerId), (second.Status, second.Customer));
+        var updated = await SubscriptionAsync(orderId);
+        Assert.Equal((second.PaymentMethod, "mastercard", "4444"), (updated.PaymentMethodId, updated.CardBrand, updated.CardLast4));
+    }
+
     /// <summary>A seller's funnel whose main product is $29.00 a month after a 7-day trial, published; its slug.</summary>
     private async Task<string> TrialFunnelAsync()
     {

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Subscriptions;
+using Encore.Web.Payments.Sandbox;
 using Encore.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -265,7 +266,7 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
         var shop = await SubscriptionShop.PublishAsync(app, (1900, new { interval = "month", intervalCount = 1, trialDays = 0 }));
         var client = app.CreateClient();
         // This test card pays at checkout and is declined for every later off-session charge.
-        var checkout = await shop.CheckoutAsync(client, "pm_card_chargeCustomerFail");
+        var checkout = await shop.CheckoutAsync(client, SandboxTestCards.DeclinedOffSession);
         var orderId = checkout["orderId"]!.GetValue<Guid>();
         var subscription = await shop.SubscriptionOfAsync(orderId);
 
@@ -305,7 +306,7 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     public async Task Soft_declines_end_in_cancellation_after_the_last_retry_and_nothing_is_charged_after()
     {
         var shop = await SubscriptionShop.PublishAsync(app, (1900, new { interval = "week", intervalCount = 1, trialDays = 0 }));
-        var checkout = await shop.CheckoutAsync(app.CreateClient(), "pm_card_chargeCustomerFail");
+        var checkout = await shop.CheckoutAsync(app.CreateClient(), SandboxTestCards.DeclinedOffSession);
         var subscription = await shop.SubscriptionOfAsync(checkout["orderId"]!.GetValue<Guid>());
         for (var day = 0; day < 30; day++)
         {

@@ -10,7 +10,10 @@ public interface IPaymentGateway
     /// <summary>Short name for logs and the UI, e.g. "sandbox" or "stripe".</summary>
     string Name { get; }
 
-    /// <summary>Describes a payment method the buyer's client sent; null when the gateway has no such method.</summary>
+    /// <summary>
+    /// Describes what the buyer's client sent to pay with (a payment method, or on Stripe a ConfirmationToken): its card;
+    /// null when the gateway has no such method, or it can no longer pay.
+    /// </summary>
     Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken);
 
     /// <summary>Creates a customer for the buyer (idempotent by key).</summary>
@@ -50,7 +53,11 @@ public sealed record ChargeRequest
     public required string Currency { get; init; }
     public string? CustomerId { get; init; }
 
-    /// <summary>A gateway payment method token (pm_…); never a card number.</summary>
+    /// <summary>
+    /// What pays: a gateway payment method (<c>pm_…</c>, saved or a test one), or what the gateway's own script made in the
+    /// buyer's browser to confirm this one charge with (on Stripe a ConfirmationToken, <c>ctoken_…</c>, single-use). Never a
+    /// card number. The saved card comes back in <see cref="PaymentResult.Card"/>.
+    /// </summary>
     public required string PaymentMethodId { get; init; }
 
     public required string IdempotencyKey { get; init; }

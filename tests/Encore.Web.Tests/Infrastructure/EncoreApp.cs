@@ -148,6 +148,15 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
         await Services.GetRequiredService<SandboxGateway>().CompleteAuthenticationAsync(paymentId, approve, CancellationToken.None);
     }
 
+    /// <summary>A test payment method that pays at checkout, for a buyer whose bank then declines off-session charges (<see cref="BankDeclinesOffSessionAsync"/>).</summary>
+    public virtual string CardDeclinedOffSessionLater => SandboxTestCards.DeclinedOffSession;
+
+    /// <summary>
+    /// From now on the bank declines every off-session charge (a one-click offer, a renewal) on the card this order was
+    /// paid with. On the Sandbox the test card <see cref="CardDeclinedOffSessionLater"/> already behaves so.
+    /// </summary>
+    public virtual Task BankDeclinesOffSessionAsync(Guid orderId) => Task.CompletedTask;
+
     /// <summary>Payments that succeeded at the gateway for the charges of one order.</summary>
     public virtual Task<int> SucceededAtGatewayAsync(Guid orderId) => Ledger.SucceededChargesAsync(this, orderId);
 

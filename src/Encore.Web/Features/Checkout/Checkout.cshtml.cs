@@ -18,7 +18,7 @@ namespace Encore.Web.Features.Checkout;
 /// </summary>
 public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency, IPaymentGateway gateway) : PageModel
 {
-    /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only a PaymentMethod id.</summary>
+    /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only the ConfirmationToken Stripe.js made.</summary>
     public string? StripePublishableKey => gateway is StripeGateway stripe ? stripe.PublishableKey : null;
 
     /// <summary>
@@ -54,10 +54,11 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
 
         AllowStripeJs();
         string paymentMethod;
-        if (StripePublishableKey is not null && Input.PaymentMethod is { Length: > 3 } elementsMethod && elementsMethod.StartsWith("pm_", StringComparison.Ordinal))
+        if (StripePublishableKey is not null && Input.ConfirmationToken is { Length: > 7 } token && StripeGateway.IsConfirmationToken(token))
         {
-            // Stripe Elements created the PaymentMethod in the browser: no card number reached this server.
-            paymentMethod = elementsMethod;
+            // Stripe.js made a ConfirmationToken from the Payment Element: no card number reached this server. The gateway
+            // confirms the payment with it on the server (decision 0007).
+            paymentMethod = token;
             ClearCardFields();
         }
         else if (gateway is StripeGateway { IsLiveMode: true } || (StripePublishableKey is not null && string.IsNullOrWhiteSpace(Input.CardNumber)))
@@ -205,8 +206,8 @@ public sealed class CheckoutInput
     public string? Expiry { get; set; }
     public string? Cvc { get; set; }
 
-    /// <summary>With Stripe: the PaymentMethod id Stripe Elements created in the browser.</summary>
-    public string? PaymentMethod { get; set; }
+    /// <summary>With Stripe: the ConfirmationToken (<c>ctoken_…</c>) Stripe.js made from the Payment Element in the browser.</summary>
+    public string? ConfirmationToken { get; set; }
 
     public List<Guid>? Bumps { get; set; }
     public bool SaveCard { get; set; }

@@ -7,7 +7,9 @@ namespace Encore.Web.Features.Checkout;
 /// <summary>
 /// A checkout from a custom storefront. Prices are never sent: they come from the published funnel. Send the
 /// <c>version</c> the buyer was shown (from <c>GET /api/v1/funnels/{slug}</c>) and a publish in between is
-/// refused with 400 instead of charging prices the buyer did not see. For a recurring main product or bump, send
+/// refused with 400 instead of charging prices the buyer did not see. <c>paymentMethod</c> is the gateway's: a test payment
+/// method (<c>pm_card_visa</c>), or on Stripe the ConfirmationToken (<c>ctoken_…</c>) your page made with Stripe.js.
+/// For a recurring main product or bump, send
 /// <c>termsSha256</c>: the <c>disclosure.sha256</c> of each recurring item shown next to the Pay button; words that are
 /// not today's (their dates move at midnight UTC) are refused with 400 and nothing is charged. The consent record keeps
 /// today's words either way.

@@ -38,7 +38,8 @@ public sealed class ManageModel(
     [BindProperty] public string? CardNumber { get; set; }
     [BindProperty] public string? Expiry { get; set; }
     [BindProperty] public string? Cvc { get; set; }
-    [BindProperty(Name = "Input.PaymentMethod")] public string? PaymentMethod { get; set; }
+    /// <summary>With Stripe: the ConfirmationToken Stripe.js made from the Payment Element.</summary>
+    [BindProperty(Name = "Input.ConfirmationToken")] public string? ConfirmationToken { get; set; }
     [BindProperty] public Guid CardKey { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string token, string? step, CancellationToken cancellationToken)
@@ -62,8 +63,8 @@ public sealed class ManageModel(
     {
         if (!await LoadAsync(token, cancellationToken)) return Page();
         string? method;
-        if (!string.IsNullOrWhiteSpace(PaymentMethod) && PaymentMethod.StartsWith("pm_", StringComparison.Ordinal) && StripePublishableKey is not null)
-            method = PaymentMethod;
+        if (StripePublishableKey is not null && ConfirmationToken is { Length: > 7 } confirmation && StripeGateway.IsConfirmationToken(confirmation))
+            method = confirmation;
         else
         {
             var card = SandboxTestCards.ByNumber(CardNumber);
@@ -92,7 +93,7 @@ public sealed class ManageModel(
 
     private void ClearCardFields()
     {
-        CardNumber = Expiry = Cvc = PaymentMethod = null;
+        CardNumber = Expiry = Cvc = ConfirmationToken = null;
         CardKey = Guid.NewGuid();
         ModelState.Clear();
     }

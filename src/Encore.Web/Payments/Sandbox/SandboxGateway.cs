@@ -81,7 +81,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
             ReturnUrl = request.ReturnUrl,
             CreatedAt = now,
         };
-        (intent.Status, intent.DeclineCode) = Decide(card.PaymentMethod, request.OffSession);
+        (intent.Status, intent.DeclineCode) = Decide(card.PaymentMethod, request);
         if (intent.Status == SandboxIntentStatus.Succeeded) intent.SucceededAt = now;
 
         if (newMethod) db.SandboxPaymentMethods.Add(method);
@@ -174,11 +174,13 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
         return new SandboxAuthentication(intent.Id, intent.Amount, intent.Currency, intent.Status, SafeReturnUrl(intent.ReturnUrl));
     }
 
-    private static (SandboxIntentStatus, string?) Decide(string testMethod, bool offSession) => testMethod switch
+    /// <summary>What the test card does to a charge (an amount of 0 is a card setup: it saves the card and moves no money).</summary>
+    private static (SandboxIntentStatus, string?) Decide(string testMethod, ChargeRequest request) => testMethod switch
     {
         SandboxTestCards.ChargeDeclined => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
         SandboxTestCards.InsufficientFunds => (SandboxIntentStatus.RequiresPaymentMethod, "insufficient_funds"),
-        SandboxTestCards.CustomerFail when offSession => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
+        SandboxTestCards.CustomerFail when request.Amount > 0 => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
+        SandboxTestCards.DeclinedOffSession when request.OffSession => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
         SandboxTestCards.AuthenticationRequired => (SandboxIntentStatus.RequiresAction, "authentication_required"),
         _ => (SandboxIntentStatus.Succeeded, null),
     };

@@ -31,7 +31,8 @@ public sealed partial class StripeGateway
         var options = new SetupIntentCreateOptions
         {
             Customer = request.CustomerId,
-            PaymentMethod = request.PaymentMethodId,
+            PaymentMethod = IsConfirmationToken(request.PaymentMethodId) ? null : request.PaymentMethodId,
+            ConfirmationToken = IsConfirmationToken(request.PaymentMethodId) ? request.PaymentMethodId : null,
             AllowedPaymentMethodTypes = ["card"],
             Confirm = true,
             Usage = "off_session",

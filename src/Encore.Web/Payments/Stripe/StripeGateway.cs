@@ -17,7 +17,8 @@ namespace Encore.Web.Payments.Stripe;
 /// </para>
 /// <para>
 /// A request of amount 0 that saves the card is a card setup, made with a SetupIntent (Stripe refuses a PaymentIntent
-/// of 0); see <c>StripeGateway.Setups.cs</c>.
+/// of 0); see <c>StripeGateway.Setups.cs</c>. The buyer's card at checkout is a ConfirmationToken that Stripe.js made,
+/// confirmed here on the server; see <c>StripeGateway.ConfirmationTokens.cs</c>.
 /// </para>
 /// </summary>
 public sealed partial class StripeGateway : IPaymentGateway
@@ -43,6 +44,7 @@ public sealed partial class StripeGateway : IPaymentGateway
     private readonly CustomerService _customers;
     private readonly PaymentMethodService _methods;
     private readonly RefundService _refunds;
+    private readonly ConfirmationTokenService _confirmationTokens;
     private readonly StripeSettings _settings;
 
     public StripeGateway(StripeSettings settings, IStripeClient? client = null)
@@ -57,12 +59,15 @@ public sealed partial class StripeGateway : IPaymentGateway
         _customers = new CustomerService(client);
         _methods = new PaymentMethodService(client);
         _refunds = new RefundService(client);
+        _confirmationTokens = new ConfirmationTokenService(client);
     }
 
     public string Name => "stripe";
 
     public async Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken)
     {
+        if (!string.IsNullOrWhiteSpace(paymentMethodId) && IsConfirmationToken(paymentMethodId))
+            return await DescribeConfirmationTokenAsync(paymentMethodId, cancellationToken);
         if (string.IsNullOrWhiteSpace(paymentMethodId) || !paymentMethodId.StartsWith("pm_", StringComparison.Ordinal)) return null;
         try
         {
@@ -108,7 +113,9 @@ public sealed partial class StripeGateway : IPaymentGateway
             Amount = request.Amount,
             Currency = request.Currency.ToLowerInvariant(),
             Customer = request.CustomerId,
-            PaymentMethod = request.PaymentMethodId,
+            // The buyer's card: a ConfirmationToken Stripe.js made at checkout, or a payment method (saved, or a test one).
+            PaymentMethod = IsConfirmationToken(request.PaymentMethodId) ? null : request.PaymentMethodId,
+            ConfirmationToken = IsConfirmationToken(request.PaymentMethodId) ? request.PaymentMethodId : null,
             AllowedPaymentMethodTypes = ["card"],
             Confirm = true,
             OffSession = request.OffSession ? true : null,

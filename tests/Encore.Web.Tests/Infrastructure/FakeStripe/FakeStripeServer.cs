@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace Encore.Web.Tests.Infrastructure.FakeStripe;
 
@@ -33,17 +34,26 @@ public enum FakeStripeFault
     Slow,
 }
 
-/// <summary>A PaymentIntent in the fake's ledger.</summary>
+/// <summary>A PaymentIntent in the fake's ledger, with the ConfirmationToken that confirmed it, if one did.</summary>
 public sealed record FakeIntent(
     string Id, long Amount, string Currency, string Status, string? Customer, string PaymentMethod, bool OffSession,
-    string? IdempotencyKey, long AmountRefunded, IReadOnlyDictionary<string, string> Metadata);
+    string? IdempotencyKey, long AmountRefunded, IReadOnlyDictionary<string, string> Metadata, string? SetupFutureUsage = null,
+    string? ConfirmationToken = null);
 
 public sealed record FakeRefund(string Id, string PaymentIntent, long Amount);
 
 /// <summary>
 /// A fake Stripe API on a loopback port: the shapes Stripe.net reads (PaymentIntents, Customers, PaymentMethods,
-/// Refunds, Search, SetupIntents), Stripe's test payment methods, idempotent replays by <c>Idempotency-Key</c>, Stripe's
-/// error objects, a ledger the tests read, and fault switches for the PaymentIntent and SetupIntent create calls.
+/// Refunds, Search, SetupIntents, ConfirmationTokens), Stripe's test payment methods, idempotent replays by
+/// <c>Idempotency-Key</c> as Stripe keeps them (the first answer that ran, a 500 included; nothing for a request refused
+/// for its parameters), Stripe's error objects, a ledger the tests read, and fault switches for the PaymentIntent and
+/// SetupIntent create calls.
+/// <para>
+/// Everything it serves and every request parameter it reads is recorded (<see cref="Served"/>, <see cref="ParametersRead"/>)
+/// for <see cref="FakeStripeConformance"/>, which holds them against Stripe.net's own types. A new endpoint is covered
+/// when it reads its parameters through <see cref="Form"/> (<see cref="Idempotent"/> for a POST body, <see cref="QueryOf"/>
+/// for a query string); its responses are recorded whatever writes them.
+/// </para>
 /// </summary>
 public sealed partial class FakeStripeServer : IAsyncDisposable
 {
@@ -79,6 +89,8 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         public bool OffSession;
         public string? SetupFutureUsage;
         public string? ReturnUrl;
+        public bool UseStripeSdk;
+        public string? ConfirmationToken;
         public string? Description;
         public string? LatestCharge;
         public JsonObject? LastPaymentError;
@@ -94,6 +106,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     private readonly Dictionary<string, Intent> _intents = [];
     private readonly List<FakeRefund> _refunds = [];
     private readonly Dictionary<string, (string Fingerprint, int Status, string Body)> _idempotent = [];
+    private readonly HashSet<string> _declinedOffSession = [];
     private WebApplication? _app;
     private int _createCalls;
 
@@ -119,13 +132,24 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             lock (_lock)
                 return _intents.Values.OrderBy(i => i.Created).Select(i => new FakeIntent(
                     i.Id, i.Amount, i.Currency, i.Status, i.Customer, i.PaymentMethod, i.OffSession,
-                    i.Metadata.GetValueOrDefault("encore_idempotency_key"), i.AmountRefunded, new Dictionary<string, string>(i.Metadata))).ToList();
+                    i.Metadata.GetValueOrDefault("encore_idempotency_key"), i.AmountRefunded, new Dictionary<string, string>(i.Metadata),
+                    i.SetupFutureUsage, i.ConfirmationToken)).ToList();
         }
     }
 
     public IReadOnlyList<FakeRefund> Refunds
     {
         get { lock (_lock) return [.. _refunds]; }
+    }
+
+    /// <summary>
+    /// The bank declines every off-session charge on this customer's cards from now on (<c>generic_decline</c>), as once a
+    /// card is frozen. Not a Stripe test card: Stripe's test mode has none that pays on-session and is declined
+    /// off-session afterwards (its <c>pm_card_chargeCustomerFail</c> declines the first charge too).
+    /// </summary>
+    public void DeclineOffSessionChargesOf(string customerId)
+    {
+        lock (_lock) _declinedOffSession.Add(customerId);
     }
 
     /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent (or setup) succeeds, or goes back to requires_payment_method.</summary>
@@ -179,6 +203,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
 
     private void Map(WebApplication app)
     {
+        app.Use(RecordAsync);
         app.Use(async (context, next) =>
         {
             var auth = context.Request.Headers.Authorization.ToString();
@@ -209,16 +234,18 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         });
         app.MapPost("/v1/payment_intents", CreateIntentAsync);
         MapSetups(app);
+        MapConfirmationTokens(app);
         app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext context, string id) => Idempotent(context, form => ConfirmIntent(id, form)));
         app.MapGet("/v1/payment_intents/search", context =>
         {
-            var query = context.Request.Query["query"].ToString();
-            var match = MetadataQuery().Match(query);
+            var q = QueryOf(context);
+            var match = MetadataQuery().Match(q.Value("query") ?? "");
             if (!match.Success)
                 return WriteAsync(context, 400, Error("invalid_request_error", "parameter_invalid_string", "The fake only searches metadata['key']:'value'.", param: "query"));
             var key = match.Groups[1].Value;
             var value = Regex.Unescape(match.Groups[2].Value);
-            var expand = context.Request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "data.payment_method");
+            _ = q.Value("limit"); // at most a page of matches: the fake has no more than that
+            var expand = q.Expands("data.payment_method");
             JsonArray data;
             lock (_lock)
                 data = [.. _intents.Values.Where(i => !SearchLags && i.Metadata.GetValueOrDefault(key) == value).OrderByDescending(i => i.Created)
@@ -231,12 +258,12 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         });
         app.MapGet("/v1/payment_intents", context =>
         {
-            var q = context.Request.Query;
-            var gte = q.TryGetValue("created[gte]", out var g) ? long.Parse(g.ToString()) : 0;
-            var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
-            var after = q["starting_after"].ToString();
-            var customer = q["customer"].ToString();
-            var expand = q.Any(e => e.Key.StartsWith("expand", StringComparison.Ordinal) && e.Value == "data.payment_method");
+            var q = QueryOf(context);
+            var gte = q.Value("created[gte]") is { } g ? long.Parse(g) : 0;
+            var limit = q.Value("limit") is { } l ? int.Parse(l) : 10;
+            var after = q.Value("starting_after") ?? "";
+            var customer = q.Value("customer") ?? "";
+            var expand = q.Expands("data.payment_method");
             JsonArray data;
             bool more;
             lock (_lock)
@@ -254,7 +281,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         });
         app.MapGet("/v1/payment_intents/{id}", (HttpContext context, string id) =>
         {
-            var expand = context.Request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "payment_method");
+            var expand = QueryOf(context).Expands("payment_method");
             JsonObject? intent;
             lock (_lock) intent = _intents.TryGetValue(id, out var i) ? IntentJson(i, expand) : null;
             return intent is null
@@ -290,7 +317,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     {
         Interlocked.Increment(ref _createCalls);
         if (await TakeFaultBeforeAsync(context) is not { } fault) return;
-        await Idempotent(context, CreateIntent, after: AfterFault(fault));
+        await Idempotent(context, form => AnsweredAfter(fault, CreateIntent(form)), after: DroppedAfter(fault));
     }
 
     /// <summary>Takes the fault for a create call and does its part before anything is created; null when that answered the call.</summary>
@@ -299,7 +326,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         var fault = TakeFault();
         if (fault == FakeStripeFault.DropBeforeCreating)
         {
-            context.Abort();
+            Drop(context);
             return null;
         }
         if (fault == FakeStripeFault.ConcurrentRequestInProgress)
@@ -312,13 +339,18 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         return fault;
     }
 
-    /// <summary>What replaces the answer once the object is created: a dropped connection or a 500; null: the answer.</summary>
-    private static Func<HttpContext, Task>? AfterFault(FakeStripeFault fault) => fault switch
-    {
-        FakeStripeFault.DropAfterCreating => c => { c.Abort(); return Task.CompletedTask; },
-        FakeStripeFault.ServerErrorAfterCreating => c => WriteAsync(c, 500, Error("api_error", null, "An unknown error occurred (fake).")),
-        _ => null,
-    };
+    /// <summary>
+    /// The answer of a create call that ran, as the fault leaves it: Stripe's 500 after the object was made replaces it, and
+    /// is what Stripe keeps under the key and replays (a request refused for its parameters made nothing, and gets its 400).
+    /// </summary>
+    private static (int, JsonObject) AnsweredAfter(FakeStripeFault fault, (int Status, JsonObject Body) answer) =>
+        fault == FakeStripeFault.ServerErrorAfterCreating && !RefusedBeforeRunning(answer.Status)
+            ? (500, Error("api_error", null, "An unknown error occurred (fake)."))
+            : answer;
+
+    /// <summary>The connection dropped once the object is made: Stripe keeps the answer under the key, the caller never reads it.</summary>
+    private static Func<HttpContext, Task>? DroppedAfter(FakeStripeFault fault) =>
+        fault == FakeStripeFault.DropAfterCreating ? c => { Drop(c); return Task.CompletedTask; } : null;
 
     private FakeStripeFault TakeFault()
     {
@@ -343,15 +375,19 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         var customer = form.Value("customer");
         if (customer is not null && !_customers.ContainsKey(customer))
             return (400, Error("invalid_request_error", "resource_missing", $"No such customer: '{customer}'", param: "customer"));
-        if (form.Value("payment_method") is not { } pmId || FindMethod(pmId) is not { } given)
-            return (400, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{form.Value("payment_method")}'", param: "payment_method"));
         if (form.Value("confirm") != "true")
             return (400, Error("invalid_request_error", "parameter_invalid_string", "The fake only creates confirmed intents.", param: "confirm"));
+        var (read, refused) = ReadConfirmation(form);
+        if (refused is { } refusal) return refusal;
+        var confirmation = read!;
         var offSession = form.Value("off_session") == "true";
-        var setupFutureUsage = form.Value("setup_future_usage");
+        // The request's values take precedence over the ConfirmationToken's (Stripe's API reference, confirmation_token).
+        var setupFutureUsage = form.Value("setup_future_usage") ?? confirmation.Token?.SetupFutureUsage;
         if (offSession && setupFutureUsage is not null)
             return (400, Error("invalid_request_error", "parameter_invalid_string", "setup_future_usage cannot be used with off_session.", param: "setup_future_usage"));
+        if (RefuseWithoutWayBack(confirmation, offSession) is { } noWayBack) return noWayBack;
 
+        var given = confirmation.Method;
         Method method;
         if (_methods.ContainsKey(given.Id))
         {
@@ -362,7 +398,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         }
         else
         {
-            // A test token (pm_card_visa) becomes a new PaymentMethod, as in Stripe.
+            // A test token (pm_card_visa), or a ConfirmationToken's card, becomes a new PaymentMethod, as in Stripe.
             method = new Method { Id = NewId("pm"), TestName = given.TestName, Card = given.Card, Created = Now() };
             _methods[method.Id] = method;
         }
@@ -373,10 +409,12 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         var intent = new Intent
         {
             Id = NewId("pi"), Amount = amount, Currency = currency, Customer = customer, PaymentMethod = method.Id,
-            OffSession = offSession, SetupFutureUsage = setupFutureUsage, ReturnUrl = form.Value("return_url"),
-            Description = form.Value("description"), Metadata = form.Metadata(), Created = Now(), Sequence = _intents.Count,
+            OffSession = offSession, SetupFutureUsage = setupFutureUsage, ReturnUrl = confirmation.ReturnUrl, UseStripeSdk = confirmation.UseStripeSdk,
+            ConfirmationToken = confirmation.Token?.Id, Description = form.Value("description"), Metadata = form.Metadata(), Created = Now(),
+            Sequence = _intents.Count,
         };
         _intents[intent.Id] = intent;
+        if (confirmation.Token is { } token) token.PaymentIntent = intent.Id;
 
         return Confirm(intent, method, offSession, form.Expands("payment_method"));
     }
@@ -392,6 +430,8 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         if (intent.Status is not ("requires_payment_method" or "requires_confirmation"))
             return (400, Error("invalid_request_error", "payment_intent_unexpected_state",
                 $"This PaymentIntent's status is {intent.Status}, so it cannot be confirmed."));
+        var (useStripeSdk, notBoolean) = form.Bool("use_stripe_sdk");
+        if (notBoolean is { } refusal) return refusal;
         var pmId = form.Value("payment_method") ?? intent.PaymentMethod;
         if (FindMethod(pmId) is not { } method || !_methods.ContainsKey(method.Id))
             return (400, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{pmId}'", param: "payment_method"));
@@ -401,21 +441,27 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         var offSession = form.Value("off_session") == "true";
         intent.PaymentMethod = method.Id;
         intent.OffSession = offSession;
+        intent.UseStripeSdk = useStripeSdk ?? false;
         intent.LastPaymentError = null;
         if (form.Value("return_url") is { } back) intent.ReturnUrl = back;
         return Confirm(intent, method, offSession, form.Expands("payment_method"));
     }
 
-    /// <summary>What the test card does when the intent is confirmed: a card error (402), a bank challenge, or success.</summary>
+    /// <summary>
+    /// What the test card does when the intent is confirmed: a card error (402), a bank challenge, or success.
+    /// <c>pm_card_chargeCustomerFail</c> (4000 0000 0000 0341) is Stripe's card that can be saved to a customer but whose
+    /// every charge is declined, the first one included.
+    /// </summary>
     private (int, JsonObject) Confirm(Intent intent, Method method, bool offSession, bool expand)
     {
         (string code, string? decline, string message)? failure = method.TestName switch
         {
             "pm_card_chargeDeclined" => ("card_declined", "generic_decline", "Your card was declined."),
             "pm_card_chargeDeclinedInsufficientFunds" => ("card_declined", "insufficient_funds", "Your card has insufficient funds."),
-            "pm_card_chargeCustomerFail" when offSession => ("card_declined", "generic_decline", "Your card was declined."),
+            "pm_card_chargeCustomerFail" => ("card_declined", "generic_decline", "Your card was declined."),
             "pm_card_authenticationRequired" when offSession => ("authentication_required", "authentication_required",
                 "Your card was declined. This transaction requires authentication."),
+            _ when offSession && intent.Customer is { } c && _declinedOffSession.Contains(c) => ("card_declined", "generic_decline", "Your card was declined."),
             _ => null,
         };
         if (failure is { } f)
@@ -444,10 +490,14 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         return (200, IntentJson(intent, expand));
     }
 
-    /// <summary>Stripe's idempotent requests: the first answer to a key is kept and replayed; other parameters are refused.</summary>
+    /// <summary>
+    /// Stripe's idempotent requests: the first answer to a key that ran is kept and replayed (a 402 or a 500 as well as a
+    /// 200); other parameters with the same key are refused. A request refused for its parameters (400) or for a missing
+    /// object (404) ran nothing and keeps nothing, so the corrected request may use the same key.
+    /// </summary>
     private async Task Idempotent(HttpContext context, Func<Form, (int Status, JsonObject Body)> handle, Func<HttpContext, Task>? after = null)
     {
-        var form = new Form(await context.Request.ReadFormAsync());
+        var form = ReadForm(await context.Request.ReadFormAsync(), context);
         var key = context.Request.Headers["Idempotency-Key"].ToString();
         var fingerprint = context.Request.Path + "?" + form.Fingerprint;
         int status;
@@ -467,7 +517,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             {
                 var (s, json) = handle(form);
                 (status, body) = (s, json.ToJsonString());
-                if (key.Length > 0) _idempotent[key] = (fingerprint, status, body);
+                if (key.Length > 0 && !RefusedBeforeRunning(status)) _idempotent[key] = (fingerprint, status, body);
             }
         }
         if (after is not null)
@@ -478,6 +528,9 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         if (key.Length > 0) context.Response.Headers["Idempotency-Key"] = key;
         await WriteRawAsync(context, status, body);
     }
+
+    /// <summary>Stripe keeps no result for a request refused before its endpoint ran: bad parameters, an object that does not exist.</summary>
+    private static bool RefusedBeforeRunning(int status) => status is 400 or 404;
 
     private Method? FindMethod(string id) =>
         _methods.TryGetValue(id, out var saved) ? saved
@@ -501,8 +554,9 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         ["latest_charge"] = i.LatestCharge,
         ["livemode"] = false,
         ["metadata"] = new JsonObject(i.Metadata.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)m.Value))),
+        // use_stripe_sdk: Stripe.js runs the challenge (handleNextAction); a return_url alone: the buyer is redirected.
         ["next_action"] = i.Status != "requires_action" ? null
-            : i.ReturnUrl is { } back
+            : !i.UseStripeSdk && i.ReturnUrl is { } back
                 ? new JsonObject
                 {
                     ["type"] = "redirect_to_url",
@@ -520,15 +574,16 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         ["id"] = m.Id,
         ["object"] = "payment_method",
         ["type"] = "card",
-        ["card"] = new JsonObject
-        {
-            ["brand"] = m.Card.Brand, ["last4"] = m.Card.Last4, ["exp_month"] = 12, ["exp_year"] = 2034,
-            ["funding"] = "credit", ["country"] = "US",
-        },
+        ["card"] = CardJson(m.Card),
         ["customer"] = m.Customer,
         ["created"] = m.Created,
         ["livemode"] = false,
         ["metadata"] = new JsonObject(),
+    };
+
+    private static JsonObject CardJson(TestCard card) => new()
+    {
+        ["brand"] = card.Brand, ["last4"] = card.Last4, ["exp_month"] = 12, ["exp_year"] = 2034, ["funding"] = "credit", ["country"] = "US",
     };
 
     private static JsonObject Error(string type, string? code, string message, string? param = null) => new()
@@ -553,17 +608,55 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     [GeneratedRegex(@"^metadata\['([^']+)'\]:'((?:[^'\\]|\\.)*)'$")]
     private static partial Regex MetadataQuery();
 
-    /// <summary>A form-encoded Stripe request body.</summary>
-    private sealed class Form(IFormCollection form)
+    /// <summary>
+    /// The parameters of a Stripe request (a form-encoded body, or a query string), as the fake reads them: every name
+    /// read is recorded for <see cref="FakeStripeConformance"/>, which checks that Stripe.net's options have it.
+    /// </summary>
+    private sealed class Form(IEnumerable<KeyValuePair<string, StringValues>> values, Action<string> read)
     {
-        public string? Value(string name) => form.TryGetValue(name, out var v) ? v.ToString() : null;
+        private readonly List<KeyValuePair<string, StringValues>> _values = [.. values];
 
-        public Dictionary<string, string> Metadata() => form
-            .Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']'))
-            .ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value.ToString());
+        /// <summary>Whether the request sent a parameter, without reading it: for one Stripe does not know on this route, to refuse it.</summary>
+        public bool Has(string name) => _values.Any(v => v.Key == name);
 
-        public bool Expands(string field) => form.Any(f => f.Key.StartsWith("expand[", StringComparison.Ordinal) && f.Value == field);
+        public string? Value(string name)
+        {
+            read(name);
+            var found = _values.FirstOrDefault(v => v.Key == name);
+            return found.Key is null ? null : found.Value.ToString();
+        }
 
-        public string Fingerprint => string.Join("&", form.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
+        /// <summary>A boolean parameter: true, false, or absent (null); anything else is Stripe's 400.</summary>
+        public (bool? Value, (int, JsonObject)? Refusal) Bool(string name) => Value(name) switch
+        {
+            null => (null, null),
+            "true" => (true, null),
+            "false" => (false, null),
+            var other => (null, (400, Error("invalid_request_error", "parameter_invalid_boolean", $"Invalid boolean: {other}", param: name))),
+        };
+
+        /// <summary>A list parameter (<c>name[0]</c>, <c>name[1]</c>, … or <c>name[]</c>); null when absent.</summary>
+        public List<string>? List(string name)
+        {
+            var items = _values.Where(v => v.Key.StartsWith(name + "[", StringComparison.Ordinal) && v.Key.EndsWith(']')).ToList();
+            items.ForEach(v => read(v.Key));
+            return items.Count == 0 ? null : [.. items.Select(v => v.Value.ToString())];
+        }
+
+        public Dictionary<string, string> Metadata()
+        {
+            var metadata = _values.Where(f => f.Key.StartsWith("metadata[", StringComparison.Ordinal) && f.Key.EndsWith(']')).ToList();
+            metadata.ForEach(v => read(v.Key));
+            return metadata.ToDictionary(f => f.Key["metadata[".Length..^1], f => f.Value.ToString());
+        }
+
+        public bool Expands(string field)
+        {
+            var expands = _values.Where(f => f.Key.StartsWith("expand[", StringComparison.Ordinal)).ToList();
+            expands.ForEach(v => read(v.Key));
+            return expands.Any(f => f.Value == field);
+        }
+
+        public string Fingerprint => string.Join("&", _values.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
     }
 }

@@ -4,15 +4,16 @@ using Microsoft.AspNetCore.Http;
 
 namespace Encore.Web.Tests.Infrastructure.FakeStripe;
 
-/// <summary>A SetupIntent in the fake's ledger: a card saved for later, no money.</summary>
+/// <summary>A SetupIntent in the fake's ledger: a card saved for later, no money; with the ConfirmationToken that confirmed it, if one did.</summary>
 public sealed record FakeSetup(
     string Id, string Status, string? Customer, string? PaymentMethod, string Usage, string? IdempotencyKey,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata, string? ConfirmationToken = null);
 
 /// <summary>
 /// SetupIntents: <c>POST /v1/setup_intents</c> (created and confirmed in one call), <c>GET /v1/setup_intents/{id}</c> and
 /// the list <c>GET /v1/setup_intents</c> (<c>customer</c>, <c>created[gte]</c>, <c>limit</c>, <c>starting_after</c>;
-/// Stripe has no search for them), with the same idempotent replays, test cards and fault switches as PaymentIntents.
+/// Stripe has no search for them), with the same idempotent replays, test cards, fault switches and checks of the
+/// confirmation (<c>confirmation_token</c>, <c>allowed_payment_method_types</c>, <c>use_stripe_sdk</c>) as PaymentIntents.
 /// A setup that succeeds attaches its method to the customer, so off-session PaymentIntents on it succeed afterwards.
 /// </summary>
 public sealed partial class FakeStripeServer
@@ -25,6 +26,8 @@ public sealed partial class FakeStripeServer
         public string? PaymentMethod;
         public string Usage = "off_session";
         public string? Description;
+        public string? ConfirmationToken;
+        public bool UseStripeSdk;
         public JsonObject? LastSetupError;
         public Dictionary<string, string> Metadata = [];
         public long Created;
@@ -47,7 +50,7 @@ public sealed partial class FakeStripeServer
             lock (_lock)
                 return _setups.Values.OrderBy(s => s.Created).ThenBy(s => s.Sequence).Select(s => new FakeSetup(
                     s.Id, s.Status, s.Customer, s.PaymentMethod ?? s.LastSetupError?["payment_method"]?["id"]?.GetValue<string>(), s.Usage,
-                    s.Metadata.GetValueOrDefault("encore_idempotency_key"), new Dictionary<string, string>(s.Metadata))).ToList();
+                    s.Metadata.GetValueOrDefault("encore_idempotency_key"), new Dictionary<string, string>(s.Metadata), s.ConfirmationToken)).ToList();
         }
     }
 
@@ -62,7 +65,7 @@ public sealed partial class FakeStripeServer
         app.MapPost("/v1/setup_intents", CreateSetupAsync);
         app.MapGet("/v1/setup_intents/{id}", (HttpContext context, string id) =>
         {
-            var expand = context.Request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "payment_method");
+            var expand = QueryOf(context).Expands("payment_method");
             JsonObject? setup;
             lock (_lock) setup = _setups.TryGetValue(id, out var s) ? SetupJson(s, expand) : null;
             return setup is null
@@ -71,12 +74,12 @@ public sealed partial class FakeStripeServer
         });
         app.MapGet("/v1/setup_intents", context =>
         {
-            var q = context.Request.Query;
-            var gte = q.TryGetValue("created[gte]", out var g) ? long.Parse(g.ToString()) : 0;
-            var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
-            var after = q["starting_after"].ToString();
-            var customer = q["customer"].ToString();
-            var expand = q.Any(e => e.Key.StartsWith("expand", StringComparison.Ordinal) && e.Value == "data.payment_method");
+            var q = QueryOf(context);
+            var gte = q.Value("created[gte]") is { } g ? long.Parse(g) : 0;
+            var limit = q.Value("limit") is { } l ? int.Parse(l) : 10;
+            var after = q.Value("starting_after") ?? "";
+            var customer = q.Value("customer") ?? "";
+            var expand = q.Expands("data.payment_method");
             JsonArray data;
             bool more;
             lock (_lock)
@@ -98,22 +101,25 @@ public sealed partial class FakeStripeServer
     {
         Interlocked.Increment(ref _setupCreateCalls);
         if (await TakeFaultBeforeAsync(context) is not { } fault) return;
-        await Idempotent(context, CreateSetup, after: AfterFault(fault));
+        await Idempotent(context, form => AnsweredAfter(fault, CreateSetup(form)), after: DroppedAfter(fault));
     }
 
     private (int, JsonObject) CreateSetup(Form form)
     {
-        if (NotSetupParameters.FirstOrDefault(p => form.Value(p) is not null) is { } unknown)
+        if (NotSetupParameters.FirstOrDefault(form.Has) is { } unknown)
             return (400, Error("invalid_request_error", "parameter_unknown", $"Received unknown parameter: {unknown}", param: unknown));
         var customer = form.Value("customer");
         if (customer is not null && !_customers.ContainsKey(customer))
             return (400, Error("invalid_request_error", "resource_missing", $"No such customer: '{customer}'", param: "customer"));
-        if (form.Value("payment_method") is not { } pmId || FindMethod(pmId) is not { } given)
-            return (400, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{form.Value("payment_method")}'", param: "payment_method"));
         if (form.Value("confirm") != "true")
             return (400, Error("invalid_request_error", "parameter_invalid_string", "The fake only creates confirmed setups.", param: "confirm"));
         if (form.Value("usage") is { } usage && usage is not ("off_session" or "on_session"))
             return (400, Error("invalid_request_error", "parameter_invalid_string", "Invalid usage.", param: "usage"));
+        var (read, refused) = ReadConfirmation(form);
+        if (refused is { } refusal) return refusal;
+        var confirmation = read!;
+        if (RefuseWithoutWayBack(confirmation, offSession: false) is { } noWayBack) return noWayBack;
+        var given = confirmation.Method;
 
         Method method;
         if (_methods.ContainsKey(given.Id))
@@ -125,7 +131,7 @@ public sealed partial class FakeStripeServer
         }
         else
         {
-            // A test token (pm_card_visa) becomes a new PaymentMethod, as in Stripe.
+            // A test token (pm_card_visa), or a ConfirmationToken's card, becomes a new PaymentMethod, as in Stripe.
             method = new Method { Id = NewId("pm"), TestName = given.TestName, Card = given.Card, Created = Now() };
             _methods[method.Id] = method;
         }
@@ -133,9 +139,11 @@ public sealed partial class FakeStripeServer
         var setup = new Setup
         {
             Id = NewId("seti"), Customer = customer, PaymentMethod = method.Id, Usage = form.Value("usage") ?? "off_session",
-            Description = form.Value("description"), Metadata = form.Metadata(), Created = Now(), Sequence = _setups.Count,
+            Description = form.Value("description"), ConfirmationToken = confirmation.Token?.Id, UseStripeSdk = confirmation.UseStripeSdk,
+            Metadata = form.Metadata(), Created = Now(), Sequence = _setups.Count,
         };
         _setups[setup.Id] = setup;
+        if (confirmation.Token is { } token) token.SetupIntent = setup.Id;
         return ConfirmSetup(setup, method, form.Expands("payment_method"));
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using StripeClient = Stripe.StripeClient;
 
 namespace Encore.Web.Tests.Infrastructure.FakeStripe;
 
@@ -33,13 +34,31 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
         builder.ConfigureTestServices(services => services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<StripeGateway>()));
     }
 
+    /// <summary>Stops Encore and the fake, then holds everything the fake served and read for these tests against Stripe.net.</summary>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Stripe is not null) await Stripe.DisposeAsync();
+        if (Stripe is null) return;
+        await Stripe.DisposeAsync();
+        FakeStripeConformance.AssertConforms(Stripe);
     }
 
     public override string Gateway => "stripe";
+
+    /// <summary>
+    /// What Stripe.js's createConfirmationToken makes from the Payment Element in the buyer's browser: here Stripe's test
+    /// helper makes it from a test payment method, as the stand-in Stripe.js of the browser tests does; its id.
+    /// </summary>
+    public async Task<string> ConfirmationTokenAsync(string testPaymentMethod, bool keepsCard)
+    {
+        var client = new StripeClient("sk_test_encore_fake", apiBase: Stripe.ApiBase);
+        var token = await new global::Stripe.TestHelpers.ConfirmationTokenService(client).CreateAsync(new global::Stripe.TestHelpers.ConfirmationTokenCreateOptions
+        {
+            PaymentMethod = testPaymentMethod,
+            SetupFutureUsage = keepsCard ? "off_session" : null,
+        });
+        return token.Id;
+    }
 
     /// <summary>Stripe.js's 3-D Secure window, answered by the bank, for the PaymentIntent or SetupIntent named in Encore's authentication page address.</summary>
     public override Task BankAnswersAsync(string actionUrl, bool approve)
@@ -50,6 +69,15 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
         Stripe.CompleteAuthentication(id, approve);
         return Task.CompletedTask;
     }
+
+    /// <summary>
+    /// Stripe's test mode has no card that pays at checkout and is declined off-session afterwards (its 0341 declines the
+    /// checkout too): a Visa pays, then the fake's bank declines the customer's off-session charges.
+    /// </summary>
+    public override string CardDeclinedOffSessionLater => "pm_card_visa";
+
+    public override async Task BankDeclinesOffSessionAsync(Guid orderId) =>
+        Stripe.DeclineOffSessionChargesOf(await QueryAsync(db => db.Orders.Where(o => o.Id == orderId).Select(o => o.GatewayCustomerId!).SingleAsync()));
 
     public override async Task<int> SucceededAtGatewayAsync(Guid orderId) =>
         (await ChargesAndIntentsAsync(orderId)).Intents.Count(i => i.Status == "succeeded");
