@@ -38,8 +38,6 @@ public sealed record FakeIntent(
     string Id, long Amount, string Currency, string Status, string? Customer, string PaymentMethod, bool OffSession,
     string? IdempotencyKey, long AmountRefunded, IReadOnlyDictionary<string, string> Metadata);
 
-public sealed record FakeRefund(string Id, string PaymentIntent, long Amount);
-
 /// <summary>
 /// A fake Stripe API on a loopback port: the shapes Stripe.net reads (PaymentIntents, Customers, PaymentMethods,
 /// Refunds, Search, SetupIntents), Stripe's test payment methods, idempotent replays by <c>Idempotency-Key</c>, Stripe's
@@ -92,7 +90,6 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _customers = [];
     private readonly Dictionary<string, Method> _methods = [];
     private readonly Dictionary<string, Intent> _intents = [];
-    private readonly List<FakeRefund> _refunds = [];
     private readonly Dictionary<string, (string Fingerprint, int Status, string Body)> _idempotent = [];
     private WebApplication? _app;
     private int _createCalls;
@@ -123,11 +120,6 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         }
     }
 
-    public IReadOnlyList<FakeRefund> Refunds
-    {
-        get { lock (_lock) return [.. _refunds]; }
-    }
-
     /// <summary>What the buyer's bank does in Stripe.js's 3-D Secure window: the intent (or setup) succeeds, or goes back to requires_payment_method.</summary>
     public void CompleteAuthentication(string paymentIntentId, bool approve)
     {
@@ -155,6 +147,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                     ["message"] = "We are unable to authenticate your payment method.",
                 };
             }
+            EmitIntentChanged(intent);
         }
     }
 
@@ -189,6 +182,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             }
             await next(context);
         });
+        UseCallHooks(app);
         app.MapPost("/v1/customers", context => Idempotent(context, form =>
         {
             var customer = new JsonObject
@@ -212,6 +206,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext context, string id) => Idempotent(context, form => ConfirmIntent(id, form)));
         app.MapGet("/v1/payment_intents/search", context =>
         {
+            if (RefuseSearch(context) is { } refused) return refused;
             var query = context.Request.Query["query"].ToString();
             var match = MetadataQuery().Match(query);
             if (!match.Success)
@@ -233,6 +228,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         {
             var q = context.Request.Query;
             var gte = q.TryGetValue("created[gte]", out var g) ? long.Parse(g.ToString()) : 0;
+            var lte = q.TryGetValue("created[lte]", out var le) ? long.Parse(le.ToString()) : long.MaxValue;
             var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
             var after = q["starting_after"].ToString();
             var customer = q["customer"].ToString();
@@ -241,7 +237,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             bool more;
             lock (_lock)
             {
-                var all = _intents.Values.Where(i => i.Created >= gte && (customer.Length == 0 || i.Customer == customer))
+                var all = _intents.Values.Where(i => i.Created >= gte && i.Created <= lte && (customer.Length == 0 || i.Customer == customer))
                     .OrderByDescending(i => i.Created).ThenByDescending(i => i.Sequence).ToList();
                 if (after.Length > 0) all = all.SkipWhile(i => i.Id != after).Skip(1).ToList();
                 more = all.Count > limit;
@@ -261,29 +257,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 ? WriteAsync(context, 404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"))
                 : WriteAsync(context, 200, intent);
         });
-        app.MapPost("/v1/refunds", context => Idempotent(context, form =>
-        {
-            var id = form.Value("payment_intent");
-            if (id is null || !_intents.TryGetValue(id, out var intent))
-                return (404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "payment_intent"));
-            if (intent.Status != "succeeded")
-                return (400, Error("invalid_request_error", "charge_not_refundable", "This PaymentIntent has not succeeded."));
-            var amount = form.Value("amount") is { } a ? long.Parse(a) : intent.Amount - intent.AmountRefunded;
-            if (amount <= 0)
-                return (400, Error("invalid_request_error", "parameter_invalid_integer", "Invalid positive integer", param: "amount"));
-            if (intent.Amount - intent.AmountRefunded < amount)
-                return (400, Error("invalid_request_error", "amount_too_large",
-                    $"Refund amount ({amount}) is greater than unrefunded amount on charge ({intent.Amount - intent.AmountRefunded})", param: "amount"));
-            intent.AmountRefunded += amount;
-            var refund = new FakeRefund(NewId("re"), intent.Id, amount);
-            _refunds.Add(refund);
-            return (200, new JsonObject
-            {
-                ["id"] = refund.Id, ["object"] = "refund", ["amount"] = amount, ["currency"] = intent.Currency,
-                ["payment_intent"] = intent.Id, ["charge"] = intent.LatestCharge, ["status"] = "succeeded",
-                ["created"] = Now(), ["metadata"] = new JsonObject(),
-            });
-        }));
+        MapRefunds(app);
     }
 
     private async Task CreateIntentAsync(HttpContext context)
@@ -429,6 +403,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 ["charge"] = intent.LatestCharge, ["payment_method"] = MethodJson(method),
             };
             intent.LastPaymentError = (JsonObject)error.DeepClone();
+            EmitIntentChanged(intent);
             error["payment_intent"] = IntentJson(intent, expand: false);
             return (402, new JsonObject { ["error"] = error });
         }
@@ -441,6 +416,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             intent.LatestCharge = NewId("ch");
             if (intent.SetupFutureUsage is not null && intent.Customer is not null) method.Customer = intent.Customer;
         }
+        EmitIntentChanged(intent);
         return (200, IntentJson(intent, expand));
     }
 
@@ -546,7 +522,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         await context.Response.WriteAsync(body);
     }
 
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private long Now() => Clock.GetUtcNow().ToUnixTimeSeconds();
 
     private static string NewId(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
 

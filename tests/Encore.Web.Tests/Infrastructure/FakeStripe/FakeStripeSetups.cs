@@ -73,6 +73,7 @@ public sealed partial class FakeStripeServer
         {
             var q = context.Request.Query;
             var gte = q.TryGetValue("created[gte]", out var g) ? long.Parse(g.ToString()) : 0;
+            var lte = q.TryGetValue("created[lte]", out var le) ? long.Parse(le.ToString()) : long.MaxValue;
             var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
             var after = q["starting_after"].ToString();
             var customer = q["customer"].ToString();
@@ -81,7 +82,7 @@ public sealed partial class FakeStripeServer
             bool more;
             lock (_lock)
             {
-                var all = _setups.Values.Where(s => s.Created >= gte && (customer.Length == 0 || s.Customer == customer))
+                var all = _setups.Values.Where(s => s.Created >= gte && s.Created <= lte && (customer.Length == 0 || s.Customer == customer))
                     .OrderByDescending(s => s.Created).ThenByDescending(s => s.Sequence).ToList();
                 if (after.Length > 0) all = all.SkipWhile(s => s.Id != after).Skip(1).ToList();
                 more = all.Count > limit;
