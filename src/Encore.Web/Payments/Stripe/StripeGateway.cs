@@ -310,7 +310,11 @@ public sealed partial class StripeGateway : IPaymentGateway
             "succeeded" => PaymentStatus.Succeeded,
             "requires_action" => PaymentStatus.RequiresAction,
             "processing" or "requires_capture" => PaymentStatus.Processing,
-            _ => PaymentStatus.Failed, // requires_payment_method, requires_confirmation, canceled
+            // requires_payment_method is not final at Stripe (another method could be confirmed), and Encore confirms an
+            // off-session authentication_required again on-session; so a failure read by anyone but the charge's own
+            // request settles it only once that request is over (Charges.IsNews, decision 0008). Also requires_confirmation
+            // (Encore always confirms on creation) and canceled, which is final.
+            _ => PaymentStatus.Failed,
         };
         var code = status == PaymentStatus.Failed
             ? intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? (intent.Status == "canceled" ? "canceled" : "payment_failed")
