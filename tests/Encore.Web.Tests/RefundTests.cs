@@ -262,7 +262,7 @@ public abstract class RefundTests<TApp>(TApp app) : IClassFixture<TApp> where TA
         public Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken) => inner.DescribePaymentMethodAsync(paymentMethodId, cancellationToken);
         public Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken) => inner.CreateCustomerAsync(request, cancellationToken);
         public Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken) => inner.ChargeAsync(request, cancellationToken);
-        public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) => inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+        public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken) => inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, recordedAt, cancellationToken);
         public Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken) => inner.GetPaymentAsync(paymentId, cancellationToken);
 
         public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)

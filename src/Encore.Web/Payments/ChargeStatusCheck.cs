@@ -25,7 +25,7 @@ public sealed class ChargeStatusCheck(IPaymentGateway gateway, TimeProvider cloc
         {
             var result = charge.GatewayPaymentId is { } paymentId
                 ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
-                : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+                : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, charge.CreatedAt, cancellationToken);
             // "Never seen" is for the reconciler to judge, after the charge's own request is surely over; and a failure
             // only once no recovery of it is under way (Charges.IsNews).
             if (result is null) return null;

@@ -25,7 +25,8 @@ public interface IPaymentGateway
     Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
 
     /// <summary>Reads a payment by the idempotency key it was created with; null when the gateway never saw that key.</summary>
-    Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+    /// <param name="recordedAt">When the charge was recorded, just before its request: the payment, if any, was made then.</param>
+    Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken);
 
     /// <summary>Reads a payment by its gateway id.</summary>
     Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken);

@@ -58,7 +58,7 @@ public sealed class Reconciler(
                     ? Charges.NoMoney(charge, null)
                     : charge.GatewayPaymentId is { Length: > 0 } paymentId
                         ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
-                        : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+                        : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, charge.CreatedAt, cancellationToken);
             }
             catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException or TaskCanceledException)
             {

@@ -40,8 +40,8 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
         return result;
     }
 
-    public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+    public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken) =>
+        inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, recordedAt, cancellationToken);
 
     public Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
         inner.GetPaymentAsync(paymentId, cancellationToken);

@@ -101,7 +101,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
         return ToResult(intent, method);
     }
 
-    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var intent = await db.SandboxPaymentIntents.AsNoTracking()

@@ -10,10 +10,12 @@ namespace Encore.Web.Payments.Stripe;
 /// Finding a payment by its key: Stripe has no lookup by idempotency key, and replaying the create call
 /// would charge a payment whose first request never arrived (the reconciler must never charge). So the key
 /// is also written to the PaymentIntent's metadata (<see cref="IdempotencyKeyMetadata"/>) and found with the
-/// Search API. Stripe's search index may lag writes (usually under a minute, longer during an outage), and
-/// "not found" makes the reconciler settle a charge as failed; so when search finds nothing, the intents
-/// created in the last <see cref="RecentWindow"/> are also listed (lists are read-after-write consistent) and
-/// their metadata compared. If that list is too long to read to the end, the answer is unknown, not "never seen".
+/// Search API. Stripe's search index may lag writes (usually under a minute, longer during an outage), Search is
+/// not offered to every account (merchants in India, for one), and "not found" makes the reconciler settle a charge
+/// as failed; so when search finds nothing, refuses or does not answer, the intents (and setups) created while the
+/// charge's own request could run (<see cref="CreatedWhileRequestRan"/>, bounded by the charge's recording) are listed
+/// (lists are read-after-write consistent) and their metadata compared. If that list is too long to read to the end,
+/// the answer is unknown, not "never seen".
 /// </para>
 /// <para>
 /// A request of amount 0 that saves the card is a card setup, made with a SetupIntent (Stripe refuses a PaymentIntent
@@ -27,10 +29,10 @@ public sealed partial class StripeGateway : IPaymentGateway
     /// <summary>Encore's own page that runs Stripe.js <c>handleNextAction</c> for a payment that needs the buyer's bank.</summary>
     public const string AuthenticationPath = "/pay/authenticate/";
 
-    /// <summary>How far back the consistent list is read when search finds nothing: longer than any search-index lag.</summary>
-    public static readonly TimeSpan RecentWindow = TimeSpan.FromHours(2);
+    /// <summary>How far Stripe's clock and this server's may disagree, on either side of a charge's recording.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>At most this many recent intents are read before the answer counts as unknown.</summary>
+    /// <summary>At most this many listed intents (or setups) are read before the answer counts as unknown.</summary>
     public const int RecentLimit = 1000;
 
     private static readonly List<string> ExpandMethod = ["payment_method"];
@@ -44,10 +46,12 @@ public sealed partial class StripeGateway : IPaymentGateway
     private readonly PaymentMethodService _methods;
     private readonly RefundService _refunds;
     private readonly StripeSettings _settings;
+    private readonly ILogger<StripeGateway>? _logger;
 
-    public StripeGateway(StripeSettings settings, IStripeClient? client = null)
+    public StripeGateway(StripeSettings settings, IStripeClient? client = null, ILogger<StripeGateway>? logger = null)
     {
         _settings = settings;
+        _logger = logger;
         client ??= new StripeClient(
             settings.SecretKey,
             httpClient: new SystemNetHttpClient(new HttpClient { Timeout = GatewayCalls.Timeout }, settings.MaxNetworkRetries),
@@ -201,27 +205,21 @@ public sealed partial class StripeGateway : IPaymentGateway
         };
     }
 
-    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
-        var quoted = idempotencyKey.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
         try
         {
-            var found = await _intents.SearchAsync(new PaymentIntentSearchOptions
-            {
-                Query = $"metadata['{IdempotencyKeyMetadata}']:'{quoted}'",
-                Limit = 2,
-                Expand = ["data.payment_method"],
-            }, cancellationToken: cancellationToken);
-            if (found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) is { } searched)
-                return ToResult(searched);
-            // Not a payment search knows: a card setup (SetupIntents have no search, only lists), or a payment not indexed yet.
-            var (setup, allSetups) = await FindRecentSetupAsync(idempotencyKey, cancellationToken);
+            if (await SearchAsync(idempotencyKey, cancellationToken) is { } searched) return ToResult(searched);
+            // Not a payment search knows: a card setup (SetupIntents have no search, only lists), a payment not indexed
+            // yet, or no answer from search at all. The lists are consistent; they hold what the charge's request made.
+            var created = CreatedWhileRequestRan(recordedAt);
+            var (setup, allSetups) = await FindListedSetupAsync(idempotencyKey, created, cancellationToken);
             if (setup is not null) return ToResult(setup);
-            var (intent, allIntents) = await FindRecentAsync(idempotencyKey, cancellationToken);
+            var (intent, allIntents) = await FindListedAsync(idempotencyKey, created, cancellationToken);
             if (intent is not null) return ToResult(intent);
             if (!allSetups || !allIntents)
                 throw new GatewayUnavailableException(
-                    $"Stripe's search does not know key '{idempotencyKey}' yet and more than {RecentLimit} recent payments or setups were read; asking again later.");
+                    $"Key '{idempotencyKey}' is not among the first {RecentLimit} payments or setups Stripe lists around its time; asking again later.");
             return null;
         }
         catch (Exception e) when (IsUnknown(e))
@@ -234,11 +232,49 @@ public sealed partial class StripeGateway : IPaymentGateway
         }
     }
 
-    /// <summary>The consistent fallback to search: recent intents, newest first, compared by metadata.</summary>
-    private Task<(PaymentIntent? Found, bool Complete)> FindRecentAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// When the charge's own request could have made its intent or setup: from a little before the charge was recorded
+    /// (Stripe's clock may be behind) to the end of that request's time-out, and a little after (or ahead). Bounded on
+    /// both sides, so the list stays short whatever the charge's age and however busy the account.
+    /// </summary>
+    public static DateRangeOptions CreatedWhileRequestRan(DateTimeOffset recordedAt) => new()
+    {
+        GreaterThanOrEqual = (recordedAt - ClockSkew).UtcDateTime,
+        LessThanOrEqual = (recordedAt + GatewayCalls.Timeout + ClockSkew).UtcDateTime,
+    };
+
+    /// <summary>
+    /// Search by the key's metadata: the intent, or null when search finds none, refuses (not offered to this account, a
+    /// restricted key: a 4xx) or does not answer. Either way the caller reads the lists, which are the truth; search is
+    /// only the quick way to it.
+    /// </summary>
+    private async Task<PaymentIntent?> SearchAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var quoted = idempotencyKey.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+        try
+        {
+            var found = await _intents.SearchAsync(new PaymentIntentSearchOptions
+            {
+                Query = $"metadata['{IdempotencyKeyMetadata}']:'{quoted}'",
+                Limit = 2,
+                Expand = ["data.payment_method"],
+            }, cancellationToken: cancellationToken);
+            return found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey);
+        }
+        catch (Exception e) when (e is StripeException or HttpRequestException or TimeoutException ||
+                                  (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            _logger?.LogWarning("Stripe's Search gave no answer for key {Key} ({Reason}); reading the list of payments and setups instead",
+                idempotencyKey, e is StripeException s ? $"{(int)s.HttpStatusCode} {s.StripeError?.Type} {s.StripeError?.Code}: {s.StripeError?.Message}" : e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The consistent fallback to search: the intents of the charge's time, newest first, compared by metadata.</summary>
+    private Task<(PaymentIntent? Found, bool Complete)> FindListedAsync(string idempotencyKey, DateRangeOptions created, CancellationToken cancellationToken) =>
         FirstWithKeyAsync(_intents.ListAutoPagingAsync(new PaymentIntentListOptions
         {
-            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - RecentWindow },
+            Created = created,
             Limit = 100,
             Expand = ["data.payment_method"],
         }, cancellationToken: cancellationToken), i => i.Metadata, idempotencyKey);
