@@ -103,7 +103,7 @@ public sealed class StripeAdapterTests : IAsyncLifetime
         Assert.Equal(first.PaymentId, again.PaymentId);
         Assert.Equal("USD", first.Currency);
         var refused = await Assert.ThrowsAsync<GatewayRequestException>(() => _gateway.ChargeAsync(Charge("k1", 2000), CancellationToken.None));
-        Assert.Equal("idempotency_key_in_use", refused.Code);
+        Assert.Equal("idempotency_error", refused.Code);
         Assert.Single(_stripe.Intents);
     }
 
@@ -198,7 +198,7 @@ public sealed class StripeAdapterTests : IAsyncLifetime
         Assert.Empty(_stripe.Intents);
 
         Assert.Equal(saved, await _gateway.ChargeAsync(request, CancellationToken.None)); // Stripe's replay of the same key
-        Assert.Equal("idempotency_key_in_use", (await Assert.ThrowsAsync<GatewayRequestException>(() =>
+        Assert.Equal("idempotency_error", (await Assert.ThrowsAsync<GatewayRequestException>(() =>
             _gateway.ChargeAsync(request with { PaymentMethodId = "pm_card_mastercard" }, CancellationToken.None))).Code);
         Assert.Equal(saved, await Find("s1"));
         Assert.Equal(saved, await _gateway.GetPaymentAsync(saved.PaymentId, CancellationToken.None));

@@ -212,7 +212,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
     private async Task<PaymentResult> ReplayAsync(EncoreDbContext db, SandboxPaymentIntent intent, string fingerprint, CancellationToken cancellationToken)
     {
         if (intent.RequestFingerprint != fingerprint)
-            throw new GatewayRequestException("idempotency_key_in_use", "This idempotency key was used with other parameters.");
+            throw new GatewayRequestException("idempotency_error", "This idempotency key was used with other parameters.");
         return await ResultWithMethodAsync(db, intent, cancellationToken);
     }
 

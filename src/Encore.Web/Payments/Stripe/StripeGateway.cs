@@ -418,9 +418,11 @@ public sealed partial class StripeGateway : IPaymentGateway
     private static GatewayUnavailableException Unavailable(Exception e) =>
         new($"Stripe gave no answer: {e.Message}", e);
 
-    private static GatewayRequestException Refused(StripeException e) => e.StripeError?.Type switch
-    {
-        "idempotency_error" => new GatewayRequestException("idempotency_key_in_use", e.StripeError.Message ?? e.Message),
-        _ => new GatewayRequestException(e.StripeError?.Code ?? e.StripeError?.Type ?? "stripe_error", e.StripeError?.Message ?? e.Message),
-    };
+    /// <summary>
+    /// Stripe's own name for the refusal: its error code, else its type. A key reused with other parameters is a 400 of
+    /// type <c>idempotency_error</c>; <c>idempotency_key_in_use</c> is Stripe's 409 for a key whose first request is still
+    /// running, which is no refusal but an unknown outcome (<see cref="IsUnknown"/>).
+    /// </summary>
+    private static GatewayRequestException Refused(StripeException e) =>
+        new(e.StripeError?.Code ?? e.StripeError?.Type ?? "stripe_error", e.StripeError?.Message ?? e.Message);
 }
