@@ -61,6 +61,48 @@ public abstract class StripeWebhookTests<TApp>(TApp app) : IClassFixture<TApp> w
     }
 
     [Fact]
+    public async Task An_event_of_another_API_version_is_refused_with_a_400_until_the_endpoint_uses_Stripe_nets_version()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        app.Faults.OffSessionFault = ChargeFault.AnswerLostAfterCharging;
+        try { await buyer.AcceptAsync(Buyer.OfferStep, await buyer.DisclosureHashAsync()); }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        var charge = await app.QueryAsync(db => db.Charges.SingleAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
+        var intentId = await app.QueryAsync(db => db.SandboxPaymentIntents.Where(i => i.IdempotencyKey == charge.IdempotencyKey).Select(i => i.Id).SingleAsync());
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+        var intent = new JsonObject
+        {
+            ["id"] = intentId, ["object"] = "payment_intent", ["amount"] = charge.Amount, ["currency"] = "usd", ["status"] = "succeeded",
+            ["metadata"] = new JsonObject { ["encore_charge"] = charge.Id.ToString() },
+        };
+
+        // The Dashboard endpoint was left at the account's old version: Stripe.net would misread its objects.
+        var refused = await SendAsync(StripeEvents.Event(eventId, "payment_intent.succeeded", (JsonObject)intent.DeepClone(), apiVersion: "2025-01-27.acacia"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains(global::Stripe.StripeConfiguration.ApiVersion, await refused.Content.ReadAsStringAsync());
+        Assert.Contains(app.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error &&
+            e.Message.Contains("2025-01-27.acacia") && e.Message.Contains(global::Stripe.StripeConfiguration.ApiVersion) && e.Message.Contains(eventId));
+        Assert.Equal(0, await app.QueryAsync(db => db.StripeEvents.CountAsync(e => e.Id == eventId)));
+        Assert.Equal(ChargeStatus.Unknown, await app.QueryAsync(db => db.Charges.Where(c => c.Id == charge.Id).Select(c => c.Status).SingleAsync()));
+
+        // The seller sets the endpoint's version; Stripe's retry of the same event is rendered in it and handled.
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(StripeEvents.Event(eventId, "payment_intent.succeeded", intent))).StatusCode);
+        Assert.Equal(ChargeStatus.Succeeded, await app.QueryAsync(db => db.Charges.Where(c => c.Id == charge.Id).Select(c => c.Status).SingleAsync()));
+        Assert.Equal(1, await app.QueryAsync(db => db.StripeEvents.CountAsync(e => e.Id == eventId)));
+    }
+
+    [Fact]
+    public async Task The_README_names_the_endpoints_API_version_and_every_event_Encore_handles()
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(EncoreProcess.RepositoryRoot(), "README.md"));
+        var stripe = readme[readme.IndexOf("## Stripe", StringComparison.Ordinal)..];
+        var version = global::Stripe.StripeConfiguration.ApiVersion;
+        Assert.Contains($"`{version}`", stripe);
+        Assert.All(Encore.Web.Payments.Stripe.StripeWebhooks.Handled, type => Assert.Contains($"`{type}`", stripe));
+    }
+
+    [Fact]
     public async Task A_bad_signature_is_refused_and_nothing_is_recorded()
     {
         var body = Event("evt_bad", "payment_intent.succeeded", new JsonObject { ["id"] = "pi_x", ["object"] = "payment_intent" });

@@ -11,18 +11,30 @@ namespace Encore.Web.Payments.Stripe;
 /// once. An event is a prompt, not a fact to copy: for a payment Encore asks the gateway about the charge
 /// and records the answer through the same settlement as the reconciler, so a forged, stale or replayed
 /// event can never make a charge succeed that did not.
+/// <para>
+/// Stripe renders an event's objects in the webhook endpoint's API version, and Stripe.net reads them as its own pinned
+/// version (<see cref="StripeConfiguration.ApiVersion"/>) does. An event Stripe.net would not read as its own is refused
+/// with a 400 and a log line saying which version the endpoint must use; Stripe retries it (for up to three days) and
+/// it is handled once the seller has set the endpoint's version.
+/// </para>
 /// </summary>
 public static class StripeWebhooks
 {
     public const string SecretSetting = "ENCORE_STRIPE_WEBHOOK_SECRET";
+
+    /// <summary>The events Encore acts on, which the Dashboard endpoint subscribes to (the README lists them). Others are acknowledged.</summary>
+    public static readonly IReadOnlyList<string> Handled =
+    [
+        EventTypes.PaymentIntentSucceeded, EventTypes.PaymentIntentPaymentFailed, EventTypes.SetupIntentSucceeded,
+        EventTypes.SetupIntentSetupFailed, EventTypes.ChargeRefunded,
+    ];
 
     public static IEndpointRouteBuilder MapStripeWebhooks(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/stripe", HandleAsync)
             .WithTags("Webhooks")
             .WithName("StripeWebhook")
-            .WithSummary("Receives Stripe events (payment_intent.succeeded, payment_intent.payment_failed, setup_intent.succeeded, " +
-                         "setup_intent.setup_failed, charge.refunded), signed with the endpoint's secret.")
+            .WithSummary($"Receives Stripe events ({string.Join(", ", Handled)}) of API version {StripeConfiguration.ApiVersion}, signed with the endpoint's secret.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(512 * 1024))
             .ExcludeFromDescription();
         return app;
@@ -47,6 +59,17 @@ public static class StripeWebhooks
         {
             logger.LogWarning("Refused a Stripe webhook: {Reason}", exception.Message);
             return Results.Problem(statusCode: 400, title: "Invalid signature", detail: "The Stripe-Signature header does not match this body.");
+        }
+        if (!ReadsAsStripeNet(body))
+        {
+            logger.LogError(
+                "Refused Stripe event {EventId} ({EventType}): it is rendered in API version {EventApiVersion}, but Encore reads events as " +
+                "Stripe.net does, for API version {ApiVersion}. Set the API version of the webhook endpoint to {ApiVersion} in Stripe's Dashboard " +
+                "(Developers, Webhooks); Stripe sends the event again, and it is handled then.",
+                stripeEvent.Id, stripeEvent.Type, stripeEvent.ApiVersion, StripeConfiguration.ApiVersion, StripeConfiguration.ApiVersion);
+            return Results.Problem(statusCode: 400, title: "Unexpected API version",
+                detail: $"This endpoint reads Stripe events of API version {StripeConfiguration.ApiVersion}; this one is {stripeEvent.ApiVersion}. " +
+                        "Set the webhook endpoint's API version in Stripe's Dashboard.");
         }
         if (await db.StripeEvents.AnyAsync(e => e.Id == stripeEvent.Id, http.RequestAborted)) return Results.Ok(new { received = true, duplicate = true });
 
@@ -89,6 +112,23 @@ public static class StripeWebhooks
             // The same event at the same moment on another request or instance: its effects are conditional, so once.
         }
         return Results.Ok(new { received = true });
+    }
+
+    /// <summary>
+    /// Whether Stripe.net reads the event as its own version: the same rule it applies when asked to throw on a mismatch
+    /// (the same release, e.g. any <c>….endive</c> version for 2026-10-28.endive), checked by Stripe.net itself.
+    /// </summary>
+    private static bool ReadsAsStripeNet(string body)
+    {
+        try
+        {
+            EventUtility.ParseEvent(body, throwOnApiVersionMismatch: true);
+            return true;
+        }
+        catch (StripeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Asks the gateway about the charge the PaymentIntent or SetupIntent belongs to, and settles it if it is still open here.</summary>
