@@ -48,4 +48,10 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
 
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
         inner.RefundAsync(request, cancellationToken);
+
+    public Task<RefundResult> GetRefundAsync(string refundId, CancellationToken cancellationToken) =>
+        inner.GetRefundAsync(refundId, cancellationToken);
+
+    public Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken) =>
+        inner.ListRefundsAsync(paymentId, cancellationToken);
 }

@@ -15,6 +15,7 @@ public static class SandboxTestCards
     public const string InsufficientFunds = "pm_card_chargeDeclinedInsufficientFunds";
     public const string CustomerFail = "pm_card_chargeCustomerFail";
     public const string AuthenticationRequired = "pm_card_authenticationRequired";
+    public const string RefundFail = "pm_card_refundFail";
 
     public static readonly IReadOnlyList<SandboxTestCard> All =
     [
@@ -24,6 +25,7 @@ public static class SandboxTestCards
         new(InsufficientFunds, "4000000000009995", "visa", "Declined (insufficient_funds)"),
         new(CustomerFail, "4000000000000341", "visa", "First charge succeeds; later one-click charges are declined"),
         new(AuthenticationRequired, "4000002760003184", "visa", "Every charge asks the buyer to authenticate"),
+        new(RefundFail, "4000000000005126", "visa", "Charges succeed; a refund stays pending, then fails a minute later"),
     ];
 
     public static SandboxTestCard? ByPaymentMethod(string paymentMethod) =>

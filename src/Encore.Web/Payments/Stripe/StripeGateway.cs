@@ -313,32 +313,6 @@ public sealed partial class StripeGateway : IPaymentGateway
         }
     }
 
-    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var refund = await _refunds.CreateAsync(
-                new RefundCreateOptions { PaymentIntent = request.PaymentId, Amount = request.Amount },
-                new RequestOptions { IdempotencyKey = request.IdempotencyKey },
-                cancellationToken);
-            return refund.Status is "failed" or "canceled"
-                ? new RefundResult(refund.Id, refund.Amount, false, refund.FailureReason ?? "The refund failed.")
-                : new RefundResult(refund.Id, refund.Amount, true, null);
-        }
-        catch (Exception e) when (IsUnknown(e))
-        {
-            throw Unavailable(e);
-        }
-        catch (StripeException e) when (e.StripeError?.Code is "amount_too_large" or "charge_already_refunded" or "charge_disputed")
-        {
-            return new RefundResult("", 0, false, e.StripeError.Message ?? "The payment has less left to refund than asked.");
-        }
-        catch (StripeException e)
-        {
-            throw Refused(e);
-        }
-    }
-
     internal static PaymentResult ToResult(PaymentIntent intent)
     {
         var status = intent.Status switch

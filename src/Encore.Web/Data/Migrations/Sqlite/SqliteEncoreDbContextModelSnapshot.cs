@@ -1013,6 +1013,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GatewayRefundId");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -1672,6 +1674,11 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<string>("PaymentIntentId")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
