@@ -109,6 +109,33 @@ public abstract class StripeAuthenticationRaceTests<TApp>(TApp app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_buyer_who_never_authenticates_leaves_the_charge_waiting_nothing_is_charged_and_the_window_ends_when_they_return()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        var checkout = await buyer.CheckoutAsync("pm_card_authenticationRequired", withBump: false);
+        await app.BankAnswersAsync(checkout["next"]!["actionUrl"]!.GetValue<string>(), approve: true);
+        var accept = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        Assert.Equal("requires_action", accept["outcome"]!.GetValue<string>());
+        await app.Stripe.DeliverAsync(); // Stripe's events (the decline, the challenge) change nothing
+
+        // A day and more: the window (30 minutes) and the reconciler's horizon for bank pages pass.
+        app.Clock.Advance(Encore.Web.Payments.Reconciler.AuthenticationHorizon + TimeSpan.FromMinutes(1));
+        await app.ReconcileAsync();
+        await app.ReconcileAsync();
+
+        var charge = await app.QueryAsync(db => db.Charges.AsNoTracking().SingleAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
+        Assert.Equal(ChargeStatus.RequiresAction, charge.Status);
+        Assert.Equal("requires_action", app.Stripe.Intents.Single(i => i.Id == charge.GatewayPaymentId).Status);
+        Assert.Equal(SessionStatus.Active, await app.QueryAsync(db => db.PostPurchaseSessions.Where(s => s.Id == charge.SessionId).Select(s => s.Status).SingleAsync()));
+        Assert.Equal(0, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.OrderId == buyer.OrderId && l.Kind == OrderLineKind.Offer)));
+
+        // The buyer comes back: the window has closed, nothing more is offered, and what was paid is what was charged.
+        Assert.Equal("expired", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        Assert.Equal(4700, (await buyer.GetOrderAsync())["total"]!["amount"]!.GetValue<long>());
+        await app.AssertGatewayAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
     public async Task The_authentication_page_runs_Stripe_js_only_for_a_charge_Encore_still_waits_on()
     {
         var buyer = new Buyer(app.CreateClient());
