@@ -21,7 +21,7 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
         Stripe = await FakeStripeServer.StartAsync();
         // Stripe's test clock: the fake's times follow the app's, so that a test moving time moves both.
         Stripe.Clock = Clock;
-        Stripe.SendWebhooksTo(() => CreateClient(), StripeWebhookSecret);
+        Stripe.SendWebhooksTo(() => CreateClient(), body => StripeEvents.Sign(body, StripeWebhookSecret));
         await base.InitializeAsync();
     }
 
