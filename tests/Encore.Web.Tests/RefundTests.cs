@@ -219,6 +219,34 @@ public abstract class RefundTests<TApp>(TApp app) : IClassFixture<TApp> where TA
         Assert.Equal(0, (await Orders.LineAsync(app, orderId, OrderLineKind.Main)).RefundedAmount);
     }
 
+    [Fact]
+    public async Task A_refund_on_the_Sandboxs_refund_fail_card_is_pending_then_fails_and_gives_the_amount_back_to_the_line()
+    {
+        var (orderId, _, _) = await Orders.BuyAsync(app, paymentMethod: SandboxTestCards.RefundFail);
+        var bump = await Orders.LineAsync(app, orderId, OrderLineKind.Bump);
+        var api = await Orders.DemoApiAsync(app);
+        var refund = await Buyer.ReadAsync(await Orders.RefundAsync(api, orderId, bump.Id, 1000, NewKey(), "pending then failed"), HttpStatusCode.Created);
+        Assert.Equal("pending", refund["status"]!.GetValue<string>());
+        Assert.Equal(1000, (await Orders.LineAsync(app, orderId, OrderLineKind.Bump)).RefundedAmount); // reserved meanwhile
+
+        await app.ReconcileAsync(); // less than the Sandbox bank's minute: still pending
+        Assert.Equal(RefundStatus.Pending, await app.QueryAsync(db => db.Refunds.Where(r => r.OrderLineId == bump.Id).Select(r => r.Status).SingleAsync()));
+        app.Clock.Advance(SandboxGateway.RefundFailsAfter);
+        await app.ReconcileAsync();
+
+        var failed = await app.QueryAsync(db => db.Refunds.AsNoTracking().SingleAsync(r => r.OrderLineId == bump.Id));
+        Assert.Equal(RefundStatus.Failed, failed.Status);
+        Assert.Contains("could not return the money", failed.FailureMessage);
+        Assert.Equal(0, (await Orders.LineAsync(app, orderId, OrderLineKind.Bump)).RefundedAmount);
+        var order = await Buyer.ReadAsync(await api.GetAsync($"/api/v1/seller/orders/{orderId}"), HttpStatusCode.OK);
+        Assert.Equal("failed", order["refunds"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(0, order["totals"]!["refunded"]!["amount"]!.GetValue<long>());
+        var paymentId = await app.QueryAsync(db => db.Charges.Where(c => c.Id == bump.ChargeId).Select(c => c.GatewayPaymentId).SingleAsync());
+        Assert.Equal(0, await app.QueryAsync(db => db.SandboxPaymentIntents.Where(i => i.Id == paymentId).Select(i => i.AmountRefunded).SingleAsync()));
+        await app.ReconcileAsync();
+        Assert.Equal(0, (await Orders.LineAsync(app, orderId, OrderLineKind.Bump)).RefundedAmount); // given back once
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -231,11 +259,12 @@ public abstract class RefundTests<TApp>(TApp app) : IClassFixture<TApp> where TA
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var losing = new LosingGateway(scope.ServiceProvider.GetRequiredService<IPaymentGateway>(), refundedBeforeTheAnswerWasLost);
-            var service = ActivatorUtilities.CreateInstance<RefundService>(scope.ServiceProvider, losing);
+            var settlement = ActivatorUtilities.CreateInstance<RefundSettlement>(scope.ServiceProvider, losing);
+            var service = ActivatorUtilities.CreateInstance<RefundService>(scope.ServiceProvider, settlement);
             result = await service.RefundAsync(new RefundCommand(
                 Encore.Web.Data.DemoSeed.SellerId, orderId, main.Id, 2500, "lost", NewKey(), "test"), CancellationToken.None);
         }
-        Assert.Equal(RefundOutcome.Unknown, result.Outcome);
+        Assert.Equal(RefundOutcome.Open, result.Outcome);
         Assert.Equal(RefundStatus.Unknown, await app.QueryAsync(db => db.Refunds.Where(r => r.OrderLineId == main.Id).Select(r => r.Status).SingleAsync()));
         // The reservation holds while the outcome is unknown: nobody can refund it twice in the meantime.
         Assert.Equal(2500, (await Orders.LineAsync(app, orderId, OrderLineKind.Main)).RefundedAmount);
@@ -262,7 +291,7 @@ public abstract class RefundTests<TApp>(TApp app) : IClassFixture<TApp> where TA
         public Task<SavedCard?> DescribePaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken) => inner.DescribePaymentMethodAsync(paymentMethodId, cancellationToken);
         public Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken) => inner.CreateCustomerAsync(request, cancellationToken);
         public Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken) => inner.ChargeAsync(request, cancellationToken);
-        public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) => inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+        public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken) => inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, recordedAt, cancellationToken);
         public Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken) => inner.GetPaymentAsync(paymentId, cancellationToken);
 
         public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
@@ -270,6 +299,9 @@ public abstract class RefundTests<TApp>(TApp app) : IClassFixture<TApp> where TA
             if (refundFirst) await inner.RefundAsync(request, cancellationToken);
             throw new GatewayUnavailableException("Injected: the refund's answer was lost.");
         }
+
+        public Task<RefundResult> GetRefundAsync(string refundId, CancellationToken cancellationToken) => inner.GetRefundAsync(refundId, cancellationToken);
+        public Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken) => inner.ListRefundsAsync(paymentId, cancellationToken);
     }
 }
 

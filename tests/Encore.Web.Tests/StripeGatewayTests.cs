@@ -209,7 +209,8 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
         var accept = await buyer.AcceptCurrentAsync(Buyer.OfferStep);
         Assert.Equal("requires_action", accept["outcome"]!.GetValue<string>());
         var actionUrl = accept["actionUrl"]!.GetValue<string>();
-        var offerKey = await app.QueryAsync(db => db.Charges.Where(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer).Select(c => c.IdempotencyKey).SingleAsync());
+        var offerCharge = await app.QueryAsync(db => db.Charges.AsNoTracking().SingleAsync(c => c.OrderId == buyer.OrderId && c.Kind == ChargeKind.Offer));
+        var (offerKey, recordedAt) = (offerCharge.IdempotencyKey, offerCharge.CreatedAt);
         var intent = Assert.Single(app.Stripe.Intents, i => i.IdempotencyKey == offerKey);
         // One PaymentIntent: created off-session (declined: authentication_required), then confirmed again on-session.
         Assert.Equal(createsBefore + 1, app.Stripe.CreateCalls);
@@ -224,7 +225,7 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
 
         // A retry of the charge with the same key (the reconciler's or a replay) finds that intent; nothing new is made.
         var gateway = app.Services.GetRequiredService<Encore.Web.Payments.Stripe.StripeGateway>();
-        var found = await gateway.FindPaymentByIdempotencyKeyAsync(offerKey, CancellationToken.None);
+        var found = await gateway.FindPaymentByIdempotencyKeyAsync(offerKey, recordedAt, CancellationToken.None);
         Assert.Equal(intent.Id, found!.PaymentId);
         Assert.Equal(Encore.Web.Payments.PaymentStatus.RequiresAction, found.Status);
 
@@ -293,6 +294,54 @@ public abstract class StripeGatewayTests<TApp>(TApp app) : IClassFixture<TApp> w
             app.Stripe.SearchLags = false;
         }
         Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Theory]
+    [InlineData(FakeSearchRefusal.NotAvailable)]
+    [InlineData(FakeSearchRefusal.Forbidden)]
+    [InlineData(FakeSearchRefusal.Unavailable)]
+    public async Task A_lost_answer_is_settled_from_the_list_of_intents_when_Stripe_refuses_Search_even_hours_later(FakeSearchRefusal refusal)
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(FakeStripeFault.DropAfterCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        Assert.Equal(ChargeStatus.Unknown, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        var searches = app.Stripe.SearchCalls;
+        app.Stripe.SearchRefusal = refusal;
+        try
+        {
+            // Longer than any search-index lag: the list is bounded by the charge's own creation, not by "the last hours".
+            app.Clock.Advance(TimeSpan.FromHours(3));
+            await app.ReconcileAsync();
+        }
+        finally
+        {
+            app.Stripe.SearchRefusal = FakeSearchRefusal.None;
+        }
+        Assert.True(app.Stripe.SearchCalls > searches); // asked, refused, and not stopped by it
+        Assert.Equal(ChargeStatus.Succeeded, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        Assert.Equal("completed", (await buyer.GetOfferAsync())["status"]!.GetValue<string>());
+        await app.AssertLedgerAgreesAsync(buyer.OrderId);
+    }
+
+    [Fact]
+    public async Task A_request_Stripe_never_saw_is_settled_as_failed_from_the_list_when_Stripe_refuses_Search()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await WithFaultAsync(FakeStripeFault.DropBeforeCreating, () => buyer.AcceptCurrentAsync(Buyer.OfferStep));
+        app.Stripe.SearchRefusal = FakeSearchRefusal.NotAvailable;
+        try
+        {
+            await app.ReconcileAsync();
+        }
+        finally
+        {
+            app.Stripe.SearchRefusal = FakeSearchRefusal.None;
+        }
+        Assert.Equal(ChargeStatus.Failed, await Ledger.OfferChargeStatusAsync(app, buyer.OrderId));
+        Assert.Equal(Buyer.DownsellStep, (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>());
         await app.AssertLedgerAgreesAsync(buyer.OrderId);
     }
 

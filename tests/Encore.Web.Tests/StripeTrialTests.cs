@@ -195,7 +195,7 @@ public abstract class StripeTrialTests<TApp>(TApp app) : IClassFixture<TApp> whe
 
         // The reconciler's way of asking finds the setup by its key; and a declined card changes nothing.
         var gateway = app.Services.GetRequiredService<StripeGateway>();
-        var found = await gateway.FindPaymentByIdempotencyKeyAsync(key, CancellationToken.None);
+        var found = await gateway.FindPaymentByIdempotencyKeyAsync(key, app.Clock.GetUtcNow(), CancellationToken.None);
         Assert.Equal((setup.Id, PaymentStatus.Succeeded, 0L, "USD"), (found!.PaymentId, found.Status, found.Amount, found.Currency));
         Assert.Equal(new SavedCard(setup.PaymentMethod!, "mastercard", "4444"), found.Card);
         Assert.Equal(ManageOutcome.CardRefused, (await UpdateCardAsync(subscription.Id, "pm_card_chargeDeclined", "second")).Outcome);

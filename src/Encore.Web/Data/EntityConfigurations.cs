@@ -131,6 +131,8 @@ internal sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.HasIndex(r => r.IdempotencyKey).IsUnique();
         builder.HasIndex(r => r.OrderId);
         builder.HasIndex(r => new { r.Status, r.CreatedAt });
+        // Stripe's refund events name the refund.
+        builder.HasIndex(r => r.GatewayRefundId);
     }
 }
 

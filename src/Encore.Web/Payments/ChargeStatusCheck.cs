@@ -25,10 +25,11 @@ public sealed class ChargeStatusCheck(IPaymentGateway gateway, TimeProvider cloc
         {
             var result = charge.GatewayPaymentId is { } paymentId
                 ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
-                : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
-            // "Never seen" is for the reconciler to judge, after the charge's own request is surely over.
+                : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, charge.CreatedAt, cancellationToken);
+            // "Never seen" is for the reconciler to judge, after the charge's own request is surely over; and a failure
+            // only once no recovery of it is under way (Charges.IsNews).
             if (result is null) return null;
-            return result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction ? null : result;
+            return Charges.IsNews(charge, result, clock.GetUtcNow()) ? result : null;
         }
         catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException or TaskCanceledException)
         {

@@ -10,7 +10,7 @@ namespace Encore.Web.Payments;
 /// that key and records the answer through the settlement of the charge's kind, or marks the charge unknown when no
 /// answer came; the <see cref="Reconciler"/> settles what is left open through the same settlements.
 /// </summary>
-public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServiceProvider services, ILogger<Charges> logger)
+public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServiceProvider services, TimeProvider clock, ILogger<Charges> logger)
 {
     /// <summary>
     /// Calls the gateway for a recorded charge and records its answer. Never throws for the gateway's or the
@@ -55,16 +55,41 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
     };
 
     /// <summary>
-    /// Records what the gateway says about an open charge through its kind's settlement (conditional: once). False when
-    /// there is nothing to record yet: still processing, or the buyer has not answered the bank.
+    /// Records what the gateway says about an open charge, read by someone other than the charge's own request (a
+    /// webhook, the reconciler), through its kind's settlement (conditional: once). False when there is nothing to record
+    /// yet (<see cref="IsNews"/>): still processing, the buyer has not answered the bank, or a failure while the charge's
+    /// own request may still be recovering from it.
     /// </summary>
-    public async Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
+    /// <param name="ownRequestOver">The caller knows the charge's own request is over (the reconciler, past its grace).</param>
+    public async Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken, bool ownRequestOver = false)
     {
-        if (result.Status == PaymentStatus.Processing) return false;
-        if (result.Status == PaymentStatus.RequiresAction && charge.Status == ChargeStatus.RequiresAction) return false;
+        if (!IsNews(charge, result, clock.GetUtcNow(), ownRequestOver)) return false;
         await SettlementFor(charge.Kind).ApplyAsync(charge, result, cancellationToken);
         return true;
     }
+
+    /// <summary>
+    /// Whether the charge's own request (<see cref="CallAsync"/>) may still be running: the charge is still pending and
+    /// younger than the reconciler's grace, which outlasts the gateway call's time-out. That request records its own answer.
+    /// </summary>
+    public static bool OwnRequestMayRun(Charge charge, DateTimeOffset now) =>
+        charge.Status == ChargeStatus.Pending && now - charge.CreatedAt < Reconciler.Grace;
+
+    /// <summary>
+    /// Whether the gateway's answer, read by anyone but the charge's own request, settles anything now. Only final states
+    /// do (decision 0008): succeeded; a failure (Stripe's <c>requires_payment_method</c> or <c>canceled</c>) only once no
+    /// recovery is under way, that is once the charge's own request is over, because that request confirms an off-session
+    /// payment the bank declined with <c>authentication_required</c> again on-session, and Stripe reports the decline
+    /// (<c>payment_intent.payment_failed</c>) before that confirmation returns. Requires-action is the own request's to
+    /// record (with the buyer's way back) and, once recorded, nothing new; processing is never final.
+    /// </summary>
+    public static bool IsNews(Charge charge, PaymentResult result, DateTimeOffset now, bool ownRequestOver = false) => result.Status switch
+    {
+        PaymentStatus.Succeeded => true,
+        PaymentStatus.Failed => ownRequestOver || !OwnRequestMayRun(charge, now),
+        PaymentStatus.RequiresAction => charge.Status != ChargeStatus.RequiresAction && (ownRequestOver || !OwnRequestMayRun(charge, now)),
+        _ => false,
+    };
 
     /// <summary>The gateway did not answer: the charge is unknown until the reconciler settles it.</summary>
     public Task MarkUnknownAsync(Guid chargeId, CancellationToken cancellationToken) =>

@@ -28,13 +28,24 @@ public interface IPaymentGateway
     Task<PaymentResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
 
     /// <summary>Reads a payment by the idempotency key it was created with; null when the gateway never saw that key.</summary>
-    Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+    /// <param name="recordedAt">When the charge was recorded, just before its request: the payment, if any, was made then.</param>
+    Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken);
 
     /// <summary>Reads a payment by its gateway id.</summary>
     Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken);
 
-    /// <summary>Refunds all or part of a succeeded payment (idempotent by key).</summary>
+    /// <summary>
+    /// Refunds all or part of a succeeded payment (idempotent by key; the gateway keeps the key with the refund, so that its
+    /// refunds can be matched to Encore's). A refusal of the request itself (more than is left) is a Failed result without
+    /// a refund id; the refund's own state may be pending or requires action, and move later.
+    /// </summary>
     Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Reads a refund by its gateway id, as it stands now.</summary>
+    Task<RefundResult> GetRefundAsync(string refundId, CancellationToken cancellationToken);
+
+    /// <summary>Every refund of a payment, Encore's and those made elsewhere (the gateway's dashboard).</summary>
+    Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken);
 }
 
 public sealed record CreateCustomerRequest(string Email, string Name, string IdempotencyKey);
@@ -105,7 +116,28 @@ public sealed record SavedCard(string PaymentMethodId, string Brand, string Last
 
 public sealed record RefundRequest(string PaymentId, long Amount, string IdempotencyKey);
 
-public sealed record RefundResult(string RefundId, long Amount, bool Succeeded, string? FailureMessage);
+/// <summary>Where a refund stands at the gateway, named as Stripe names it.</summary>
+public enum GatewayRefundStatus
+{
+    Pending,
+    RequiresAction,
+    Succeeded,
+    Failed,
+    Canceled,
+}
+
+/// <summary>A refund as the gateway has it.</summary>
+/// <param name="RefundId">The gateway's id; empty when the gateway refused the request itself and made no refund.</param>
+public sealed record RefundResult(string RefundId, long Amount, GatewayRefundStatus Status, string? FailureMessage)
+{
+    /// <summary>The payment it refunds.</summary>
+    public string PaymentId { get; init; } = "";
+
+    /// <summary>The idempotency key it was made with, which the gateway keeps: Encore's own refunds have one, a dashboard's none.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    public bool Succeeded => Status == GatewayRefundStatus.Succeeded;
+}
 
 /// <summary>The gateway could not be reached or did not answer: the outcome is unknown, not failed.</summary>
 public sealed class GatewayUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

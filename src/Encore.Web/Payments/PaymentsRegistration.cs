@@ -20,7 +20,7 @@ public static class PaymentsRegistration
         }
         stripe.EnsureKeyModeFits(configuration, environment);
         services.AddSingleton(stripe);
-        services.AddSingleton<StripeGateway>(sp => new StripeGateway(sp.GetRequiredService<StripeSettings>()));
+        services.AddSingleton<StripeGateway>(sp => new StripeGateway(sp.GetRequiredService<StripeSettings>(), logger: sp.GetRequiredService<ILogger<StripeGateway>>()));
         services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<StripeGateway>());
         return services;
     }

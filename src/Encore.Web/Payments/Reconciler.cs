@@ -58,7 +58,7 @@ public sealed class Reconciler(
                     ? Charges.NoMoney(charge, null)
                     : charge.GatewayPaymentId is { Length: > 0 } paymentId
                         ? await gateway.GetPaymentAsync(paymentId, cancellationToken)
-                        : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, cancellationToken);
+                        : await gateway.FindPaymentByIdempotencyKeyAsync(charge.IdempotencyKey, charge.CreatedAt, cancellationToken);
             }
             catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException or HttpRequestException or TaskCanceledException)
             {
@@ -67,7 +67,8 @@ public sealed class Reconciler(
             }
             // The gateway never saw the key, and the request that would have sent it is long over: nothing was charged.
             result ??= GatewayCalls.NothingCharged(charge.Amount, charge.Currency, GatewayCalls.NotReceived, "The payment never reached the bank. Nothing was charged.");
-            if (!await ApplyAsync(charge, result, cancellationToken)) continue;
+            // Past the grace (or the operator's shorter one, when nothing runs): the charge's own request is over.
+            if (!await charges.ApplyAsync(charge, result, cancellationToken, ownRequestOver: true)) continue;
             logger.LogInformation("Reconciled charge {ChargeId}: {Status}", charge.Id, result.Status);
             settled++;
         }
@@ -77,8 +78,9 @@ public sealed class Reconciler(
     }
 
     /// <summary>
-    /// Records what the gateway says about a charge, through the settlement of its kind (conditional: once).
-    /// False when there is nothing to record yet: still processing, or the buyer has not answered the bank.
+    /// Records what the gateway says about a charge, through the settlement of its kind (conditional: once), for a caller
+    /// that is not the charge's own request (a webhook). False when there is nothing to record yet: still processing, the
+    /// buyer has not answered the bank, or a failure while the charge's own request may still be recovering from it.
     /// </summary>
     public Task<bool> ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken) =>
         charges.ApplyAsync(charge, result, cancellationToken);

@@ -40,12 +40,18 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
         return result;
     }
 
-    public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
+    public Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken) =>
+        inner.FindPaymentByIdempotencyKeyAsync(idempotencyKey, recordedAt, cancellationToken);
 
     public Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken) =>
         inner.GetPaymentAsync(paymentId, cancellationToken);
 
     public Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
         inner.RefundAsync(request, cancellationToken);
+
+    public Task<RefundResult> GetRefundAsync(string refundId, CancellationToken cancellationToken) =>
+        inner.GetRefundAsync(refundId, cancellationToken);
+
+    public Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken) =>
+        inner.ListRefundsAsync(paymentId, cancellationToken);
 }

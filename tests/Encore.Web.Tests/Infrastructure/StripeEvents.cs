@@ -14,9 +14,10 @@ public static class StripeEvents
         return client.SendAsync(request);
     }
 
-    public static string Event(string id, string type, JsonObject data) => new JsonObject
+    /// <summary>An event as Stripe renders it for an endpoint of <paramref name="apiVersion"/>: by default Stripe.net's pinned version, as the README asks.</summary>
+    public static string Event(string id, string type, JsonObject data, string? apiVersion = null) => new JsonObject
     {
-        ["id"] = id, ["object"] = "event", ["api_version"] = "2025-01-27.acacia", ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        ["id"] = id, ["object"] = "event", ["api_version"] = apiVersion ?? global::Stripe.StripeConfiguration.ApiVersion, ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
         ["livemode"] = false, ["type"] = type, ["data"] = new JsonObject { ["object"] = data },
     }.ToJsonString();
 

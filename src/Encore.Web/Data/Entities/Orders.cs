@@ -82,18 +82,32 @@ public sealed class OrderLine
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>
+/// A refund's state, as the gateway gives it (Stripe's <c>pending</c>, <c>requires_action</c>, <c>succeeded</c>, <c>failed</c>,
+/// <c>canceled</c>) plus Encore's <c>unknown</c>. The moves and wire names are in <c>Payments/RefundStates</c>.
+/// </summary>
 public enum RefundStatus
 {
-    /// <summary>Recorded and its amount reserved on the line; the gateway may or may not have it yet.</summary>
+    /// <summary>
+    /// Recorded and its amount reserved on the line: the gateway may not have it yet (no gateway refund id), or has it
+    /// and is still processing it (Stripe's <c>pending</c>).
+    /// </summary>
     Pending = 0,
 
+    /// <summary>The gateway says the money went back. It can still fail later (the bank cannot credit the card): then Failed.</summary>
     Succeeded = 1,
 
-    /// <summary>The gateway refused it: nothing was refunded and the reservation was released.</summary>
+    /// <summary>The gateway refused it, or it failed at the bank: nothing was refunded and the reservation was released.</summary>
     Failed = 2,
 
     /// <summary>The gateway's answer never came back; the reconciler asks again with the same key.</summary>
     Unknown = 3,
+
+    /// <summary>The gateway has it and waits for the buyer's side (Stripe: details to send the money to); reserved.</summary>
+    RequiresAction = 4,
+
+    /// <summary>Canceled at the gateway before the money went back: nothing was refunded and the reservation was released.</summary>
+    Canceled = 5,
 }
 
 /// <summary>Money given back on one line of an order, through the gateway, once per idempotency key.</summary>

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
-using Encore.Web.Features.Webhooks;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,8 +18,8 @@ public enum RefundOutcome
     Succeeded,
     Failed,
 
-    /// <summary>The gateway's answer was lost; the reconciler settles it with the same key.</summary>
-    Unknown,
+    /// <summary>Not settled yet: the gateway's answer was lost, or the gateway is still processing it (or waits for the buyer's side).</summary>
+    Open,
 
     /// <summary>No such order or line for this seller.</summary>
     NotFound,
@@ -38,8 +37,8 @@ public sealed record RefundResultView(RefundOutcome Outcome, Refund? Refund, str
     public static RefundResultView Of(Refund refund) => new(refund.Status switch
     {
         RefundStatus.Succeeded => RefundOutcome.Succeeded,
-        RefundStatus.Failed => RefundOutcome.Failed,
-        _ => RefundOutcome.Unknown,
+        RefundStatus.Failed or RefundStatus.Canceled => RefundOutcome.Failed,
+        _ => RefundOutcome.Open,
     }, refund, Message: refund.FailureMessage);
 }
 
@@ -47,13 +46,12 @@ public sealed record RefundResultView(RefundOutcome Outcome, Refund? Refund, str
 /// Refunds one order line, fully or partly, exactly once per idempotency key. Transaction 1 reserves the
 /// amount on the line with a conditional update (the database refuses a reservation beyond the line) and
 /// inserts the pending refund; the gateway is called with a key derived from the client's; transaction 2
-/// records the answer, and a refusal releases the reservation. A lost answer is Unknown, never Failed:
-/// <see cref="SettleOpenAsync"/> (run by the reconciler) asks again with the same key.
+/// (<see cref="RefundSettlement"/>) records the gateway's state of it (a refusal or a failure releases the reservation;
+/// pending or requires action keep it until the gateway says more). A lost answer is Unknown, never Failed: the
+/// reconciler asks again with the same key.
 /// </summary>
-public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, WebhookOutbox webhooks, TimeProvider clock, ILogger<RefundService> logger) : IOpenWork
+public sealed class RefundService(EncoreDbContext db, RefundSettlement settlement, TimeProvider clock)
 {
-    Task<int> IOpenWork.SettleAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => SettleOpenAsync(olderThan, cancellationToken);
-
     public const int MaxReasonLength = 500;
 
     /// <summary>The gateway key for a client's key on one line: the same request key always maps to the same refund.</summary>
@@ -153,115 +151,21 @@ public sealed class RefundService(EncoreDbContext db, IPaymentGateway gateway, W
         db.Entry(refund).State = EntityState.Detached;
 
         // The gateway, with its own time-out and not the request's token: once reserved, the refund is seen through.
-        var answer = await CallGatewayAsync(row.GatewayPaymentId!, amount, key);
-        await SettleAsync(refund, answer, CancellationToken.None);
+        var answer = await settlement.CallAsync(new RefundRequest(row.GatewayPaymentId!, amount, key));
+        if (answer is not null) await settlement.TryMoveAsync(refund, answer, CancellationToken.None);
+        else await MarkUnknownAsync(refund.Id);
         return RefundResultView.Of(await db.Refunds.AsNoTracking().SingleAsync(r => r.Id == refund.Id, CancellationToken.None));
     }
 
-    /// <summary>Refunds whose answer never came (Pending or Unknown past <paramref name="olderThan"/>): asked again with the same key.</summary>
-    public async Task<int> SettleOpenAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    private async Task MarkUnknownAsync(Guid refundId)
     {
-        var open = await (
-                from refund in db.Refunds.AsNoTracking()
-                join charge in db.Charges on refund.ChargeId equals charge.Id
-                where (refund.Status == RefundStatus.Pending || refund.Status == RefundStatus.Unknown) && refund.CreatedAt < olderThan
-                orderby refund.CreatedAt
-                select new { Refund = refund, charge.GatewayPaymentId })
-            .Take(100)
-            .ToListAsync(cancellationToken);
-        var settled = 0;
-        foreach (var item in open)
-        {
-            var answer = await CallGatewayAsync(item.GatewayPaymentId ?? "", item.Refund.Amount, item.Refund.IdempotencyKey);
-            if (answer.IsUnknown)
-            {
-                logger.LogWarning("Reconciler could not reach the gateway for refund {RefundId}; will try again", item.Refund.Id);
-                continue;
-            }
-            if (await SettleAsync(item.Refund, answer, cancellationToken)) settled++;
-            logger.LogInformation("Reconciled refund {RefundId}", item.Refund.Id);
-        }
-        return settled;
-    }
-
-    private sealed record RefundAnswer(RefundResult? Result, string? Refusal)
-    {
-        public bool IsUnknown => Result is null && Refusal is null;
-    }
-
-    private async Task<RefundAnswer> CallGatewayAsync(string paymentId, long amount, string key)
-    {
-        using var timeout = new CancellationTokenSource(GatewayCalls.Timeout);
         try
         {
-            var result = await gateway.RefundAsync(new RefundRequest(paymentId, amount, key), timeout.Token);
-            return result.Succeeded ? new RefundAnswer(result, null) : new RefundAnswer(null, result.FailureMessage ?? "The gateway refused the refund.");
-        }
-        catch (GatewayRequestException refusal)
-        {
-            return new RefundAnswer(null, refusal.Message);
-        }
-        catch (Exception exception) when (exception is GatewayUnavailableException or HttpRequestException or OperationCanceledException)
-        {
-            logger.LogWarning(exception, "No answer from the gateway for refund {Key}; the reconciler will settle it", key);
-            return new RefundAnswer(null, null);
-        }
-    }
-
-    /// <summary>Transaction 2: records the gateway's answer, each move conditional on the refund still being open.</summary>
-    private async Task<bool> SettleAsync(Refund refund, RefundAnswer answer, CancellationToken cancellationToken)
-    {
-        var id = refund.Id;
-        var now = clock.GetUtcNow();
-        try
-        {
-            if (answer.Result is { } result)
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                if (await db.Refunds.Where(r => r.Id == id && (r.Status == RefundStatus.Pending || r.Status == RefundStatus.Unknown))
-                        .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RefundStatus.Succeeded)
-                            .SetProperty(r => r.GatewayRefundId, result.RefundId)
-                            .SetProperty(r => r.SettledAt, now), cancellationToken) != 1) return false;
-                // order.refunded, in the transaction that records the refund as succeeded.
-                await webhooks.PublishAsync(refund.SellerId, WebhookOutbox.OrderRefunded, refund.OrderId, new
-                {
-                    orderId = refund.OrderId,
-                    refundId = refund.Id,
-                    lineId = refund.OrderLineId,
-                    chargeId = refund.ChargeId,
-                    amount = refund.Amount,
-                    currency = refund.Currency,
-                    reason = refund.Reason,
-                }, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return true;
-            }
-            if (answer.Refusal is { } message)
-            {
-                var failure = message.Length > 1000 ? message[..1000] : message;
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var failed = await db.Refunds.Where(r => r.Id == id && (r.Status == RefundStatus.Pending || r.Status == RefundStatus.Unknown))
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RefundStatus.Failed)
-                        .SetProperty(r => r.FailureMessage, failure)
-                        .SetProperty(r => r.SettledAt, now), cancellationToken);
-                if (failed != 1) return false;
-                // Only the request that moved the refund to Failed gives its reservation back, once.
-                var lineId = refund.OrderLineId;
-                var amount = refund.Amount;
-                await db.OrderLines.Where(l => l.Id == lineId && l.RefundedAmount >= amount)
-                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.RefundedAmount, l => l.RefundedAmount - amount), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return true;
-            }
-            await db.Refunds.Where(r => r.Id == id && r.Status == RefundStatus.Pending)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, RefundStatus.Unknown), cancellationToken);
-            return false;
+            await settlement.MarkUnknownAsync(refundId, CancellationToken.None);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The refund stays open with its reservation; the reconciler asks the gateway again by key.
-            logger.LogError(exception, "Could not record the gateway's answer for refund {RefundId}; the reconciler will settle it", id);
-            return false;
+            // Still pending: the reconciler asks the gateway again by key either way.
         }
     }
 

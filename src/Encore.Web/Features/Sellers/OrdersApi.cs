@@ -29,7 +29,10 @@ public sealed record SellerRefundDto(
     Guid Id, Guid OrderId, Guid LineId, MoneyDto Amount, string Status, string Reason, string RequestedBy,
     string? GatewayRefundId, string? FailureMessage, DateTimeOffset CreatedAt, DateTimeOffset? SettledAt);
 
-/// <summary>Charged is succeeded charges; refunded counts succeeded refunds and pending ones (reserved); net is charged − refunded.</summary>
+/// <summary>
+/// Charged is succeeded charges; refunded counts succeeded refunds and open ones (pending, unknown, requires_action: reserved);
+/// failed and canceled refunds count nothing; net is charged − refunded.
+/// </summary>
 public sealed record SellerOrderTotalsDto(MoneyDto Charged, MoneyDto RefundedSucceeded, MoneyDto RefundedPending, MoneyDto Refunded, MoneyDto Net);
 
 public sealed record SellerOrderDto(
@@ -44,8 +47,9 @@ public sealed record RefundLineRequest(long? Amount, string? Reason);
 public static class OrdersApi
 {
     public static IServiceCollection AddSellerOrders(this IServiceCollection services) =>
-        services.AddScoped<SellerOrders>().AddScoped<RefundService>()
-            .AddScoped<Encore.Web.Payments.IOpenWork>(sp => sp.GetRequiredService<RefundService>());
+        services.AddScoped<SellerOrders>().AddScoped<RefundService>().AddScoped<RefundSettlement>()
+            .AddScoped<Encore.Web.Payments.IOpenWork>(sp => sp.GetRequiredService<RefundSettlement>())
+            .AddScoped<Encore.Web.Payments.IRefundSettlement>(sp => sp.GetRequiredService<RefundSettlement>());
 
     public static IEndpointRouteBuilder MapSellerOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -167,7 +171,7 @@ public static class OrdersApi
         r.Id, r.OrderId, r.OrderLineId, MoneyDto.From(r.Amount, r.Currency), RefundStatusName(r.Status), r.Reason, r.RequestedBy,
         r.GatewayRefundId, r.FailureMessage, r.CreatedAt, r.SettledAt);
 
-    public static string RefundStatusName(RefundStatus status) => status.ToString().ToLowerInvariant();
+    public static string RefundStatusName(RefundStatus status) => status.WireName();
 
     public static string KindName(OrderLineKind kind) => kind.ToString().ToLowerInvariant();
 

@@ -204,7 +204,12 @@ public sealed class SubscriptionManagement(
         if (line is null) return "There was no payment left to refund.";
         var result = await refunds.RefundAsync(new RefundCommand(subscription.SellerId, line.OrderId, line.Id, null, "Subscription cancelled at once",
             $"cancel:{subscription.Id:N}", "seller"), cancellationToken);
-        return result.Outcome == RefundOutcome.Succeeded ? null : $"The refund of the last payment did not go through: {result.Message ?? result.Outcome.ToString()}.";
+        return result.Outcome switch
+        {
+            RefundOutcome.Succeeded => null,
+            RefundOutcome.Open => $"The refund of the last payment is not confirmed yet ({result.Refund!.Status.WireName()}); it is settled with the payment gateway automatically.",
+            _ => $"The refund of the last payment did not go through: {result.Message ?? result.Outcome.ToString()}.",
+        };
     }
 
     /// <summary>Reads the subscription (scoped to the seller when one asks), applies the change in a transaction; null from the change means another request moved it first.</summary>

@@ -16,6 +16,7 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
     public const string OfferAccepted = "offer.accepted";
     public const string OfferDeclined = "offer.declined";
     public const string OrderRefunded = "order.refunded";
+    public const string OrderRefundFailed = "order.refund_failed";
     public const string SubscriptionCreated = "subscription.created";
     public const string SubscriptionRenewed = "subscription.renewed";
     public const string SubscriptionPaymentFailed = "subscription.payment_failed";
@@ -25,7 +26,7 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
 
     public static readonly IReadOnlyList<string> Types =
     [
-        OrderPaid, OfferAccepted, OfferDeclined, OrderRefunded,
+        OrderPaid, OfferAccepted, OfferDeclined, OrderRefunded, OrderRefundFailed,
         SubscriptionCreated, SubscriptionRenewed, SubscriptionPaymentFailed, SubscriptionPastDue, SubscriptionCanceled, SubscriptionEnded,
     ];
 

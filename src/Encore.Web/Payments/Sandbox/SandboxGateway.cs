@@ -101,7 +101,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
         return ToResult(intent, method);
     }
 
-    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, DateTimeOffset recordedAt, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var intent = await db.SandboxPaymentIntents.AsNoTracking()
@@ -117,12 +117,15 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
         return await ResultWithMethodAsync(db, intent, cancellationToken);
     }
 
+    /// <summary>How long a refund of a payment made with <see cref="SandboxTestCards.RefundFail"/> stays pending before it fails.</summary>
+    public static readonly TimeSpan RefundFailsAfter = TimeSpan.FromMinutes(1);
+
     public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var existing = await db.SandboxRefunds.AsNoTracking()
             .FirstOrDefaultAsync(r => r.IdempotencyKey == request.IdempotencyKey, cancellationToken);
-        if (existing is not null) return new RefundResult(existing.Id, existing.Amount, true, null);
+        if (existing is not null) return ToResult(existing);
         if (request.Amount <= 0) throw new GatewayRequestException("parameter_invalid_integer", "A refund must be larger than zero.");
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -130,20 +133,60 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
             .Where(i => i.Id == request.PaymentId && i.Status == SandboxIntentStatus.Succeeded && i.Amount - i.AmountRefunded >= request.Amount)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.AmountRefunded, i => i.AmountRefunded + request.Amount), cancellationToken);
         if (refunded == 0)
-            return new RefundResult("", 0, false, "The payment has not succeeded or has less left to refund than asked.");
+            return new RefundResult("", 0, GatewayRefundStatus.Failed, "The payment has not succeeded or has less left to refund than asked.")
+            {
+                PaymentId = request.PaymentId, IdempotencyKey = request.IdempotencyKey,
+            };
+        var method = await (from intent in db.SandboxPaymentIntents
+                            join m in db.SandboxPaymentMethods on intent.PaymentMethodId equals m.Id
+                            where intent.Id == request.PaymentId
+                            select m.TestMethod).SingleAsync(cancellationToken);
         var refund = new SandboxRefund
         {
             Id = NewId("re"),
             IdempotencyKey = request.IdempotencyKey,
             PaymentIntentId = request.PaymentId,
             Amount = request.Amount,
+            Status = method == SandboxTestCards.RefundFail ? GatewayRefundStatus.Pending : GatewayRefundStatus.Succeeded,
             CreatedAt = clock.GetUtcNow(),
         };
         db.SandboxRefunds.Add(refund);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new RefundResult(refund.Id, refund.Amount, true, null);
+        return ToResult(refund);
     }
+
+    /// <summary>A refund as it stands; a pending one whose time has come fails now (once), giving its amount back to the payment.</summary>
+    public async Task<RefundResult> GetRefundAsync(string refundId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var refund = await db.SandboxRefunds.AsNoTracking().FirstOrDefaultAsync(r => r.Id == refundId, cancellationToken)
+            ?? throw new GatewayRequestException("resource_missing", $"No such refund: '{refundId}'.");
+        if (refund.Status == GatewayRefundStatus.Pending && clock.GetUtcNow() - refund.CreatedAt >= RefundFailsAfter)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await db.SandboxRefunds.Where(r => r.Id == refundId && r.Status == GatewayRefundStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, GatewayRefundStatus.Failed), cancellationToken) == 1)
+                await db.SandboxPaymentIntents.Where(i => i.Id == refund.PaymentIntentId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(i => i.AmountRefunded, i => i.AmountRefunded - refund.Amount), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            refund = await db.SandboxRefunds.AsNoTracking().SingleAsync(r => r.Id == refundId, cancellationToken);
+        }
+        return ToResult(refund);
+    }
+
+    public async Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var refunds = await db.SandboxRefunds.AsNoTracking().Where(r => r.PaymentIntentId == paymentId).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+        return refunds.Select(ToResult).ToList();
+    }
+
+    private static RefundResult ToResult(SandboxRefund refund) =>
+        new(refund.Id, refund.Amount, refund.Status, refund.Status == GatewayRefundStatus.Failed ? "The bank could not return the money (sandbox: refund_fail card)." : null)
+        {
+            PaymentId = refund.PaymentIntentId, IdempotencyKey = refund.IdempotencyKey,
+        };
 
     /// <summary>
     /// The Sandbox bank's answer to an authentication: completes or fails a payment that requires action,
@@ -214,7 +257,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
     private async Task<PaymentResult> ReplayAsync(EncoreDbContext db, SandboxPaymentIntent intent, string fingerprint, CancellationToken cancellationToken)
     {
         if (intent.RequestFingerprint != fingerprint)
-            throw new GatewayRequestException("idempotency_key_in_use", "This idempotency key was used with other parameters.");
+            throw new GatewayRequestException("idempotency_error", "This idempotency key was used with other parameters.");
         return await ResultWithMethodAsync(db, intent, cancellationToken);
     }
 

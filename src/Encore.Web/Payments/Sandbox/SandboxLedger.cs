@@ -56,5 +56,9 @@ public sealed class SandboxRefund
     public required string IdempotencyKey { get; set; }
     public required string PaymentIntentId { get; set; }
     public long Amount { get; set; }
+
+    /// <summary>Succeeded at once, except on <see cref="SandboxTestCards.RefundFail"/>: pending, then failed (<see cref="SandboxGateway.RefundFailsAfter"/>).</summary>
+    public GatewayRefundStatus Status { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -21,6 +21,7 @@ public static class SandboxTestCards
     public const string CustomerFail = "pm_card_chargeCustomerFail";
 
     public const string AuthenticationRequired = "pm_card_authenticationRequired";
+    public const string RefundFail = "pm_card_refundFail";
 
     /// <summary>The Sandbox's own (Stripe has no such test card): pays on-session, then every off-session charge on it is declined.</summary>
     public const string DeclinedOffSession = "pm_sandbox_declinedOffSession";
@@ -34,6 +35,7 @@ public static class SandboxTestCards
         new(CustomerFail, "4000000000000341", "visa", "Saved without a charge (a free trial, a new card), but every charge is declined, the first one too"),
         new(AuthenticationRequired, "4000002760003184", "visa", "Every charge asks the buyer to authenticate"),
         new(DeclinedOffSession, "4000000000000416", "visa", "Pays at checkout; every later one-click or renewal charge is declined (Sandbox only)"),
+        new(RefundFail, "4000000000005126", "visa", "Charges succeed; a refund stays pending, then fails a minute later"),
     ];
 
     public static SandboxTestCard? ByPaymentMethod(string paymentMethod) =>

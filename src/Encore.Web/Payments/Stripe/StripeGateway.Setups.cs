@@ -9,7 +9,7 @@ namespace Encore.Web.Payments.Stripe;
 /// Its result reads like a payment's: Succeeded with Amount 0 and the saved card; RequiresAction sends the buyer to
 /// the same authentication page (Stripe.js <c>handleNextAction</c> takes a SetupIntent's client secret too); Failed
 /// with the bank's decline code; Processing. SetupIntents have no search: a setup is found by its key in the list of
-/// those created in the last <see cref="RecentWindow"/>. See decision 0006.
+/// those created while the charge's request could run (<see cref="CreatedWhileRequestRan"/>). See decision 0006.
 /// </summary>
 public sealed partial class StripeGateway
 {
@@ -80,11 +80,11 @@ public sealed partial class StripeGateway
         }
     }
 
-    /// <summary>Recent setups, newest first, compared by metadata: the only way to find one by its key.</summary>
-    private Task<(SetupIntent? Found, bool Complete)> FindRecentSetupAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+    /// <summary>The setups of the charge's time, newest first, compared by metadata: the only way to find one by its key.</summary>
+    private Task<(SetupIntent? Found, bool Complete)> FindListedSetupAsync(string idempotencyKey, DateRangeOptions created, CancellationToken cancellationToken) =>
         FirstWithKeyAsync(_setups.ListAutoPagingAsync(new SetupIntentListOptions
         {
-            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - RecentWindow },
+            Created = created,
             Limit = 100,
             Expand = ["data.payment_method"],
         }, cancellationToken: cancellationToken), s => s.Metadata, idempotencyKey);

@@ -10,10 +10,12 @@ namespace Encore.Web.Payments.Stripe;
 /// Finding a payment by its key: Stripe has no lookup by idempotency key, and replaying the create call
 /// would charge a payment whose first request never arrived (the reconciler must never charge). So the key
 /// is also written to the PaymentIntent's metadata (<see cref="IdempotencyKeyMetadata"/>) and found with the
-/// Search API. Stripe's search index may lag writes (usually under a minute, longer during an outage), and
-/// "not found" makes the reconciler settle a charge as failed; so when search finds nothing, the intents
-/// created in the last <see cref="RecentWindow"/> are also listed (lists are read-after-write consistent) and
-/// their metadata compared. If that list is too long to read to the end, the answer is unknown, not "never seen".
+/// Search API. Stripe's search index may lag writes (usually under a minute, longer during an outage), Search is
+/// not offered to every account (merchants in India, for one), and "not found" makes the reconciler settle a charge
+/// as failed; so when search finds nothing, refuses or does not answer, the intents (and setups) created while the
+/// charge's own request could run (<see cref="CreatedWhileRequestRan"/>, bounded by the charge's recording) are listed
+/// (lists are read-after-write consistent) and their metadata compared. If that list is too long to read to the end,
+/// the answer is unknown, not "never seen".
 /// </para>
 /// <para>
 /// A request of amount 0 that saves the card is a card setup, made with a SetupIntent (Stripe refuses a PaymentIntent
@@ -28,10 +30,10 @@ public sealed partial class StripeGateway : IPaymentGateway
     /// <summary>Encore's own page that runs Stripe.js <c>handleNextAction</c> for a payment that needs the buyer's bank.</summary>
     public const string AuthenticationPath = "/pay/authenticate/";
 
-    /// <summary>How far back the consistent list is read when search finds nothing: longer than any search-index lag.</summary>
-    public static readonly TimeSpan RecentWindow = TimeSpan.FromHours(2);
+    /// <summary>How far Stripe's clock and this server's may disagree, on either side of a charge's recording.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>At most this many recent intents are read before the answer counts as unknown.</summary>
+    /// <summary>At most this many listed intents (or setups) are read before the answer counts as unknown.</summary>
     public const int RecentLimit = 1000;
 
     private static readonly List<string> ExpandMethod = ["payment_method"];
@@ -46,10 +48,12 @@ public sealed partial class StripeGateway : IPaymentGateway
     private readonly RefundService _refunds;
     private readonly ConfirmationTokenService _confirmationTokens;
     private readonly StripeSettings _settings;
+    private readonly ILogger<StripeGateway>? _logger;
 
-    public StripeGateway(StripeSettings settings, IStripeClient? client = null)
+    public StripeGateway(StripeSettings settings, IStripeClient? client = null, ILogger<StripeGateway>? logger = null)
     {
         _settings = settings;
+        _logger = logger;
         client ??= new StripeClient(
             settings.SecretKey,
             httpClient: new SystemNetHttpClient(new HttpClient { Timeout = GatewayCalls.Timeout }, settings.MaxNetworkRetries),
@@ -208,64 +212,6 @@ public sealed partial class StripeGateway : IPaymentGateway
         };
     }
 
-    public async Task<PaymentResult?> FindPaymentByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken)
-    {
-        var quoted = idempotencyKey.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
-        try
-        {
-            var found = await _intents.SearchAsync(new PaymentIntentSearchOptions
-            {
-                Query = $"metadata['{IdempotencyKeyMetadata}']:'{quoted}'",
-                Limit = 2,
-                Expand = ["data.payment_method"],
-            }, cancellationToken: cancellationToken);
-            if (found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) is { } searched)
-                return ToResult(searched);
-            // Not a payment search knows: a card setup (SetupIntents have no search, only lists), or a payment not indexed yet.
-            var (setup, allSetups) = await FindRecentSetupAsync(idempotencyKey, cancellationToken);
-            if (setup is not null) return ToResult(setup);
-            var (intent, allIntents) = await FindRecentAsync(idempotencyKey, cancellationToken);
-            if (intent is not null) return ToResult(intent);
-            if (!allSetups || !allIntents)
-                throw new GatewayUnavailableException(
-                    $"Stripe's search does not know key '{idempotencyKey}' yet and more than {RecentLimit} recent payments or setups were read; asking again later.");
-            return null;
-        }
-        catch (Exception e) when (IsUnknown(e))
-        {
-            throw Unavailable(e);
-        }
-        catch (StripeException e)
-        {
-            throw Refused(e);
-        }
-    }
-
-    /// <summary>The consistent fallback to search: recent intents, newest first, compared by metadata.</summary>
-    private Task<(PaymentIntent? Found, bool Complete)> FindRecentAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        FirstWithKeyAsync(_intents.ListAutoPagingAsync(new PaymentIntentListOptions
-        {
-            Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow - RecentWindow },
-            Limit = 100,
-            Expand = ["data.payment_method"],
-        }, cancellationToken: cancellationToken), i => i.Metadata, idempotencyKey);
-
-    /// <summary>
-    /// Reads a list (newest first) until an item's metadata carries the key: the item, or null with Complete when the
-    /// list ended without it; null without Complete when <see cref="RecentLimit"/> items were read (unknown, not "never seen").
-    /// </summary>
-    private static async Task<(T? Found, bool Complete)> FirstWithKeyAsync<T>(
-        IAsyncEnumerable<T> items, Func<T, Dictionary<string, string>?> metadata, string idempotencyKey) where T : class
-    {
-        var read = 0;
-        await foreach (var item in items)
-        {
-            if (metadata(item)?.GetValueOrDefault(IdempotencyKeyMetadata) == idempotencyKey) return (item, true);
-            if (++read >= RecentLimit) return (null, false);
-        }
-        return (null, true);
-    }
-
     public async Task<PaymentResult> GetPaymentAsync(string paymentId, CancellationToken cancellationToken)
     {
         if (IsSetup(paymentId)) return await GetSetupAsync(paymentId, cancellationToken);
@@ -284,32 +230,6 @@ public sealed partial class StripeGateway : IPaymentGateway
         }
     }
 
-    public async Task<RefundResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var refund = await _refunds.CreateAsync(
-                new RefundCreateOptions { PaymentIntent = request.PaymentId, Amount = request.Amount },
-                new RequestOptions { IdempotencyKey = request.IdempotencyKey },
-                cancellationToken);
-            return refund.Status is "failed" or "canceled"
-                ? new RefundResult(refund.Id, refund.Amount, false, refund.FailureReason ?? "The refund failed.")
-                : new RefundResult(refund.Id, refund.Amount, true, null);
-        }
-        catch (Exception e) when (IsUnknown(e))
-        {
-            throw Unavailable(e);
-        }
-        catch (StripeException e) when (e.StripeError?.Code is "amount_too_large" or "charge_already_refunded" or "charge_disputed")
-        {
-            return new RefundResult("", 0, false, e.StripeError.Message ?? "The payment has less left to refund than asked.");
-        }
-        catch (StripeException e)
-        {
-            throw Refused(e);
-        }
-    }
-
     internal static PaymentResult ToResult(PaymentIntent intent)
     {
         var status = intent.Status switch
@@ -317,7 +237,11 @@ public sealed partial class StripeGateway : IPaymentGateway
             "succeeded" => PaymentStatus.Succeeded,
             "requires_action" => PaymentStatus.RequiresAction,
             "processing" or "requires_capture" => PaymentStatus.Processing,
-            _ => PaymentStatus.Failed, // requires_payment_method, requires_confirmation, canceled
+            // requires_payment_method is not final at Stripe (another method could be confirmed), and Encore confirms an
+            // off-session authentication_required again on-session; so a failure read by anyone but the charge's own
+            // request settles it only once that request is over (Charges.IsNews, decision 0008). Also requires_confirmation
+            // (Encore always confirms on creation) and canceled, which is final.
+            _ => PaymentStatus.Failed,
         };
         var code = status == PaymentStatus.Failed
             ? intent.LastPaymentError?.DeclineCode ?? intent.LastPaymentError?.Code ?? (intent.Status == "canceled" ? "canceled" : "payment_failed")
@@ -385,9 +309,11 @@ public sealed partial class StripeGateway : IPaymentGateway
     private static GatewayUnavailableException Unavailable(Exception e) =>
         new($"Stripe gave no answer: {e.Message}", e);
 
-    private static GatewayRequestException Refused(StripeException e) => e.StripeError?.Type switch
-    {
-        "idempotency_error" => new GatewayRequestException("idempotency_key_in_use", e.StripeError.Message ?? e.Message),
-        _ => new GatewayRequestException(e.StripeError?.Code ?? e.StripeError?.Type ?? "stripe_error", e.StripeError?.Message ?? e.Message),
-    };
+    /// <summary>
+    /// Stripe's own name for the refusal: its error code, else its type. A key reused with other parameters is a 400 of
+    /// type <c>idempotency_error</c>; <c>idempotency_key_in_use</c> is Stripe's 409 for a key whose first request is still
+    /// running, which is no refusal but an unknown outcome (<see cref="IsUnknown"/>).
+    /// </summary>
+    private static GatewayRequestException Refused(StripeException e) =>
+        new(e.StripeError?.Code ?? e.StripeError?.Type ?? "stripe_error", e.StripeError?.Message ?? e.Message);
 }

@@ -40,8 +40,6 @@ public sealed record FakeIntent(
     string? IdempotencyKey, long AmountRefunded, IReadOnlyDictionary<string, string> Metadata, string? SetupFutureUsage = null,
     string? ConfirmationToken = null);
 
-public sealed record FakeRefund(string Id, string PaymentIntent, long Amount);
-
 /// <summary>
 /// A fake Stripe API on a loopback port: the shapes Stripe.net reads (PaymentIntents, Customers, PaymentMethods,
 /// Refunds, Search, SetupIntents, ConfirmationTokens), Stripe's test payment methods, idempotent replays by
@@ -104,7 +102,6 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
     private readonly Dictionary<string, JsonObject> _customers = [];
     private readonly Dictionary<string, Method> _methods = [];
     private readonly Dictionary<string, Intent> _intents = [];
-    private readonly List<FakeRefund> _refunds = [];
     private readonly Dictionary<string, (string Fingerprint, int Status, string Body)> _idempotent = [];
     private readonly HashSet<string> _declinedOffSession = [];
     private WebApplication? _app;
@@ -135,11 +132,6 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                     i.Metadata.GetValueOrDefault("encore_idempotency_key"), i.AmountRefunded, new Dictionary<string, string>(i.Metadata),
                     i.SetupFutureUsage, i.ConfirmationToken)).ToList();
         }
-    }
-
-    public IReadOnlyList<FakeRefund> Refunds
-    {
-        get { lock (_lock) return [.. _refunds]; }
     }
 
     /// <summary>
@@ -179,6 +171,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                     ["message"] = "We are unable to authenticate your payment method.",
                 };
             }
+            EmitIntentChanged(intent);
         }
     }
 
@@ -214,6 +207,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             }
             await next(context);
         });
+        UseCallHooks(app);
         app.MapPost("/v1/customers", context => Idempotent(context, form =>
         {
             var customer = new JsonObject
@@ -238,6 +232,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         app.MapPost("/v1/payment_intents/{id}/confirm", (HttpContext context, string id) => Idempotent(context, form => ConfirmIntent(id, form)));
         app.MapGet("/v1/payment_intents/search", context =>
         {
+            if (RefuseSearch(context) is { } refused) return refused;
             var q = QueryOf(context);
             var match = MetadataQuery().Match(q.Value("query") ?? "");
             if (!match.Success)
@@ -260,6 +255,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         {
             var q = QueryOf(context);
             var gte = q.Value("created[gte]") is { } g ? long.Parse(g) : 0;
+            var lte = q.Value("created[lte]") is { } le ? long.Parse(le) : long.MaxValue;
             var limit = q.Value("limit") is { } l ? int.Parse(l) : 10;
             var after = q.Value("starting_after") ?? "";
             var customer = q.Value("customer") ?? "";
@@ -268,7 +264,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             bool more;
             lock (_lock)
             {
-                var all = _intents.Values.Where(i => i.Created >= gte && (customer.Length == 0 || i.Customer == customer))
+                var all = _intents.Values.Where(i => i.Created >= gte && i.Created <= lte && (customer.Length == 0 || i.Customer == customer))
                     .OrderByDescending(i => i.Created).ThenByDescending(i => i.Sequence).ToList();
                 if (after.Length > 0) all = all.SkipWhile(i => i.Id != after).Skip(1).ToList();
                 more = all.Count > limit;
@@ -288,29 +284,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 ? WriteAsync(context, 404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "intent"))
                 : WriteAsync(context, 200, intent);
         });
-        app.MapPost("/v1/refunds", context => Idempotent(context, form =>
-        {
-            var id = form.Value("payment_intent");
-            if (id is null || !_intents.TryGetValue(id, out var intent))
-                return (404, Error("invalid_request_error", "resource_missing", $"No such payment_intent: '{id}'", param: "payment_intent"));
-            if (intent.Status != "succeeded")
-                return (400, Error("invalid_request_error", "charge_not_refundable", "This PaymentIntent has not succeeded."));
-            var amount = form.Value("amount") is { } a ? long.Parse(a) : intent.Amount - intent.AmountRefunded;
-            if (amount <= 0)
-                return (400, Error("invalid_request_error", "parameter_invalid_integer", "Invalid positive integer", param: "amount"));
-            if (intent.Amount - intent.AmountRefunded < amount)
-                return (400, Error("invalid_request_error", "amount_too_large",
-                    $"Refund amount ({amount}) is greater than unrefunded amount on charge ({intent.Amount - intent.AmountRefunded})", param: "amount"));
-            intent.AmountRefunded += amount;
-            var refund = new FakeRefund(NewId("re"), intent.Id, amount);
-            _refunds.Add(refund);
-            return (200, new JsonObject
-            {
-                ["id"] = refund.Id, ["object"] = "refund", ["amount"] = amount, ["currency"] = intent.Currency,
-                ["payment_intent"] = intent.Id, ["charge"] = intent.LatestCharge, ["status"] = "succeeded",
-                ["created"] = Now(), ["metadata"] = new JsonObject(),
-            });
-        }));
+        MapRefunds(app);
     }
 
     private async Task CreateIntentAsync(HttpContext context)
@@ -475,6 +449,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 ["charge"] = intent.LatestCharge, ["payment_method"] = MethodJson(method),
             };
             intent.LastPaymentError = (JsonObject)error.DeepClone();
+            EmitIntentChanged(intent);
             error["payment_intent"] = IntentJson(intent, expand: false);
             return (402, new JsonObject { ["error"] = error });
         }
@@ -487,6 +462,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
             intent.LatestCharge = NewId("ch");
             if (intent.SetupFutureUsage is not null && intent.Customer is not null) method.Customer = intent.Customer;
         }
+        EmitIntentChanged(intent);
         return (200, IntentJson(intent, expand));
     }
 
@@ -601,7 +577,7 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         await context.Response.WriteAsync(body);
     }
 
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+    private long Now() => Clock.GetUtcNow().ToUnixTimeSeconds();
 
     private static string NewId(string prefix) => $"{prefix}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12))}";
 

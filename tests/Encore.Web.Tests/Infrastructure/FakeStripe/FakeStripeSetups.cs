@@ -76,6 +76,7 @@ public sealed partial class FakeStripeServer
         {
             var q = QueryOf(context);
             var gte = q.Value("created[gte]") is { } g ? long.Parse(g) : 0;
+            var lte = q.Value("created[lte]") is { } le ? long.Parse(le) : long.MaxValue;
             var limit = q.Value("limit") is { } l ? int.Parse(l) : 10;
             var after = q.Value("starting_after") ?? "";
             var customer = q.Value("customer") ?? "";
@@ -84,7 +85,7 @@ public sealed partial class FakeStripeServer
             bool more;
             lock (_lock)
             {
-                var all = _setups.Values.Where(s => s.Created >= gte && (customer.Length == 0 || s.Customer == customer))
+                var all = _setups.Values.Where(s => s.Created >= gte && s.Created <= lte && (customer.Length == 0 || s.Customer == customer))
                     .OrderByDescending(s => s.Created).ThenByDescending(s => s.Sequence).ToList();
                 if (after.Length > 0) all = all.SkipWhile(s => s.Id != after).Skip(1).ToList();
                 more = all.Count > limit;

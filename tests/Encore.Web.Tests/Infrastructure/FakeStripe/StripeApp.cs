@@ -20,6 +20,9 @@ public class StripeApp(DatabaseKind kind) : EncoreApp(kind)
     public override async ValueTask InitializeAsync()
     {
         Stripe = await FakeStripeServer.StartAsync();
+        // Stripe's test clock: the fake's times follow the app's, so that a test moving time moves both.
+        Stripe.Clock = Clock;
+        Stripe.SendWebhooksTo(() => CreateClient(), body => StripeEvents.Sign(body, StripeWebhookSecret));
         await base.InitializeAsync();
     }
 

@@ -1158,6 +1158,8 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GatewayRefundId");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -1860,6 +1862,11 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
 

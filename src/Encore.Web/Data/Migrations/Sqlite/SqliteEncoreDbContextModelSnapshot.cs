@@ -1151,6 +1151,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("GatewayRefundId");
+
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
 
@@ -1852,6 +1854,11 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<string>("PaymentIntentId")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");

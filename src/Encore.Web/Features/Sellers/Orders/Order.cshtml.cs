@@ -100,13 +100,17 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds, Deliv
     {
         RefundStatus.Pending => "Pending",
         RefundStatus.Unknown => "Being confirmed",
+        RefundStatus.RequiresAction => "Waiting for the buyer",
+        RefundStatus.Succeeded => "Succeeded",
+        RefundStatus.Failed => "Failed",
+        RefundStatus.Canceled => "Canceled",
         _ => status.ToString(),
     };
 
     public static string RefundBadge(RefundStatus status) => status switch
     {
         RefundStatus.Succeeded => "badge ok",
-        RefundStatus.Failed => "badge bad",
+        RefundStatus.Failed or RefundStatus.Canceled => "badge bad",
         _ => "badge warn",
     };
 

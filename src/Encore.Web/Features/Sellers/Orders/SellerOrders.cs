@@ -76,8 +76,8 @@ public sealed record OrderDetail(
 
     public long RefundedSucceeded => Refunds.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.Amount);
 
-    /// <summary>Refunds whose outcome is not known yet (pending or unknown): their amount stays reserved on the line.</summary>
-    public long RefundedPending => Refunds.Where(r => r.Status is RefundStatus.Pending or RefundStatus.Unknown).Sum(r => r.Amount);
+    /// <summary>Refunds not settled yet (pending, unknown, requires action): their amount stays reserved on the line.</summary>
+    public long RefundedPending => Refunds.Where(r => r.Status.IsOpen()).Sum(r => r.Amount);
 
     public long Refunded => RefundedSucceeded + RefundedPending;
 
@@ -131,7 +131,7 @@ public sealed class SellerOrders(EncoreDbContext db)
                 db.Funnels.Where(f => f.Id == o.FunnelId).Select(f => f.Name).FirstOrDefault() ?? "",
                 o.Status, o.Currency,
                 db.Charges.Where(c => c.OrderId == o.Id && c.Status == ChargeStatus.Succeeded).Sum(c => (long?)c.Amount) ?? 0,
-                db.Refunds.Where(r => r.OrderId == o.Id && r.Status != RefundStatus.Failed).Sum(r => (long?)r.Amount) ?? 0))
+                db.Refunds.Where(r => r.OrderId == o.Id && !RefundStates.Released.Contains(r.Status)).Sum(r => (long?)r.Amount) ?? 0))
             .ToListAsync(cancellationToken);
         return new OrderListPage(items, page, size, total);
     }
