@@ -91,6 +91,7 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains(tried, t => t.StartsWith("POST /api/v1/seller/subscriptions/", StringComparison.Ordinal) && t.EndsWith("/retry", StringComparison.Ordinal));
         Assert.Contains(tried, t => t.StartsWith("POST /seller/subscriptions/", StringComparison.Ordinal) && t.EndsWith("handler=CancelNow", StringComparison.OrdinalIgnoreCase));
         Assert.True(tried.Any(t => t.StartsWith("POST /seller/funnels/", StringComparison.Ordinal) && t.Contains("handler=publish", StringComparison.OrdinalIgnoreCase)), string.Join("\n", tried));
+        Assert.Contains(tried, t => t.StartsWith("POST /api/v1/seller/erase-requests/", StringComparison.Ordinal) && t.EndsWith("/confirm", StringComparison.Ordinal));
         Assert.True(tried.Count >= 20, "Only tried: " + string.Join(", ", tried));
         Assert.Equal(before, await SnapshotAsync());
 
@@ -162,6 +163,8 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             Title = "The victim's bonus", Text = "Only for the victim's buyers.", CreatedAt = DateTimeOffset.UtcNow,
         };
         db.Deliverables.Add(deliverable);
+        var erase = new BuyerEraseRequest { Id = Guid.CreateVersion7(), SellerId = order.SellerId, Email = order.Email, RequestedAt = DateTimeOffset.UtcNow };
+        db.BuyerEraseRequests.Add(erase);
         await db.SaveChangesAsync();
         return new Dictionary<string, string>
         {
@@ -177,6 +180,7 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             ["endpointId"] = endpointId.ToString(),
             ["deliveryId"] = (await db.WebhookDeliveries.FirstAsync(d => d.EndpointId == endpointId)).Id.ToString(),
             ["subscriptionId"] = subscription.Id.ToString(),
+            ["eraseRequestId"] = erase.Id.ToString(),
         };
     }
 
@@ -213,6 +217,8 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             text.AppendLine($"{s.Id} {s.Status} {s.CancelAtPeriodEnd} {s.NextChargeAt:O} {s.FailedAttempts} {s.CanceledAt:O}");
         foreach (var d in await db.Deliverables.Where(d => d.SellerId == DemoSeed.SellerId).OrderBy(d => d.Id).ToListAsync())
             text.AppendLine($"{d.Id} {d.Title} {d.Text} {d.FileId} {d.RemovedAt:O}");
+        foreach (var r in await db.BuyerEraseRequests.Where(r => r.SellerId == DemoSeed.SellerId).OrderBy(r => r.Id).ToListAsync())
+            text.AppendLine($"{r.Id} {r.ConfirmedAt:O} {r.ConfirmedBy}");
         text.AppendLine($"charges {await db.Charges.CountAsync()} dunning {await db.DunningSettings.CountAsync(d => d.SellerId == DemoSeed.SellerId)}");
         return text.ToString();
     });
