@@ -1,6 +1,7 @@
 using Encore.Web.Features.Delivery;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Buyers;
 using Encore.Web.Features.Checkout;
 using Encore.Web.Features.Email;
 using Encore.Web.Features.Funnels;
@@ -8,6 +9,7 @@ using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
 using Encore.Web.Features.Sellers.Funnels;
+using Encore.Web.Features.Sellers.Erasure;
 using Encore.Web.Features.Sellers.Products;
 using Encore.Web.Features.Sellers.Subscriptions;
 using Encore.Web.Features.Webhooks;
@@ -27,8 +29,8 @@ using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Offer and receipt tokens travel in paths (/o/{token}, /r/{token}); ASP.NET Core's request log would write
-// them out. Pinned here, after the configuration's rules, so no log level setting can turn it on.
+// Offer, receipt and sign-in tokens travel in paths (/o/{token}, /r/{token}, /account/signin/{token}); ASP.NET Core's
+// request log would write them out. Pinned here, after the configuration's rules, so no log level setting can turn it on.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
@@ -97,6 +99,7 @@ builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
 builder.Services.AddSellerSubscriptions();
+builder.Services.AddBuyerAccount();
 builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
 {
@@ -106,9 +109,14 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageApplicationModelConvention("/Sellers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Subscriptions/NewLink", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Subscriptions/Manage", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
+    options.Conventions.AddPageApplicationModelConvention("/Buyers/Account", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Buyers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
+    options.Conventions.AuthorizeFolder("/Buyers", BuyerAuth.PagesPolicy);
+    options.Conventions.AllowAnonymousToPage("/Buyers/Account");
+    options.Conventions.AllowAnonymousToPage("/Buyers/SignIn");
 });
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -181,6 +189,8 @@ app.MapSellerFunnelsApi();
 app.MapSellerOrdersApi();
 app.MapSellerSubscriptionsApi();
 app.MapSellerAnalyticsApi();
+app.MapSellerEraseRequestsApi();
+app.MapBuyerData();
 app.MapStripeWebhooks();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();

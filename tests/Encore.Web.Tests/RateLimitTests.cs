@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Web.Tests;
 
-/// <summary>Checkout, one-click accept and seller sign-in are limited per client: 429 with Retry-After, and nothing done.</summary>
+/// <summary>Checkout, one-click accept, seller sign-in and buyers' sign-in links are limited per client: 429 with Retry-After, and nothing done.</summary>
 public abstract class RateLimitTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
 {
     [Fact]
-    public async Task Past_the_limit_checkout_accept_and_sign_in_answer_429_with_retry_after_and_do_nothing()
+    public async Task Past_the_limit_checkout_accept_and_sign_ins_answer_429_with_retry_after_and_do_nothing()
     {
         TestDatabase.EnsureAvailable(app.Kind);
         await using var database = await TestDatabase.CreateAsync(app.Kind);
@@ -22,6 +22,7 @@ public abstract class RateLimitTests<TApp>(TApp app) : IClassFixture<TApp> where
             builder.UseSetting("Encore:RateLimits:CheckoutPerMinute", "2");
             builder.UseSetting("Encore:RateLimits:AcceptPerMinute", "2");
             builder.UseSetting("Encore:RateLimits:SignInPerMinute", "2");
+            builder.UseSetting("Encore:RateLimits:BuyerSignInPerMinute", "2");
         });
         var client = limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
@@ -61,6 +62,19 @@ public abstract class RateLimitTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
         Assert.Contains("Too many attempts", await blocked.Content.ReadAsStringAsync());
         Assert.True(blocked.Headers.Contains("Retry-After"));
+
+        // Buyers' sign-in links: the e-mail form answers the same page twice, then 429, and no third link is written.
+        var email = $"limited-{Guid.NewGuid():N}@example.com";
+        for (var i = 0; i < 2; i++)
+            Assert.Equal(HttpStatusCode.OK, (await BuyerAccounts.AskForLinkAsync(client, email)).Status);
+        var buyerBlocked = await BuyerAccounts.AskForLinkAsync(client, email);
+        Assert.Equal(HttpStatusCode.TooManyRequests, buyerBlocked.Status);
+        Assert.Contains("Too many attempts", buyerBlocked.Html);
+        await using (var scope = limited.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Encore.Web.Data.EncoreDbContext>();
+            Assert.Equal(2, await db.BuyerSignInLinks.CountAsync(l => l.Email == email));
+        }
     }
 }
 

@@ -77,7 +77,9 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")
                 {
-                    request.Content = JsonContent.Create(PlausibleBody(pattern, victim));
+                    request.Content = pattern.EndsWith("/files", StringComparison.Ordinal) || pattern.EndsWith("/file", StringComparison.Ordinal)
+                        ? UploadBody()
+                        : JsonContent.Create(PlausibleBody(pattern, victim));
                     request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
                 }
                 await ExpectNotFoundAsync(failures, $"{method} {path}", await intruderApi.SendAsync(request));
@@ -89,6 +91,7 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         Assert.Contains(tried, t => t.StartsWith("POST /api/v1/seller/subscriptions/", StringComparison.Ordinal) && t.EndsWith("/retry", StringComparison.Ordinal));
         Assert.Contains(tried, t => t.StartsWith("POST /seller/subscriptions/", StringComparison.Ordinal) && t.EndsWith("handler=CancelNow", StringComparison.OrdinalIgnoreCase));
         Assert.True(tried.Any(t => t.StartsWith("POST /seller/funnels/", StringComparison.Ordinal) && t.Contains("handler=publish", StringComparison.OrdinalIgnoreCase)), string.Join("\n", tried));
+        Assert.Contains(tried, t => t.StartsWith("POST /api/v1/seller/erase-requests/", StringComparison.Ordinal) && t.EndsWith("/confirm", StringComparison.Ordinal));
         Assert.True(tried.Count >= 20, "Only tried: " + string.Join(", ", tried));
         Assert.Equal(before, await SnapshotAsync());
 
@@ -104,6 +107,15 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         if (response.StatusCode == HttpStatusCode.NotFound) return;
         var body = await response.Content.ReadAsStringAsync();
         failures.Add($"{call}: {(int)response.StatusCode} {body[..Math.Min(body.Length, 200)]}");
+    }
+
+    /// <summary>A file upload the deliverable routes would take from the product's owner.</summary>
+    private static MultipartFormDataContent UploadBody()
+    {
+        var body = new MultipartFormDataContent();
+        body.Add(new StringContent("Taken over"), "title");
+        body.Add(new ByteArrayContent(Encoding.UTF8.GetBytes("not yours")), "file", "intruder.txt");
+        return body;
     }
 
     /// <summary>A body the route would accept from its owner, so that only ownership can make it fail.</summary>
@@ -144,12 +156,22 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         db.Refunds.Add(refund);
         var subscription = VictimSubscription(order, line);
         db.Subscriptions.Add(subscription);
+        var product = await db.Products.FirstAsync(p => p.SellerId == DemoSeed.SellerId);
+        var deliverable = new Deliverable
+        {
+            Id = Guid.CreateVersion7(), SellerId = DemoSeed.SellerId, ProductId = product.Id, Kind = DeliverableKind.Text,
+            Title = "The victim's bonus", Text = "Only for the victim's buyers.", CreatedAt = DateTimeOffset.UtcNow,
+        };
+        db.Deliverables.Add(deliverable);
+        var erase = new BuyerEraseRequest { Id = Guid.CreateVersion7(), SellerId = order.SellerId, Email = order.Email, RequestedAt = DateTimeOffset.UtcNow };
+        db.BuyerEraseRequests.Add(erase);
         await db.SaveChangesAsync();
         return new Dictionary<string, string>
         {
             ["funnelId"] = DemoSeed.FunnelId.ToString(),
             ["versionId"] = DemoSeed.VersionId.ToString(),
-            ["productId"] = (await db.Products.FirstAsync(p => p.SellerId == DemoSeed.SellerId)).Id.ToString(),
+            ["productId"] = product.Id.ToString(),
+            ["deliverableId"] = deliverable.Id.ToString(),
             ["priceId"] = (await db.Prices.FirstAsync(p => p.SellerId == DemoSeed.SellerId)).Id.ToString(),
             ["orderId"] = order.Id.ToString(),
             ["lineId"] = line.Id.ToString(),
@@ -158,6 +180,7 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             ["endpointId"] = endpointId.ToString(),
             ["deliveryId"] = (await db.WebhookDeliveries.FirstAsync(d => d.EndpointId == endpointId)).Id.ToString(),
             ["subscriptionId"] = subscription.Id.ToString(),
+            ["eraseRequestId"] = erase.Id.ToString(),
         };
     }
 
@@ -192,6 +215,10 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             text.AppendLine($"{d.Id} {d.Status} {d.NextAttemptAt:O} {d.Attempts}");
         foreach (var s in await db.Subscriptions.Where(s => s.SellerId == DemoSeed.SellerId).OrderBy(s => s.Id).ToListAsync())
             text.AppendLine($"{s.Id} {s.Status} {s.CancelAtPeriodEnd} {s.NextChargeAt:O} {s.FailedAttempts} {s.CanceledAt:O}");
+        foreach (var d in await db.Deliverables.Where(d => d.SellerId == DemoSeed.SellerId).OrderBy(d => d.Id).ToListAsync())
+            text.AppendLine($"{d.Id} {d.Title} {d.Text} {d.FileId} {d.RemovedAt:O}");
+        foreach (var r in await db.BuyerEraseRequests.Where(r => r.SellerId == DemoSeed.SellerId).OrderBy(r => r.Id).ToListAsync())
+            text.AppendLine($"{r.Id} {r.ConfirmedAt:O} {r.ConfirmedBy}");
         text.AppendLine($"charges {await db.Charges.CountAsync()} dunning {await db.DunningSettings.CountAsync(d => d.SellerId == DemoSeed.SellerId)}");
         return text.ToString();
     });

@@ -41,6 +41,8 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SellerApiKey> SellerApiKeys => Set<SellerApiKey>();
+    public DbSet<BuyerSignInLink> BuyerSignInLinks => Set<BuyerSignInLink>();
+    public DbSet<BuyerEraseRequest> BuyerEraseRequests => Set<BuyerEraseRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<SandboxCustomer> SandboxCustomers => Set<SandboxCustomer>();
     public DbSet<SandboxPaymentMethod> SandboxPaymentMethods => Set<SandboxPaymentMethod>();

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Encore.Web.Infrastructure;
 
 /// <summary>
-/// Per-client limits on the requests worth abusing: placing orders, one-click accepts and seller sign-in.
+/// Per-client limits on the requests worth abusing: placing orders, one-click accepts, seller sign-in and buyers'
+/// sign-in links (asking for one and using one; each address is limited on its own as well, see <c>BuyerSignIns</c>).
 /// Each client address gets a fixed window; only POSTs count (reading a page is never limited). A refused
 /// request answers 429 with <c>Retry-After</c>, problem details on the API and a readable page elsewhere,
 /// and changes nothing. The limiter is per instance: it blunts abuse, it is not needed for correctness.
@@ -15,6 +16,7 @@ public static class RateLimits
     public const string Checkout = "checkout";
     public const string Accept = "offer-accept";
     public const string SignIn = "seller-sign-in";
+    public const string BuyerSignIn = "buyer-sign-in";
 
     public static IServiceCollection AddEncoreRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -47,6 +49,7 @@ public static class RateLimits
             Add(options, Checkout, enabled, section.GetValue("CheckoutPerMinute", 20));
             Add(options, Accept, enabled, section.GetValue("AcceptPerMinute", 60));
             Add(options, SignIn, enabled, section.GetValue("SignInPerMinute", 10));
+            Add(options, BuyerSignIn, enabled, section.GetValue("BuyerSignInPerMinute", 10));
         });
         return services;
     }

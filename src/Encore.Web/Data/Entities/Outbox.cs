@@ -120,6 +120,12 @@ public enum EmailKind
 
     /// <summary>A fresh link to the manage page, asked for by entering the e-mail address.</summary>
     ManageLink = 8,
+
+    /// <summary>
+    /// A one-time link to the buyer's page (<c>Reference</c>: the link's id), on the address's most recent order: the
+    /// outbox needs an order, and a buyer who is sent one has one.
+    /// </summary>
+    BuyerSignIn = 9,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>

@@ -40,6 +40,13 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteSubscriptionMailAsync(Subscription subscription, Guid orderId, EmailKind kind, string reference, CancellationToken cancellationToken) =>
         WriteAsync(subscription.SellerId, orderId, kind, cancellationToken, subscription.Id, reference);
 
+    /// <summary>
+    /// A sign-in link to the buyer's page, on the address's most recent order (the outbox needs one), once per link. The
+    /// sender composes it from the link's row, with a token made then.
+    /// </summary>
+    public Task WriteBuyerSignInAsync(Guid sellerId, Guid orderId, Guid linkId, CancellationToken cancellationToken) =>
+        WriteAsync(sellerId, orderId, EmailKind.BuyerSignIn, cancellationToken, reference: linkId.ToString("N"));
+
     private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
     {
         var now = clock.GetUtcNow();

@@ -24,14 +24,14 @@ public sealed class SmtpSettings
 
 /// <summary>
 /// Sends queued mails over SMTP, each claimed first with a lease (a conditional update only one worker can
-/// win) and composed then from its order; what was sent is kept on the row. A final receipt waits while a
+/// win) and composed then from its order; what was sent is kept on the row (a sign-in mail without its link). A final receipt waits while a
 /// charge of its order still waits for the gateway's answer. A failed attempt (server down, refused) counts,
 /// and the mail waits with back-off; an unreachable server never makes a mail give up, so an outage delays
 /// mail and loses none.
 /// </summary>
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
-    Delivery.Deliveries deliveries,
+    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
@@ -56,7 +56,19 @@ public sealed class EmailSender(
             if (!await OutboxRetry.ClaimAsync(db.EmailMessages, id, clock.GetUtcNow(), cancellationToken)) continue;
             var message = await db.EmailMessages.AsNoTracking().SingleAsync(m => m.Id == id, cancellationToken);
             string to, subject, text, html;
-            if (message.SubscriptionId is not null)
+            (string Text, string Html)? kept = null; // what the row keeps of the mail, when not all of it
+            if (message.Kind == EmailKind.BuyerSignIn)
+            {
+                var (composed, refusal) = await signInMail.ComposeAsync(message, cancellationToken);
+                if (composed is null)
+                {
+                    await RecordAsync(message, refusal, permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
+                kept = (composed.KeptText, composed.KeptHtml);
+            }
+            else if (message.SubscriptionId is not null)
             {
                 if (await subscriptionMail.ComposeAsync(message, cancellationToken) is not { } composed)
                 {
@@ -83,8 +95,8 @@ public sealed class EmailSender(
             }
             message.To = to;
             message.Subject = subject;
-            message.TextBody = text;
-            message.HtmlBody = html;
+            message.TextBody = kept?.Text ?? text;
+            message.HtmlBody = kept?.Html ?? html;
             string? error = null;
             var permanent = false;
             var invalidAddress = false;

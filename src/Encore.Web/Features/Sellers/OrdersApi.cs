@@ -160,7 +160,7 @@ public static class OrdersApi
 
     private static IResult OrderNotFound() => ApiProblems.Problem(404, "not_found", "Order not found", "You have no order with this id.");
 
-    private static string ApiKeyPrefix(HttpContext http)
+    internal static string ApiKeyPrefix(HttpContext http)
     {
         var header = http.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
