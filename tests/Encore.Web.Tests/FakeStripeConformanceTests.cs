@@ -60,7 +60,9 @@ public sealed class FakeStripeConformanceTests(StripeSqliteApp app) : IClassFixt
         await intents.ListAsync(new PaymentIntentListOptions { Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow.AddHours(-2) }, Limit = 1, Expand = ["data.payment_method"] });
         await setups.GetAsync(setup.Id, new SetupIntentGetOptions { Expand = ["payment_method"] });
         await setups.ListAsync(new SetupIntentListOptions { Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow.AddHours(-2) }, Limit = 1, Expand = ["data.payment_method"] });
-        await new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paid.Id, Amount = 700 });
+        var refund = await new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paid.Id, Amount = 700 });
+        await new RefundService(client).GetAsync(refund.Id);
+        await new RefundService(client).ListAsync(new RefundListOptions { PaymentIntent = paid.Id, Limit = 10 });
         await Assert.ThrowsAsync<StripeException>(() => new RefundService(client).CreateAsync(new RefundCreateOptions { PaymentIntent = paid.Id, Amount = 99_999 }));
         await Assert.ThrowsAsync<StripeException>(() => new CustomerService(new StripeClient("sk_live_not_a_test_key", apiBase: stripe.ApiBase))
             .CreateAsync(new CustomerCreateOptions { Email = "x@example.com" }));

@@ -77,12 +77,15 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
                 var request = new HttpRequestMessage(new HttpMethod(method), path);
                 if (method is "POST" or "PUT")
                 {
-                    request.Content = pattern.EndsWith("/files", StringComparison.Ordinal) || pattern.EndsWith("/file", StringComparison.Ordinal)
+                    request.Content = pattern.EndsWith("/files", StringComparison.Ordinal) || pattern.EndsWith("/file", StringComparison.Ordinal) || pattern.EndsWith("/upload", StringComparison.Ordinal)
                         ? UploadBody()
                         : JsonContent.Create(PlausibleBody(pattern, victim));
                     request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
                 }
-                await ExpectNotFoundAsync(failures, $"{method} {path}", await intruderApi.SendAsync(request));
+                // A seller page's own endpoint (the product page's uploader): the intruder's cookie and page token.
+                var pageEndpoint = !pattern.StartsWith("/api/", StringComparison.Ordinal);
+                if (pageEndpoint) request.Headers.Add("RequestVerificationToken", token);
+                await ExpectNotFoundAsync(failures, $"{method} {path}", await (pageEndpoint ? intruderPages : intruderApi).SendAsync(request));
             }
         }
 

@@ -35,6 +35,8 @@ public static partial class FakeStripeConformance
         ["GET /v1/payment_intents"] = (typeof(StripeList<PaymentIntent>), typeof(PaymentIntentListOptions)),
         ["GET /v1/payment_intents/{id}"] = (typeof(PaymentIntent), typeof(PaymentIntentGetOptions)),
         ["POST /v1/refunds"] = (typeof(Refund), typeof(RefundCreateOptions)),
+        ["GET /v1/refunds/{id}"] = (typeof(Refund), typeof(RefundGetOptions)),
+        ["GET /v1/refunds"] = (typeof(StripeList<Refund>), typeof(RefundListOptions)),
         ["POST /v1/setup_intents"] = (typeof(SetupIntent), typeof(SetupIntentCreateOptions)),
         ["GET /v1/setup_intents/{id}"] = (typeof(SetupIntent), typeof(SetupIntentGetOptions)),
         ["GET /v1/setup_intents"] = (typeof(StripeList<SetupIntent>), typeof(SetupIntentListOptions)),

@@ -106,10 +106,10 @@ public sealed partial class FakeStripeServer
         });
         app.MapGet("/v1/refunds", context =>
         {
-            var q = context.Request.Query;
-            var intentId = q["payment_intent"].ToString();
-            var limit = q.TryGetValue("limit", out var l) ? int.Parse(l.ToString()) : 10;
-            var after = q["starting_after"].ToString();
+            var q = QueryOf(context);
+            var intentId = q.Value("payment_intent") ?? "";
+            var limit = q.Value("limit") is { } l ? int.Parse(l) : 10;
+            var after = q.Value("starting_after") ?? "";
             JsonArray data;
             bool more;
             lock (_lock)
