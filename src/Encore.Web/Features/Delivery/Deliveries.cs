@@ -187,16 +187,18 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
     /// </summary>
     private async Task<string?> KeyForAsync(OrderLineAccess line, Deliverable deliverable, CancellationToken cancellationToken)
     {
+        Task<string?> HeldAsync() => db.LicenceKeys.AsNoTracking()
+            .Where(k => k.OrderLineId == line.Id && k.DeliverableId == deliverable.Id).Select(k => (string?)k.Key).FirstOrDefaultAsync(cancellationToken);
         for (var round = 0; round < 10; round++)
         {
-            var held = await db.LicenceKeys.AsNoTracking()
-                .Where(k => k.OrderLineId == line.Id && k.DeliverableId == deliverable.Id).Select(k => k.Key).FirstOrDefaultAsync(cancellationToken);
-            if (held is not null) return held;
+            if (await HeldAsync() is { } held) return held;
             var free = await db.LicenceKeys.AsNoTracking()
                 .Where(k => k.DeliverableId == deliverable.Id && k.OrderLineId == null)
                 .OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).Select(k => k.Id).Take(20).ToListAsync(cancellationToken);
             if (free.Count == 0)
             {
+                // The last free key may have gone to this very line a moment ago (the same page opened twice at once).
+                if (await HeldAsync() is { } mine) return mine;
                 logger.LogWarning("Licence keys of deliverable {DeliverableId} ran out; order line {OrderLineId} got none", deliverable.Id, line.Id);
                 return null;
             }
@@ -213,6 +215,6 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
                 // The unique (line, list) index: the same line took another key at the same moment; read that one.
             }
         }
-        return null;
+        return await HeldAsync();
     }
 }
