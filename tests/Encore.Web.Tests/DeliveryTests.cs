@@ -142,7 +142,9 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
         app.Clock.Advance(TimeSpan.FromHours(25));
         var expired = await client.GetAsync(link);
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
-        Assert.Contains("This download link has expired", await expired.Content.ReadAsStringAsync());
+        var expiredPage = await expired.Content.ReadAsStringAsync();
+        Assert.Contains("This download link has expired", expiredPage);
+        Assert.Contains("Links work for 24 hours", expiredPage); // what the setting makes true, not a fixed "a day"
         Assert.Equal(0, await app.QueryAsync(db => db.Downloads.CountAsync(d => d.OrderId == orderId)));
 
         // The receipt page hands out a fresh one, which works.

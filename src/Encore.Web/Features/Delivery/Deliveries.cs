@@ -39,6 +39,11 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
     /// <summary>How long a download link works (<c>Encore:Delivery:LinkHours</c>, default 24).</summary>
     public TimeSpan LinkLifetime => TimeSpan.FromHours(Math.Clamp(configuration.GetValue("Encore:Delivery:LinkHours", 24), 1, 24 * 30));
 
+    /// <summary>How long a link works, as pages and mails tell the buyer: "24 hours", "7 days" (the setting's own value).</summary>
+    public string LinkLifetimeWords => LinkLifetime.TotalHours is var hours && hours >= 48 && hours % 24 == 0
+        ? $"{hours / 24:0} days"
+        : $"{hours:0} {(hours == 1 ? "hour" : "hours")}";
+
     /// <summary>The secret a seller's platform checks a signed course link with (<c>Encore:Delivery:LinkSecret</c>).</summary>
     private string LinkSecret => configuration["Encore:Delivery:LinkSecret"] ?? "";
 

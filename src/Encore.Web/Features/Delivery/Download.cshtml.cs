@@ -23,7 +23,7 @@ public sealed class DownloadModel(Deliveries deliveries, IFileStore files, ILogg
         {
             Expired = check == LinkCheck.Expired;
             Refusal = Expired
-                ? "This download link has expired. Links work for a day; open your receipt or your purchases page for a fresh one."
+                ? $"This download link has expired. Links work for {deliveries.LinkLifetimeWords}; open your receipt or your purchases page for a fresh one."
                 : "This download link is not valid. It may be incomplete or altered.";
             Response.StatusCode = Expired ? StatusCodes.Status410Gone : StatusCodes.Status404NotFound;
             return Page();

@@ -91,8 +91,10 @@ public static class ReceiptMail
     /// <param name="manageUrl">The buyer's link to a subscription's manage page (each mail gets a fresh one).</param>
     /// <param name="deliveries">What each bought product delivers, with fresh download links.</param>
     /// <param name="purchasesUrl">The buyer's purchases page, where fresh links always are.</param>
+    /// <param name="linkLifetime">How long the download links in this mail work, in words ("24 hours").</param>
     public static (string Subject, string Text, string Html) Compose(
-        Receipt receipt, EmailKind kind, Func<Guid, string>? manageUrl = null, IReadOnlyList<Delivery.ProductDelivery>? deliveries = null, string? purchasesUrl = null)
+        Receipt receipt, EmailKind kind, Func<Guid, string>? manageUrl = null, IReadOnlyList<Delivery.ProductDelivery>? deliveries = null, string? purchasesUrl = null,
+        string linkLifetime = "24 hours")
     {
         var final = kind == EmailKind.FinalReceipt;
         var subject = final ? $"Your receipt from {receipt.SellerName}" : $"Order confirmed: {receipt.SellerName}";
@@ -110,7 +112,7 @@ public static class ReceiptMail
         var open = (deliveries ?? []).Where(d => d.Access == Delivery.DeliveryAccess.Open && d.Items.Count > 0).ToList();
         if (open.Count > 0)
         {
-            text.AppendLine("Your purchases (download links work for a day; fresh ones are always on your purchases page):");
+            text.AppendLine($"Your purchases (download links work for {linkLifetime}; fresh ones are always on your purchases page):");
             foreach (var product in open)
             {
                 text.AppendLine($"  {product.ProductName}");
@@ -144,7 +146,7 @@ public static class ReceiptMail
                 foreach (var item in product.Items) html.Append($"<li>{DeliveryHtml(item, e)}</li>");
                 html.Append("</ul>");
             }
-            html.Append("<p>Download links work for a day");
+            html.Append($"<p>Download links work for {e.Encode(linkLifetime)}");
             if (purchasesUrl is not null) html.Append($"; <a href=\"{e.Encode(purchasesUrl)}\">your purchases page</a> always has fresh ones");
             html.Append(".</p>");
         }

@@ -90,7 +90,7 @@ public sealed class EmailSender(
                     continue;
                 }
                 var delivered = await deliveries.ForOrderAsync(message.OrderId, cancellationToken);
-                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account");
+                (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account", deliveries.LinkLifetimeWords);
                 to = receipt.Email;
             }
             message.To = to;
