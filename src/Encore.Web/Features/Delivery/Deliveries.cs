@@ -133,21 +133,18 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
         DateTimeOffset? LastRefundAt);
 
     private async Task<List<OrderLineAccess>> LinesAsync(IQueryable<OrderLine> query, CancellationToken cancellationToken) =>
-        await query.AsNoTracking()
-            .Where(l => l.Kind != OrderLineKind.Renewal) // a renewal pays for access the first line already gives
-            .OrderBy(l => l.CreatedAt)
-            .Select(l => new OrderLineAccess(
-                l.Id, l.OrderId,
-                db.Orders.Where(o => o.Id == l.OrderId).Select(o => o.SellerId).First(),
-                l.ProductId, l.Name,
-                db.Orders.Where(o => o.Id == l.OrderId).Select(o => o.Email).First(),
-                db.Orders.Where(o => o.Id == l.OrderId).Select(o => db.FunnelVersions.Where(v => v.Id == o.FunnelVersionId).Select(v => v.SupportEmail).First()).First(),
-                l.Amount, l.RefundedAmount,
-                db.Charges.Where(c => c.Id == l.ChargeId).Select(c => c.Status).First(),
-                l.Kind,
-                db.Subscriptions.Where(s => s.Id == l.SubscriptionId).Select(s => (SubscriptionStatus?)s.Status).FirstOrDefault(),
-                db.Subscriptions.Where(s => s.Id == l.SubscriptionId).Select(s => s.EndedAt).FirstOrDefault(),
-                db.Refunds.Where(r => r.OrderLineId == l.Id).OrderByDescending(r => r.CreatedAt).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefault()))
+        await (from l in query.AsNoTracking()
+               where l.Kind != OrderLineKind.Renewal // a renewal pays for access the first line already gives
+               join o in db.Orders on l.OrderId equals o.Id
+               join v in db.FunnelVersions on o.FunnelVersionId equals v.Id
+               join c in db.Charges on l.ChargeId equals c.Id
+               join sub in db.Subscriptions on l.SubscriptionId equals sub.Id into subscriptions
+               from s in subscriptions.DefaultIfEmpty()
+               orderby l.CreatedAt
+               select new OrderLineAccess(
+                   l.Id, l.OrderId, o.SellerId, l.ProductId, l.Name, o.Email, v.SupportEmail, l.Amount, l.RefundedAmount, c.Status, l.Kind,
+                   s == null ? null : s.Status, s == null ? null : s.EndedAt,
+                   db.Refunds.Where(r => r.OrderLineId == l.Id).OrderByDescending(r => r.CreatedAt).Select(r => (DateTimeOffset?)r.CreatedAt).FirstOrDefault()))
             .ToListAsync(cancellationToken);
 
     private static (DeliveryAccess Access, string? Reason) AccessOf(OrderLineAccess line)
