@@ -65,6 +65,8 @@ builder.Services.AddScoped<Encore.Web.Features.Subscriptions.SubscriptionMail>()
 builder.Services.AddScoped<Encore.Web.Features.Subscriptions.ManageLinks>();
 builder.Services.AddScoped<Encore.Web.Infrastructure.SignedLinks>();
 builder.Services.AddScoped<Encore.Web.Features.Delivery.Deliveries>();
+builder.Services.AddScoped<Encore.Web.Features.Sellers.SigningSecrets>();
+builder.Services.AddScoped<Encore.Web.Features.Funnels.ThankYouPages>();
 builder.Services.AddScoped<Encore.Web.Features.Delivery.DeliverableCatalog>();
 builder.Services.AddSingleton<Encore.Web.Features.Delivery.IFileStore, Encore.Web.Features.Delivery.LocalFileStore>();
 if (builder.Configuration.GetValue("Encore:RunBilling", true)) builder.Services.AddHostedService<Encore.Web.Features.Subscriptions.BillingService>();

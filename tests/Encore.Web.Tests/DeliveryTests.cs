@@ -42,7 +42,11 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
         var course = Regex.Match(page, "href=\"(https://learn.example.com/calm[^\"]+)\"").Groups[1].Value;
         var query = System.Web.HttpUtility.ParseQueryString(new Uri(course).Query);
         Assert.Equal(orderId.ToString("N"), query["encore_order"]);
-        Assert.Equal(Deliveries.SignLink("test-link-secret", orderId, query["encore_email"]!), query["encore_signature"]);
+        var secret = (await Buyer.ReadAsync(await shop.Api.GetAsync("/api/v1/seller/signing-secret"), HttpStatusCode.OK))["secret"]!.GetValue<string>();
+        Assert.Matches("^[0-9a-f]{64}$", secret);
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(secret),
+            System.Text.Encoding.UTF8.GetBytes($"{orderId:N}|{query["encore_email"]}")));
+        Assert.Equal(expected, query["encore_signature"]);
 
         var response = await client.GetAsync(new Uri(download).PathAndQuery);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -166,6 +170,27 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
         var third = await client.GetAsync(link);
         Assert.Equal(HttpStatusCode.Forbidden, third.StatusCode);
         Assert.Contains("the most the seller allows", await third.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Twenty_simultaneous_downloads_take_exactly_the_limit_and_the_rest_are_refused()
+    {
+        var shop = await ShopAsync();
+        var file = await UploadAsync(shop.Api, shop.Product, "workbook.pdf", Pdf);
+        await Buyer.ReadAsync(await shop.Api.PutAsJsonAsync($"/api/v1/seller/products/{shop.Product}/deliverables/{file["id"]}", new { title = "Workbook", downloadLimit = 3 }), HttpStatusCode.OK);
+        var client = app.CreateClient();
+        var (orderId, receiptUrl) = await BuyAsync(shop, client);
+        var link = new Uri(Regex.Match(await client.GetStringAsync(receiptUrl), "href=\"(http://localhost:5080/d/[^\"]+)\"").Groups[1].Value).PathAndQuery;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var response = await app.CreateClient().GetAsync(link);
+            return response.StatusCode;
+        }));
+        Assert.Equal(3, answers.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(17, answers.Count(s => s == HttpStatusCode.Forbidden));
+        var numbers = await app.QueryAsync(db => db.Downloads.Where(d => d.OrderId == orderId).OrderBy(d => d.Number).Select(d => d.Number).ToListAsync());
+        Assert.Equal([1, 2, 3], numbers);
     }
 
     [Fact]

@@ -7,7 +7,11 @@ namespace Encore.Web.Data;
 
 internal sealed class SellerConfiguration : IEntityTypeConfiguration<Seller>
 {
-    public void Configure(EntityTypeBuilder<Seller> builder) => builder.ToTable("sellers");
+    public void Configure(EntityTypeBuilder<Seller> builder)
+    {
+        builder.ToTable("sellers");
+        builder.Property(s => s.SigningSecret).HasMaxLength(64);
+    }
 }
 
 internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
@@ -49,6 +53,7 @@ internal sealed class FunnelVersionConfiguration : IEntityTypeConfiguration<Funn
         builder.ToTable("funnel_versions");
         builder.Property(v => v.MainDescription).HasMaxLength(4000);
         builder.Property(v => v.MainTerms).HasMaxLength(4000);
+        builder.Property(v => v.ThankYouUrl).HasMaxLength(2000);
         builder.Property(v => v.Currency).HasMaxLength(3);
         builder.ComplexProperty(v => v.MainPrice, PriceTermsMapping.Configure);
         builder.HasIndex(v => new { v.FunnelId, v.Number }).IsUnique();
@@ -384,7 +389,7 @@ internal sealed class DeliveryConfiguration :
     {
         builder.ToTable("downloads");
         builder.Property(d => d.IpAddress).HasMaxLength(64);
-        builder.HasIndex(d => new { d.OrderLineId, d.DeliverableId });
+        builder.HasIndex(d => new { d.OrderLineId, d.DeliverableId, d.Number }).IsUnique();
         builder.HasIndex(d => new { d.SellerId, d.DeliverableId });
     }
 

@@ -75,7 +75,6 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
             builder.UseSetting("Encore:RunEmailSender", "false");
             builder.UseSetting("Encore:Files:Folder", FilesFolder);
             builder.UseSetting("Encore:Files:MaxBytes", MaxFileBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Encore:Delivery:LinkSecret", "test-link-secret");
             builder.UseSetting("Encore:Smtp:Host", "127.0.0.1");
             builder.UseSetting("Encore:Smtp:Port", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Encore:Smtp:UseTls", "false");

@@ -7,6 +7,12 @@ public sealed class Seller
     public required string Name { get; set; }
     public required string SupportEmail { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The seller's own HMAC key for what Encore signs on their behalf (course links, the thank-you redirect), 64 hex
+    /// digits, made on first use and shown only to the seller; null until then. See docs/delivery.md.
+    /// </summary>
+    public string? SigningSecret { get; set; }
 }
 
 /// <summary>Something a seller sells. Topics say what it is about, to judge whether two offers are related.</summary>

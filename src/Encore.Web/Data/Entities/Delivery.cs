@@ -83,6 +83,12 @@ public sealed class Download
     public Guid FileId { get; set; }
     public string? IpAddress { get; set; }
     public DateTimeOffset At { get; set; }
+
+    /// <summary>
+    /// 1 for the line's first download of this deliverable, 2 for the next…: unique per line and deliverable, so two
+    /// downloads started at once cannot both take the last one a download limit allows.
+    /// </summary>
+    public int Number { get; set; }
 }
 
 /// <summary>A licence key of a seller's list; an order line takes it once, for good.</summary>

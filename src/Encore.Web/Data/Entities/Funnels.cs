@@ -58,6 +58,12 @@ public sealed class FunnelVersion
     /// <summary>How long the post-purchase offers stay open after the main payment.</summary>
     public int WindowMinutes { get; set; } = 30;
 
+    /// <summary>
+    /// The seller's own thank-you page, where a paid buyer goes when the path ends (with the order id and a signature);
+    /// null: Encore's thank-you page.
+    /// </summary>
+    public string? ThankYouUrl { get; set; }
+
     public Guid? EntryStepId { get; set; }
 
     /// <summary>When the draft was last changed (or the version published).</summary>

@@ -16,7 +16,7 @@ namespace Encore.Web.Features.Checkout;
 /// this order's one-click offers. Card details are mapped to a Sandbox test payment method and dropped:
 /// never stored, logged or shown again.
 /// </summary>
-public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency, IPaymentGateway gateway) : PageModel
+public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency, IPaymentGateway gateway, ThankYouPages thankYou) : PageModel
 {
     /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only the ConfirmationToken Stripe.js made.</summary>
     public string? StripePublishableKey => gateway is StripeGateway stripe ? stripe.PublishableKey : null;
@@ -99,7 +99,12 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
             case IdempotencyOutcome.Started:
                 try
                 {
-                    outcome = ToOutcome(await checkout.PlaceOrderAsync(command, cancellationToken));
+                    var placed = await checkout.PlaceOrderAsync(command, cancellationToken);
+                    outcome = ToOutcome(placed);
+                    // Paid with no offers to show: the path is over, and the seller may have a thank-you page of their own.
+                    if (placed is { Outcome: CheckoutOutcome.Placed, Next: CheckoutNext.ThankYou } &&
+                        await thankYou.RedirectForAsync(placed.OrderId, cancellationToken) is { } sellersPage)
+                        outcome = outcome with { Redirect = sellersPage };
                 }
                 catch
                 {

@@ -32,7 +32,8 @@ public sealed record ProductDelivery(Guid OrderLineId, Guid ProductId, string Pr
 /// refunded and its subscription (if any) has not ended. Decided each time it is shown, so a refund or a cancellation
 /// takes access away at once. A licence key is handed to a line the first time it is shown, exactly once.
 /// </summary>
-public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfiguration configuration, TimeProvider clock, ILogger<Deliveries> logger)
+public sealed class Deliveries(
+    EncoreDbContext db, SignedLinks links, Sellers.SigningSecrets secrets, IConfiguration configuration, TimeProvider clock, ILogger<Deliveries> logger)
 {
     private const string DownloadPurpose = "Encore.Delivery.Download.v1";
 
@@ -43,9 +44,6 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
     public string LinkLifetimeWords => LinkLifetime.TotalHours is var hours && hours >= 48 && hours % 24 == 0
         ? $"{hours / 24:0} days"
         : $"{hours:0} {(hours == 1 ? "hour" : "hours")}";
-
-    /// <summary>The secret a seller's platform checks a signed course link with (<c>Encore:Delivery:LinkSecret</c>).</summary>
-    private string LinkSecret => configuration["Encore:Delivery:LinkSecret"] ?? "";
 
     public string DownloadUrl(Guid orderLineId, Guid deliverableId) =>
         $"{links.PublicUrl}/d/{links.Protect(DownloadPurpose, clock.GetUtcNow() + LinkLifetime, orderLineId, deliverableId)}";
@@ -81,7 +79,7 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
                     {
                         DeliverableKind.File when d.FileId is { } fileId && files.TryGetValue(fileId, out var file) =>
                             new DeliveryItem(d.Id, d.Kind, d.Title, DownloadUrl(line.Id, d.Id), null, file.FileName, file.Size, null),
-                        DeliverableKind.Link => new DeliveryItem(d.Id, d.Kind, d.Title, LinkFor(d, line), null, null, null, null),
+                        DeliverableKind.Link => new DeliveryItem(d.Id, d.Kind, d.Title, await LinkForAsync(d, line, cancellationToken), null, null, null, null),
                         DeliverableKind.Text => new DeliveryItem(d.Id, d.Kind, d.Title, null, d.Text, null, null, null),
                         DeliverableKind.LicenceKey => new DeliveryItem(d.Id, d.Kind, d.Title, null, d.Text, null, null,
                             await KeyForAsync(line, d, cancellationToken)),
@@ -110,21 +108,45 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
         if (access == DeliveryAccess.Revoked) return (null, null, line, reason);
         if (deliverable.DownloadLimit is { } limit &&
             await db.Downloads.CountAsync(d => d.OrderLineId == orderLineId && d.DeliverableId == deliverableId, cancellationToken) >= limit)
-            return (null, null, line, $"This file has been downloaded {limit} {(limit == 1 ? "time" : "times")}, the most the seller allows. Write to {line.SupportEmail} if you need it again.");
+            return (null, null, line, LimitReached(limit, line.SupportEmail));
         var file = await db.StoredFiles.AsNoTracking().SingleOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         return file is null ? (null, null, line, "The seller has removed this file.") : (file, deliverable, line, null);
     }
 
-    /// <summary>Records one download (time and address) against the line and the file it served.</summary>
-    public async Task RecordDownloadAsync(OrderLineAccess line, Deliverable deliverable, StoredFile file, string? ipAddress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records one download (time and address) against the line and the file it served, numbered per line and
+    /// deliverable. False when the seller's download limit is already spent: two downloads started at once race for
+    /// the same number, the unique index lets one win, and the other counts again.
+    /// </summary>
+    public async Task<bool> RecordDownloadAsync(OrderLineAccess line, Deliverable deliverable, StoredFile file, string? ipAddress, CancellationToken cancellationToken)
     {
-        db.Downloads.Add(new Download
+        for (var round = 0; round < 20; round++)
         {
-            Id = Guid.CreateVersion7(), SellerId = line.SellerId, OrderId = line.OrderId, OrderLineId = line.Id,
-            DeliverableId = deliverable.Id, FileId = file.Id, IpAddress = ipAddress, At = clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
+            var taken = await db.Downloads.CountAsync(d => d.OrderLineId == line.Id && d.DeliverableId == deliverable.Id, cancellationToken);
+            if (deliverable.DownloadLimit is { } limit && taken >= limit) return false;
+            var download = new Download
+            {
+                Id = Guid.CreateVersion7(), SellerId = line.SellerId, OrderId = line.OrderId, OrderLineId = line.Id,
+                DeliverableId = deliverable.Id, FileId = file.Id, IpAddress = ipAddress, At = clock.GetUtcNow(), Number = taken + 1,
+            };
+            db.Downloads.Add(download);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return true;
+            }
+            catch (DbUpdateException)
+            {
+                // Another download of the same line took this number a moment ago: count again.
+                db.Entry(download).State = EntityState.Detached;
+            }
+        }
+        throw new InvalidOperationException($"Could not number a download of line {line.Id} after 20 rounds.");
     }
+
+    /// <summary>The refusal a spent download limit gets, in words for the buyer.</summary>
+    public static string LimitReached(int limit, string supportEmail) =>
+        $"This file has been downloaded {limit} {(limit == 1 ? "time" : "times")}, the most the seller allows. Write to {supportEmail} if you need it again.";
 
     /// <summary>A bought line as access is decided: its charge, refunds and subscription.</summary>
     public sealed record OrderLineAccess(
@@ -167,20 +189,19 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
 
     /// <summary>
     /// The seller's link, and when asked for, the order, the buyer's e-mail and an HMAC-SHA256 of both with the seller's
-    /// link secret, so the seller's course platform can check the buyer came from a paid order (docs/delivery.md).
+    /// signing secret, so the seller's course platform can check the buyer came from a paid order (docs/delivery.md).
     /// </summary>
-    private string LinkFor(Deliverable deliverable, OrderLineAccess line)
+    private async Task<string> LinkForAsync(Deliverable deliverable, OrderLineAccess line, CancellationToken cancellationToken)
     {
         var url = deliverable.Url ?? "";
         if (!deliverable.SignLink) return url;
-        var signature = SignLink(LinkSecret, line.OrderId, line.Email);
+        var signature = SignLink(await secrets.OfAsync(line.SellerId, cancellationToken), line.OrderId, line.Email);
         var separator = url.Contains('?') ? '&' : '?';
         return $"{url}{separator}encore_order={line.OrderId:N}&encore_email={Uri.EscapeDataString(line.Email)}&encore_signature={signature}";
     }
 
     /// <summary>Lower-case hex HMAC-SHA256 of <c>{order:N}|{email}</c> (UTF-8) under the secret.</summary>
-    public static string SignLink(string secret, Guid orderId, string email) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{orderId:N}|{email}")));
+    public static string SignLink(string secret, Guid orderId, string email) => Sellers.SigningSecrets.Sign(secret, $"{orderId:N}|{email}");
 
     /// <summary>
     /// The line's key from the list: the one it has, or a free one taken now by a conditional update (a key is free

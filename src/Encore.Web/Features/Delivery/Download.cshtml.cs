@@ -37,8 +37,13 @@ public sealed class DownloadModel(Deliveries deliveries, IFileStore files, ILogg
         }
         // A player asking for a later part of the file is the same download, not another.
         var range = Request.Headers.Range.ToString();
-        if (range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal))
-            await deliveries.RecordDownloadAsync(line, deliverable, file, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
+        if ((range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal)) &&
+            !await deliveries.RecordDownloadAsync(line, deliverable, file, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken))
+        {
+            Refusal = Deliveries.LimitReached(deliverable.DownloadLimit ?? 0, line.SupportEmail);
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
 
         if (files.DirectDownload(file.StorageKey, file.FileName, file.ContentType, TimeSpan.FromMinutes(5)) is { } direct)
             return Redirect(direct.ToString());

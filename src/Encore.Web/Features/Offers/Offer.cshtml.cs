@@ -10,7 +10,7 @@ namespace Encore.Web.Features.Offers;
 /// terms above one button that states the charge, and after any POST redirects to itself, so a refresh,
 /// a back button or a double click lands on the current state and never charges twice.
 /// </summary>
-public sealed class OfferModel(OfferService offers, ReceiptQuery receipts, Delivery.Deliveries deliveries) : PageModel
+public sealed class OfferModel(OfferService offers, ReceiptQuery receipts, Delivery.Deliveries deliveries, Funnels.ThankYouPages thankYou) : PageModel
 {
     public OfferView? View { get; private set; }
 
@@ -30,6 +30,9 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts, Deliv
         NoStore();
         if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
         View = await offers.ShowAsync(token, cancellationToken);
+        // The buyer answered every offer and the order is paid: the seller's own thank-you page, when the funnel names one.
+        if (View!.State == OfferSessionState.Completed && await thankYou.RedirectForAsync(View.Row.OrderId, cancellationToken) is { } sellersPage)
+            return Redirect(sellersPage);
         Receipt = await receipts.ForOrderAsync(View!.Row.OrderId, cancellationToken);
         if (View.State is OfferSessionState.Completed or OfferSessionState.Expired)
             Deliveries = await deliveries.ForOrderAsync(View.Row.OrderId, cancellationToken);

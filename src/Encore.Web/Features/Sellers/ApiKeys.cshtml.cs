@@ -4,19 +4,38 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Encore.Web.Features.Sellers;
 
-/// <summary>API keys for the seller API: a new key is shown once, here, and never again.</summary>
-public sealed class ApiKeysModel(SellerApiKeys keys) : PageModel
+/// <summary>
+/// API keys for the seller API (a new key is shown once, here, and never again), and the signing secret the seller's
+/// own site checks Encore's signed links and thank-you redirects with.
+/// </summary>
+public sealed class ApiKeysModel(SellerApiKeys keys, SigningSecrets secrets) : PageModel
 {
     public List<SellerApiKey> Keys { get; private set; } = [];
     public string? NewKey { get; private set; }
+    public string SigningSecret { get; private set; } = "";
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => Keys = await keys.ListAsync(User.SellerId(), cancellationToken);
+    [TempData] public string? Flash { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Response.Headers.CacheControl = "no-store";
+        Keys = await keys.ListAsync(User.SellerId(), cancellationToken);
+        SigningSecret = await secrets.OfAsync(User.SellerId(), cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRotateSecretAsync(CancellationToken cancellationToken)
+    {
+        await secrets.RotateAsync(User.SellerId(), cancellationToken);
+        Flash = "New signing secret made. Put it in your site's settings: links and thank-you redirects signed with the old one no longer check out.";
+        return RedirectToPage(null, null, "signing");
+    }
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken cancellationToken)
     {
         NewKey = await keys.CreateAsync(User.SellerId(), name ?? "", cancellationToken);
         Response.Headers.CacheControl = "no-store";
         Keys = await keys.ListAsync(User.SellerId(), cancellationToken);
+        SigningSecret = await secrets.OfAsync(User.SellerId(), cancellationToken);
         return Page();
     }
 

@@ -8,6 +8,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Features.Sellers;
 
+/// <summary>The seller's signing secret: the HMAC-SHA256 key their site checks <c>encore_signature</c> with (docs/delivery.md).</summary>
+public sealed record SigningSecretDto(string Secret);
+
 public sealed record ProductDto(Guid Id, string Name, string Description, IReadOnlyList<string> Topics)
 {
     public static ProductDto From(Product product) => new(product.Id, product.Name, product.Description, product.Topics);
@@ -36,6 +39,16 @@ public static class SellerApi
         seller.MapPost("/prices/{priceId:guid}/archive", ArchivePrice).WithName("ArchivePrice")
             .WithSummary("Archives a price: drafts can no longer use it; published versions keep what they froze.")
             .Produces<PriceDto>().ProducesProblem(401).ProducesProblem(404);
+        seller.MapGet("/signing-secret", async (HttpContext http, SigningSecrets secrets) =>
+                TypedResults.Ok(new SigningSecretDto(await secrets.OfAsync(http.User.SellerId(), http.RequestAborted))))
+            .WithName("GetSigningSecret")
+            .WithSummary("The secret your site checks Encore's signatures with: signed course links and the redirect to your own thank-you page.")
+            .ProducesProblem(401);
+        seller.MapPost("/signing-secret/rotate", async (HttpContext http, SigningSecrets secrets) =>
+                TypedResults.Ok(new SigningSecretDto(await secrets.RotateAsync(http.User.SellerId(), http.RequestAborted))))
+            .WithName("RotateSigningSecret")
+            .WithSummary("Replaces the signing secret; what was signed with the old one no longer checks out.")
+            .ProducesProblem(401);
         return app;
     }
 

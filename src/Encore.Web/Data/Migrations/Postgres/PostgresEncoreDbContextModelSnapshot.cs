@@ -380,6 +380,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("uuid");
 
@@ -391,9 +394,10 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderLineId", "DeliverableId");
-
                     b.HasIndex("SellerId", "DeliverableId");
+
+                    b.HasIndex("OrderLineId", "DeliverableId", "Number")
+                        .IsUnique();
 
                     b.ToTable("downloads", (string)null);
                 });
@@ -601,6 +605,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<string>("ThankYouUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1257,6 +1265,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
+
+                    b.Property<string>("SigningSecret")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("SupportEmail")
                         .IsRequired()

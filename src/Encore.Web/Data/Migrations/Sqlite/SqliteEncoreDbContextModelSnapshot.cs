@@ -373,6 +373,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrderId")
                         .HasColumnType("TEXT");
 
@@ -384,9 +387,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderLineId", "DeliverableId");
-
                     b.HasIndex("SellerId", "DeliverableId");
+
+                    b.HasIndex("OrderLineId", "DeliverableId", "Number")
+                        .IsUnique();
 
                     b.ToTable("downloads", (string)null);
                 });
@@ -593,6 +597,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<string>("SupportEmail")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ThankYouUrl")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
@@ -1249,6 +1257,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SigningSecret")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SupportEmail")

@@ -38,11 +38,11 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
         await LoadEditableAsync(cancellationToken) ? await PageAsync(cancellationToken) : NotFound();
 
     public Task<IActionResult> OnPostSettingsAsync(string? name, string? slug, int windowMinutes, Guid? mainPriceId, string? mainDescription, string? mainTerms,
-        CancellationToken cancellationToken) =>
+        string? thankYouUrl, CancellationToken cancellationToken) =>
         ChangeAsync(d => d with
         {
             Name = name, Slug = string.IsNullOrWhiteSpace(slug) ? d.Slug : slug, WindowMinutes = windowMinutes,
-            Main = new DefinitionItemDto(mainPriceId, mainDescription, mainTerms),
+            Main = new DefinitionItemDto(mainPriceId, mainDescription, mainTerms), ThankYouUrl = thankYouUrl,
         }, "Saved.", cancellationToken);
 
     public Task<IActionResult> OnPostAddBumpAsync(Guid? priceId, string? description, string? terms, CancellationToken cancellationToken) =>

@@ -35,6 +35,10 @@ public sealed record DefinitionStepDto(
 /// <param name="Bumps">Checkboxes on the checkout page, charged with the main payment.</param>
 /// <param name="Steps">The one-time offers and downsells, in the order the seller lists them.</param>
 /// <param name="EntryStepId">The step shown right after paying; null when there are no steps.</param>
+/// <param name="ThankYouUrl">
+/// The seller's own thank-you page (https), where a paid buyer goes when the path ends, with
+/// <c>encore_order</c>, <c>encore_ts</c> and <c>encore_signature</c> appended (docs/delivery.md); null: Encore's page.
+/// </param>
 public sealed record FunnelDefinitionDto(
     string? Name,
     string? Slug,
@@ -42,8 +46,10 @@ public sealed record FunnelDefinitionDto(
     DefinitionItemDto? Main,
     IReadOnlyList<DefinitionItemDto>? Bumps,
     IReadOnlyList<DefinitionStepDto>? Steps,
-    string? EntryStepId)
+    string? EntryStepId,
+    string? ThankYouUrl = null)
 {
+    public const int MaxThankYouUrl = 2000;
     public const int DefaultWindowMinutes = 30;
     public const int MinWindowMinutes = 5;
     public const int MaxWindowMinutes = 1440;

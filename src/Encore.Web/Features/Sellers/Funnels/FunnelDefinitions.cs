@@ -22,7 +22,8 @@ public sealed record ResolvedFunnel(
     IReadOnlyList<ResolvedItem> Bumps,
     IReadOnlyList<ResolvedStep> Steps,
     string? EntryStepId,
-    int WindowMinutes)
+    int WindowMinutes,
+    string? ThankYouUrl = null)
 {
     /// <summary>The definition the offer linter reads.</summary>
     public FunnelDefinition ToLintDefinition() => new(
@@ -125,8 +126,33 @@ public sealed partial class FunnelDefinitions(EncoreDbContext db)
                 errors["windowMinutes"] = [$"Keep the offers open {FunnelDefinitionDto.MinWindowMinutes} to {FunnelDefinitionDto.MaxWindowMinutes} minutes after paying."];
             CheckStructure(steps, entry, errors);
         }
+        var thankYou = mode == ResolveMode.Save ? ThankYouPage(dto.ThankYouUrl, errors) : null;
         if (errors.Count > 0 || main is null) return (null, errors);
-        return (new ResolvedFunnel(dto, main, resolvedBumps, resolvedSteps, entry, window), errors);
+        return (new ResolvedFunnel(dto, main, resolvedBumps, resolvedSteps, entry, window, thankYou), errors);
+    }
+
+    /// <summary>
+    /// The seller's own thank-you page: an absolute https URL (http only on this machine, for trying it out), without
+    /// Encore's own <c>encore_</c> parameters, which Encore appends. Blank: Encore's page.
+    /// </summary>
+    internal static string? ThankYouPage(string? value, Dictionary<string, string[]> errors)
+    {
+        var url = value?.Trim();
+        if (string.IsNullOrEmpty(url)) return null;
+        if (url.Length > FunnelDefinitionDto.MaxThankYouUrl ||
+            !Uri.TryCreate(url, UriKind.Absolute, out var uri) ||
+            !(uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback)) ||
+            !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment))
+        {
+            errors["thankYouUrl"] = ["Give the full address of your thank-you page, starting with https:// (up to 2,000 characters, no #fragment), or leave it empty for Encore's page."];
+            return null;
+        }
+        if (uri.Query.Contains("encore_", StringComparison.OrdinalIgnoreCase))
+        {
+            errors["thankYouUrl"] = ["Leave out the encore_ parameters: Encore adds encore_order, encore_ts and encore_signature itself."];
+            return null;
+        }
+        return uri.AbsoluteUri;
     }
 
     /// <summary>The seller's prices with their products, for a select list.</summary>

@@ -205,7 +205,8 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
             version.Bumps.OrderBy(b => b.Position).Select(b => new DefinitionItemDto(b.PriceId, b.Description, b.Terms)).ToList(),
             version.Steps.OrderBy(s => s.Position)
                 .Select(s => new DefinitionStepDto(s.Key, s.PriceId, s.Headline, s.Body, s.Terms, Key(s.OnAcceptStepId), Key(s.OnDeclineStepId))).ToList(),
-            Key(version.EntryStepId));
+            Key(version.EntryStepId),
+            version.ThankYouUrl);
     }
 
     public static IReadOnlyList<LintFinding> Lint(ResolvedFunnel resolved) => OfferLinter.Lint(resolved.ToLintDefinition());
@@ -238,6 +239,7 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
         version.MainTerms = main.Terms;
         version.MainPrice = PriceTerms.From(main.Product.Price);
         version.WindowMinutes = resolved.WindowMinutes;
+        version.ThankYouUrl = resolved.ThankYouUrl;
         version.UpdatedAt = now;
     }
 
