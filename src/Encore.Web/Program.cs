@@ -65,6 +65,7 @@ builder.Services.AddScoped<Encore.Web.Features.Subscriptions.SubscriptionMail>()
 builder.Services.AddScoped<Encore.Web.Features.Subscriptions.ManageLinks>();
 builder.Services.AddScoped<Encore.Web.Infrastructure.SignedLinks>();
 builder.Services.AddScoped<Encore.Web.Features.Delivery.Deliveries>();
+builder.Services.AddScoped<Encore.Web.Features.Delivery.LicenceKeysMail>();
 builder.Services.AddScoped<Encore.Web.Features.Sellers.SigningSecrets>();
 builder.Services.AddScoped<Encore.Web.Features.Funnels.ThankYouPages>();
 builder.Services.AddScoped<Encore.Web.Features.Delivery.DeliverableCatalog>();

@@ -264,6 +264,45 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
     }
 
     [Fact]
+    public async Task The_seller_is_mailed_once_when_keys_run_low_once_when_they_run_out_and_again_after_adding_more()
+    {
+        await using var smtp = new TestSmtpServer(app.SmtpPort);
+        await smtp.StartAsync();
+        var shop = await ShopAsync();
+        var sellerEmail = await app.QueryAsync(db => db.Users.Where(u => u.SellerId == shop.SellerId).Select(u => u.Email!).SingleAsync());
+        var list = await CreateAsync(shop.Api, shop.Product, new { kind = "licence_key", title = "Your licence key", keys = Enumerable.Range(1, 8).Select(i => $"LOW-{i}").ToArray() });
+        var listId = list["id"]!.GetValue<Guid>();
+        Task<List<string>> WarningsAsync() => app.QueryAsync(db => db.EmailMessages
+            .Where(m => m.SellerId == shop.SellerId && m.Kind == EmailKind.LicenceKeysLow).OrderBy(m => m.CreatedAt).Select(m => m.Reference).ToListAsync());
+        async Task BuyersTakeKeysAsync(int buyers) => await Task.WhenAll(Enumerable.Range(0, buyers).Select(async _ =>
+        {
+            var client = app.CreateClient();
+            var (_, receiptUrl) = await BuyAsync(shop, client);
+            await client.GetStringAsync(receiptUrl);
+        }));
+
+        await BuyersTakeKeysAsync(2); // 6 left: no mail yet
+        Assert.Empty(await WarningsAsync());
+        await BuyersTakeKeysAsync(4); // 2 left, four buyers at once: one mail
+        var low = Assert.Single(await WarningsAsync());
+        Assert.StartsWith($"keys:{listId:N}:", low);
+        await BuyersTakeKeysAsync(3); // out (and one buyer without a key): one more mail
+        Assert.Equal([low, $"keys:{listId:N}:0"], await WarningsAsync());
+
+        await app.SendEmailsAsync();
+        var mails = smtp.Messages.Where(m => m.To.Mailboxes.Any(b => b.Address == sellerEmail)).ToList();
+        Assert.Equal(2, mails.Count);
+        Assert.Contains(mails, m => m.Subject == "Licence keys for Calm Workbook have run out" && m.TextBody!.Contains($"/seller/products/{shop.Product}"));
+        Assert.Contains(mails, m => m.Subject!.StartsWith("Licence keys for Calm Workbook: ", StringComparison.Ordinal) && m.TextBody!.Contains("left of \"Your licence key\""));
+
+        // Keys added: the seller is warned again when the fuller list runs low.
+        await Buyer.ReadAsync(await shop.Api.PutAsJsonAsync($"/api/v1/seller/products/{shop.Product}/deliverables/{listId}",
+            new { keys = Enumerable.Range(1, 6).Select(i => $"MORE-{i}").ToArray() }), HttpStatusCode.OK);
+        await BuyersTakeKeysAsync(1); // 5 of the 6 new keys left (the buyer without a key did not come back)
+        Assert.Equal(3, (await WarningsAsync()).Count);
+    }
+
+    [Fact]
     public async Task The_product_page_uploads_a_file_with_its_token_and_lists_it_with_keys_left()
     {
         var (seller, _) = await app.SignUpAsync();

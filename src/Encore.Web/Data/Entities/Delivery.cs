@@ -45,6 +45,13 @@ public sealed class Deliverable
     /// <summary>A file: downloads per buyer's order line; null: no limit.</summary>
     public int? DownloadLimit { get; set; }
 
+    /// <summary>
+    /// A licence-key list: the fewest free keys the seller has been mailed about since they last added keys
+    /// (<see cref="Features.Delivery.DeliverableCatalog.FewKeysLeft"/>, then 0); null: not warned. Set by a conditional
+    /// update, so one mail goes per level whatever runs at once.
+    /// </summary>
+    public int? KeysWarnedAt { get; set; }
+
     /// <summary>Removed deliverables stay for the downloads recorded against them, and are shown to nobody.</summary>
     public DateTimeOffset? RemovedAt { get; set; }
 

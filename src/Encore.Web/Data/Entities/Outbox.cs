@@ -126,6 +126,12 @@ public enum EmailKind
     /// outbox needs an order, and a buyer who is sent one has one.
     /// </summary>
     BuyerSignIn = 9,
+
+    /// <summary>
+    /// To the seller: a licence-key list is running low or has run out (<c>Reference</c>: <c>keys:{deliverable}:{left}</c>),
+    /// on the order whose key took it there.
+    /// </summary>
+    LicenceKeysLow = 10,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>

@@ -206,6 +206,8 @@ public sealed class DeliverableCatalog(EncoreDbContext db, IFileStore files, ICo
 
     private void AddKeys(Deliverable deliverable, List<string> keys)
     {
+        if (keys.Count == 0) return;
+        deliverable.KeysWarnedAt = null; // a fuller list: warn again when it runs low again
         var now = clock.GetUtcNow();
         for (var i = 0; i < keys.Count; i++)
             db.LicenceKeys.Add(new LicenceKey

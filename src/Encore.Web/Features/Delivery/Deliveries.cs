@@ -33,7 +33,8 @@ public sealed record ProductDelivery(Guid OrderLineId, Guid ProductId, string Pr
 /// takes access away at once. A licence key is handed to a line the first time it is shown, exactly once.
 /// </summary>
 public sealed class Deliveries(
-    EncoreDbContext db, SignedLinks links, Sellers.SigningSecrets secrets, IConfiguration configuration, TimeProvider clock, ILogger<Deliveries> logger)
+    EncoreDbContext db, SignedLinks links, Sellers.SigningSecrets secrets, Email.EmailOutbox mail, IConfiguration configuration, TimeProvider clock,
+    ILogger<Deliveries> logger)
 {
     private const string DownloadPurpose = "Encore.Delivery.Download.v1";
 
@@ -204,6 +205,29 @@ public sealed class Deliveries(
     public static string SignLink(string secret, Guid orderId, string email) => Sellers.SigningSecrets.Sign(secret, $"{orderId:N}|{email}");
 
     /// <summary>
+    /// After a key was taken: when the free keys are down to <see cref="DeliverableCatalog.FewKeysLeft"/> or none, the
+    /// seller is mailed, once per level until they add keys. The level is claimed by a conditional update and the mail
+    /// queued in the same transaction, so two buyers taking keys at once send one mail, and a crash sends none twice.
+    /// </summary>
+    private async Task WarnIfLowAsync(OrderLineAccess line, Deliverable deliverable, CancellationToken cancellationToken)
+    {
+        var left = await db.LicenceKeys.CountAsync(k => k.DeliverableId == deliverable.Id && k.OrderLineId == null, cancellationToken);
+        if (left > DeliverableCatalog.FewKeysLeft) return;
+        var level = left == 0 ? 0 : DeliverableCatalog.FewKeysLeft;
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (await db.Deliverables.Where(d => d.Id == deliverable.Id && (d.KeysWarnedAt == null || d.KeysWarnedAt > level))
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.KeysWarnedAt, level), cancellationToken) == 0)
+                return;
+            await mail.WriteLicenceKeysLowAsync(line.SellerId, line.OrderId, deliverable.Id, left, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            logger.LogInformation("Licence keys of deliverable {DeliverableId} are down to {Left}; the seller is mailed", deliverable.Id, left);
+        });
+    }
+
+    /// <summary>
     /// The line's key from the list: the one it has, or a free one taken now by a conditional update (a key is free
     /// until one update sets its line; the unique (line, list) index keeps a line to one key whatever runs at once).
     /// Null when the list has run out: the page says the seller will send one.
@@ -231,7 +255,10 @@ public sealed class Deliveries(
                 var now = clock.GetUtcNow();
                 if (await db.LicenceKeys.Where(k => k.Id == candidate && k.OrderLineId == null)
                         .ExecuteUpdateAsync(s => s.SetProperty(k => k.OrderLineId, line.Id).SetProperty(k => k.AssignedAt, now), cancellationToken) == 1)
+                {
+                    await WarnIfLowAsync(line, deliverable, cancellationToken);
                     continue; // read it back above
+                }
             }
             catch (Exception exception) when (exception is DbException or DbUpdateException)
             {

@@ -47,6 +47,10 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteBuyerSignInAsync(Guid sellerId, Guid orderId, Guid linkId, CancellationToken cancellationToken) =>
         WriteAsync(sellerId, orderId, EmailKind.BuyerSignIn, cancellationToken, reference: linkId.ToString("N"));
 
+    /// <summary>To the seller: the licence keys of a deliverable are running low (or out), on the order that took one.</summary>
+    public Task WriteLicenceKeysLowAsync(Guid sellerId, Guid orderId, Guid deliverableId, int left, CancellationToken cancellationToken) =>
+        WriteAsync(sellerId, orderId, EmailKind.LicenceKeysLow, cancellationToken, reference: $"keys:{deliverableId:N}:{left}");
+
     private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
     {
         var now = clock.GetUtcNow();

@@ -31,7 +31,7 @@ public sealed class SmtpSettings
 /// </summary>
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
-    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail,
+    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
@@ -67,6 +67,16 @@ public sealed class EmailSender(
                 }
                 (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
                 kept = (composed.KeptText, composed.KeptHtml);
+            }
+            else if (message.Kind == EmailKind.LicenceKeysLow)
+            {
+                var (composed, refusal) = await keysMail.ComposeAsync(message, cancellationToken);
+                if (composed is null)
+                {
+                    await RecordAsync(message, refusal, permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
             }
             else if (message.SubscriptionId is not null)
             {

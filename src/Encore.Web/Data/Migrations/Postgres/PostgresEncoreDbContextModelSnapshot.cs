@@ -319,6 +319,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.Property<Guid?>("FileId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("KeysWarnedAt")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -312,6 +312,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.Property<Guid?>("FileId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("KeysWarnedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
