@@ -18,6 +18,7 @@ namespace Encore.Browser.Tests;
 public class BrowserApp : IAsyncLifetime
 {
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), "encore-browser-tests", Guid.NewGuid().ToString("N") + ".db");
+    private readonly string _filesFolder = Path.Combine(Path.GetTempPath(), "encore-browser-tests", Guid.NewGuid().ToString("N") + "-files");
     private WebApplicationFactory<Program>? _factory;
     private IPlaywright? _playwright;
 
@@ -53,6 +54,7 @@ public class BrowserApp : IAsyncLifetime
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("Encore:RunBilling", "false"); // a test runs the billing job itself, when it wants renewals charged
             builder.UseSetting("Encore:RateLimits:Enabled", "false"); // every browser of the tests shares 127.0.0.1
+            builder.UseSetting("Encore:Files:Folder", _filesFolder); // not the source tree's data/files
             ConfigureWebHost(builder);
         });
         // An explicit loopback listener on port 0: UseKestrel(0) alone may fall back to port 5000.
@@ -60,6 +62,8 @@ public class BrowserApp : IAsyncLifetime
         _factory.StartServer();
         var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         BaseUrl = addresses.First().Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1").TrimEnd('/');
+        // Links in pages and mails (downloads, sign-in, manage pages) point at this server, wherever its port landed.
+        _factory.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Encore:PublicUrl"] = BaseUrl;
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -134,5 +138,6 @@ public class BrowserApp : IAsyncLifetime
         if (_factory is not null) await _factory.DisposeAsync();
         foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
             try { File.Delete(file); } catch (IOException) { }
+        try { if (Directory.Exists(_filesFolder)) Directory.Delete(_filesFolder, recursive: true); } catch (IOException) { }
     }
 }
