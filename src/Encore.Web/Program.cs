@@ -90,8 +90,15 @@ builder.Services.Configure<SmtpSettings>(builder.Configuration.GetSection("Encor
 if (builder.Configuration.GetValue("Encore:RunWebhookDispatcher", true)) builder.Services.AddHostedService<WebhookDispatcherService>();
 if (builder.Configuration.GetValue("Encore:RunEmailSender", true)) builder.Services.AddHostedService<EmailSenderService>();
 
-// Antiforgery and cookie keys live in the database: every instance must accept the others' forms.
-builder.Services.AddDataProtection().SetApplicationName("Encore");
+// Antiforgery and cookie keys live in the database: every instance must accept the others' forms. With a certificate
+// (Encore:DataProtection:Certificate, a .pfx, and its password) they are stored encrypted with it.
+var dataProtection = builder.Services.AddDataProtection().SetApplicationName("Encore");
+if (builder.Configuration["Encore:DataProtection:Certificate"] is { Length: > 0 } certificatePath)
+    dataProtection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+        certificatePath, builder.Configuration["Encore:DataProtection:CertificatePassword"]));
+else if (builder.Environment.IsDevelopment())
+    // "No XML encryptor configured": true, and on a developer's machine nothing to act on (docs/deploy.md, for production).
+    builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
     new ConfigureOptions<KeyManagementOptions>(options =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
@@ -201,8 +208,18 @@ app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFrom
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    var first = "";
     foreach (var address in addresses)
-        app.Logger.LogInformation("Encore is running ({Provider}). Open {Url}/f/{Slug}", database.Provider, address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost"), DemoSeed.FunnelSlug);
+    {
+        var url = address.Replace("[::]", "localhost").Replace("0.0.0.0", "localhost");
+        if (first.Length == 0) first = url;
+        app.Logger.LogInformation("Encore is running ({Provider}). Open {Url}/f/{Slug}", database.Provider, url, DemoSeed.FunnelSlug);
+    }
+    var smtp = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<Encore.Web.Features.Email.SmtpSettings>>().CurrentValue;
+    if (Encore.Web.Features.Email.EmailSender.UsesDevMailbox(smtp, app.Environment))
+        app.Logger.LogInformation("No SMTP server is set (Encore__Smtp__Host): the e-mails Encore would send are shown at {Url}/dev/mail", first);
+    else if (string.IsNullOrWhiteSpace(smtp.Host))
+        app.Logger.LogWarning("No SMTP server is set (Encore__Smtp__Host): receipts and other e-mails are queued, and sent once one is set");
 });
 
 app.Run();

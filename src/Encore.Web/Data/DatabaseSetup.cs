@@ -36,7 +36,10 @@ public static class DatabaseSetup
         services.AddSingleton(settings);
         if (settings.Provider == DatabaseProvider.Sqlite)
         {
-            services.AddPooledDbContextFactory<SqliteEncoreDbContext>(options => options.UseSqlite(settings.ConnectionString).AddInterceptors(new SqliteBusyTimeout()));
+            // SQLite rebuilds a table to change it, with foreign keys off (a PRAGMA no transaction can hold); EF Core warns of
+            // it at every such migration on a fresh database, and nobody can act on that: the warning is left out.
+            services.AddPooledDbContextFactory<SqliteEncoreDbContext>(options => options.UseSqlite(settings.ConnectionString).AddInterceptors(new SqliteBusyTimeout())
+                .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning)));
             services.AddSingleton<IDbContextFactory<EncoreDbContext>, EncoreDbContextFactory<SqliteEncoreDbContext>>();
         }
         else

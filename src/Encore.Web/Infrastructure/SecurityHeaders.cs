@@ -12,6 +12,9 @@ public static class SecurityHeaders
     /// <summary>Pages that run Stripe.js (only when Stripe is the gateway) set this item to get <see cref="StripeContentSecurityPolicy"/>.</summary>
     public const string StripeJsItem = "Encore.StripeJs";
 
+    /// <summary>A response that needs a stricter policy of its own (a mail shown sandboxed) puts it under this item.</summary>
+    public const string PolicyItem = "Encore.ContentSecurityPolicy";
+
     /// <summary>Stripe's published CSP needs for Stripe.js: its script, its frames (3-D Secure), its API.</summary>
     public const string StripeContentSecurityPolicy =
         "default-src 'self'; script-src 'self' https://js.stripe.com; style-src 'self'; img-src 'self' data:; " +
@@ -32,7 +35,8 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["X-Content-Type-Options"] = "nosniff";
                 headers["X-Frame-Options"] = "DENY";
-                headers["Content-Security-Policy"] = http.Items.ContainsKey(StripeJsItem) ? StripeContentSecurityPolicy : ContentSecurityPolicy;
+                headers["Content-Security-Policy"] = http.Items[PolicyItem] as string ??
+                    (http.Items.ContainsKey(StripeJsItem) ? StripeContentSecurityPolicy : ContentSecurityPolicy);
                 return Task.CompletedTask;
             }, context);
             return next(context);

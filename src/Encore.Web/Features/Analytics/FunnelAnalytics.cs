@@ -168,13 +168,14 @@ public sealed class FunnelAnalytics(EncoreDbContext db)
             .ToList();
         var byDay = linesByDay.GroupBy(l => l.Day).ToDictionary(g => g.Key, g => g.Sum(l => l.Amount));
 
-        var refunds = await (
+        // One group (or none, without refunds): read as a list, as First without an order would draw EF Core's warning.
+        var refunds = (await (
                 from r in db.Refunds
                 join o in paid on r.OrderId equals o.Id
                 where r.Status == RefundStatus.Succeeded
                 group r by 1 into g
                 select new { Count = g.Count(), Amount = g.Sum(r => r.Amount) })
-            .FirstOrDefaultAsync(cancellationToken);
+            .ToListAsync(cancellationToken)).SingleOrDefault();
 
         var visits = await (
                 from v in db.StepVisits

@@ -19,13 +19,13 @@ public sealed class AccountModel(BuyerSignIns signIns) : PageModel
 
     public async Task OnGetAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         SignedInAs = await BuyerAuth.SignedInBuyerAsync(HttpContext);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var email = (Email ?? "").Trim();
         if (email.Length > 320 || !CheckoutService.IsEmail(email))
         {

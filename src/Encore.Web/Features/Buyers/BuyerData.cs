@@ -112,7 +112,7 @@ public static class BuyerDataEndpoint
     {
         app.MapGet("/account/data.json", async (HttpContext http, BuyerData data, TimeProvider clock) =>
             {
-                http.Response.Headers.CacheControl = "no-store";
+                http.Response.Headers.CacheControl = "no-cache, no-store";
                 var document = await data.ExportAsync(http.User.BuyerEmail(), http.RequestAborted);
                 return TypedResults.File(document, "application/json", $"encore-data-{clock.GetUtcNow():yyyy-MM-dd}.json");
             })

@@ -16,7 +16,7 @@ public sealed class EraseModel(EraseRequests requests) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         // A request is not abandoned halfway because the browser went away.
         var outcome = await requests.RequestAsync(User.BuyerEmail(), SellerId, Reason, CancellationToken.None);
         return outcome == EraseOutcome.NotFound ? NotFound() : Redirect($"/account/purchases#seller-{SellerId}");

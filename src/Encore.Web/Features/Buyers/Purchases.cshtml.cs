@@ -18,7 +18,7 @@ public sealed class PurchasesModel(BuyerPurchases purchases) : PageModel
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Email = User.BuyerEmail();
         Sections = await purchases.ForBuyerAsync(Email, Seller, PageNumber, cancellationToken);
         if (Seller is not null && Sections.Count == 0) return NotFound(); // a seller this address never bought from

@@ -15,14 +15,14 @@ public sealed class SignInModel(BuyerSignIns signIns) : PageModel
 
     public async Task OnGetAsync(string token, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Check = await signIns.CheckAsync(token, cancellationToken);
         Answer();
     }
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var (check, email, linkId) = await signIns.UseAsync(token, cancellationToken);
         if (email is null)
         {

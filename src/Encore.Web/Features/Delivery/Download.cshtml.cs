@@ -17,7 +17,7 @@ public sealed class DownloadModel(Deliveries deliveries, IFileStore files, ILogg
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var (check, lineId, deliverableId) = deliveries.ReadDownload(token);
         if (check != LinkCheck.Valid)
         {

@@ -32,19 +32,19 @@ public sealed class SmtpSettings
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
     Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail,
-    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
+    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, IHostEnvironment environment, TimeProvider clock, ILogger<EmailSender> logger)
 {
-    private static int _warnedNoHost;
+    /// <summary>
+    /// In Development without an SMTP server, mail is "delivered" to the development mailbox, <c>/dev/mail</c>: the row
+    /// keeps the whole mail (sign-in links included, which a real send leaves out of the row) and nothing leaves the machine.
+    /// </summary>
+    public static bool UsesDevMailbox(SmtpSettings smtp, IHostEnvironment environment) => string.IsNullOrWhiteSpace(smtp.Host) && environment.IsDevelopment();
 
     public async Task<int> RunOnceAsync(CancellationToken cancellationToken, int batch = 50)
     {
         var smtp = settings.CurrentValue;
-        if (string.IsNullOrWhiteSpace(smtp.Host))
-        {
-            if (Interlocked.Exchange(ref _warnedNoHost, 1) == 0)
-                logger.LogWarning("No SMTP host is configured (Encore:Smtp:Host): e-mails stay queued until one is");
-            return 0;
-        }
+        var devMailbox = UsesDevMailbox(smtp, environment);
+        if (string.IsNullOrWhiteSpace(smtp.Host) && !devMailbox) return 0; // queued until a server is set (said once at start-up)
         var now = clock.GetUtcNow();
         var due = await OutboxRetry.DueAsync(db.EmailMessages, now, batch, cancellationToken);
         if (due.Count == 0) return 0;
@@ -105,19 +105,23 @@ public sealed class EmailSender(
             }
             message.To = to;
             message.Subject = subject;
-            message.TextBody = kept?.Text ?? text;
-            message.HtmlBody = kept?.Html ?? html;
+            message.TextBody = devMailbox ? text : kept?.Text ?? text;
+            message.HtmlBody = devMailbox ? html : kept?.Html ?? html;
             string? error = null;
             var permanent = false;
             var invalidAddress = false;
             try
             {
-                if (!client.IsConnected)
+                if (devMailbox)
                 {
-                    await client.ConnectAsync(smtp.Host, smtp.Port, !smtp.UseTls ? SecureSocketOptions.None : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, cancellationToken);
+                    // Delivered: the development mailbox is the row itself.
+                }
+                else if (!client.IsConnected)
+                {
+                    await client.ConnectAsync(smtp.Host!, smtp.Port, !smtp.UseTls ? SecureSocketOptions.None : smtp.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls, cancellationToken);
                     if (!string.IsNullOrEmpty(smtp.User)) await client.AuthenticateAsync(smtp.User, smtp.Password ?? "", cancellationToken);
                 }
-                await client.SendAsync(ToMime(smtp, message.Id, to, subject, text, html), cancellationToken);
+                if (!devMailbox) await client.SendAsync(ToMime(smtp, message.Id, to, subject, text, html), cancellationToken);
             }
             catch (SmtpCommandException exception) when (exception.StatusCode is >= (SmtpStatusCode)500)
             {

@@ -92,5 +92,5 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts, Deliv
         return null;
     }
 
-    private void NoStore() => Response.Headers.CacheControl = "no-store";
+    private void NoStore() => Response.Headers.CacheControl = "no-cache, no-store";
 }

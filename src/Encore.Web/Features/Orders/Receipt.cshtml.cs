@@ -19,7 +19,7 @@ public sealed class ReceiptModel(ReceiptQuery receipts, CheckoutSettlement settl
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Receipt = await receipts.ForReceiptTokenAsync(token, cancellationToken);
         if (Receipt is null)
         {

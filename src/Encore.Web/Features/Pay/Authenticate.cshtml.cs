@@ -29,7 +29,7 @@ public sealed class AuthenticateModel(IPaymentGateway gateway, EncoreDbContext d
     public async Task<IActionResult> OnGetAsync(string paymentId, [FromQuery(Name = "return")] string? returnUrl, CancellationToken cancellationToken)
     {
         if (gateway is not StripeGateway stripe || stripe.PublishableKey is not { } publishable) return NotFound();
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         ReturnUrl = StripeGateway.SafeReturnPath(returnUrl) ?? "/";
         // Nothing to authenticate for Encore (settled, or not its charge): the shop's page shows the outcome.
         if (!await db.Charges.AnyAsync(c => c.GatewayPaymentId == paymentId && c.Status == ChargeStatus.RequiresAction, cancellationToken))

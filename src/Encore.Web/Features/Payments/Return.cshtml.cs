@@ -17,7 +17,7 @@ public sealed class ReturnModel(EncoreDbContext db) : PageModel
 {
     public async Task<IActionResult> OnGetAsync(Guid chargeId, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var charge = await db.Charges.Where(c => c.Id == chargeId).Select(c => new { c.OrderId, c.Kind }).FirstOrDefaultAsync(cancellationToken);
         if (charge is not null && BankReturn.Read(HttpContext) is { } path && await BelongsToOrderAsync(path, charge.OrderId, cancellationToken))
         {

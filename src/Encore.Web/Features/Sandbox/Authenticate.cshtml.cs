@@ -13,7 +13,7 @@ public sealed class AuthenticateModel(IPaymentGateway gateway, SandboxGateway sa
     public async Task<IActionResult> OnGetAsync(string paymentId, CancellationToken cancellationToken)
     {
         if (gateway.Name != sandbox.Name) return NotFound();
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Payment = await sandbox.FindAuthenticationAsync(paymentId, cancellationToken);
         if (Payment is null) Response.StatusCode = StatusCodes.Status404NotFound;
         return Page();

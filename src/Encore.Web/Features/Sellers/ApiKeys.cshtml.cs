@@ -18,7 +18,7 @@ public sealed class ApiKeysModel(SellerApiKeys keys, SigningSecrets secrets) : P
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Keys = await keys.ListAsync(User.SellerId(), cancellationToken);
         SigningSecret = await secrets.OfAsync(User.SellerId(), cancellationToken);
     }
@@ -33,7 +33,7 @@ public sealed class ApiKeysModel(SellerApiKeys keys, SigningSecrets secrets) : P
     public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken cancellationToken)
     {
         NewKey = await keys.CreateAsync(User.SellerId(), name ?? "", cancellationToken);
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Keys = await keys.ListAsync(User.SellerId(), cancellationToken);
         SigningSecret = await secrets.OfAsync(User.SellerId(), cancellationToken);
         return Page();

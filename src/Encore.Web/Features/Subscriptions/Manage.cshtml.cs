@@ -100,7 +100,7 @@ public sealed class ManageModel(
 
     private async Task<bool> LoadAsync(string token, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         if (StripePublishableKey is not null) HttpContext.Items[SecurityHeaders.StripeJsItem] = true;
         if (CardKey == Guid.Empty) CardKey = Guid.NewGuid();
         var (check, id) = links.Read(token);

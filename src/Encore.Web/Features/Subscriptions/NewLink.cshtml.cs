@@ -22,11 +22,11 @@ public sealed class NewLinkModel(EncoreDbContext db, EmailOutbox mail, TimeProvi
     public bool Sent { get; private set; }
     public string? Error { get; private set; }
 
-    public void OnGet() => Response.Headers.CacheControl = "no-store";
+    public void OnGet() => Response.Headers.CacheControl = "no-cache, no-store";
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var email = (Email ?? "").Trim();
         if (!CheckoutService.IsEmail(email))
         {

@@ -32,7 +32,7 @@ public sealed class IndexModel(FunnelAnalytics analytics, TimeProvider clock) : 
         var (outcome, report) = await LoadAsync(funnelId, from, to, version, cancellationToken);
         if (outcome is not null) return outcome;
         if (report is null) return new ContentResult { StatusCode = 400, ContentType = "text/plain; charset=utf-8", Content = Error };
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         return File(Encoding.UTF8.GetBytes(AnalyticsCsv.Write(report)), "text/csv; charset=utf-8", AnalyticsCsv.FileName(report, Funnel.Slug));
     }
 

@@ -24,13 +24,13 @@ public sealed class IndexModel(EraseRequests requests) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Result = await requests.ListAsync(User.SellerId(), null, PageNumber, PageSize, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostConfirmAsync(Guid requestId)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var sellerId = User.SellerId();
         var by = User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "seller";
         var (outcome, request) = await requests.ConfirmAsync(sellerId, requestId, by, CancellationToken.None);

@@ -41,7 +41,7 @@ public sealed class PreviewModel(FunnelDrafts drafts, TimeProvider clock) : Page
         else
             return NotFound();
         if (funnel is null || version is null) return NotFound();
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Funnel = new PublishedFunnel(funnel, version);
         VersionNumber = version.Number;
         IsDraft = version.Status == Data.Entities.FunnelVersionStatus.Draft;

@@ -14,7 +14,7 @@ public sealed class ConsentModel(SellerOrders orders) : PageModel
 
     public async Task<IActionResult> OnGetAsync(Guid consentId, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var record = await orders.FindConsentAsync(User.SellerId(), consentId, cancellationToken);
         if (record is null) return NotFound();
         Record = record;
@@ -23,7 +23,7 @@ public sealed class ConsentModel(SellerOrders orders) : PageModel
 
     public async Task<IActionResult> OnGetJsonAsync(Guid consentId, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var record = await orders.FindConsentAsync(User.SellerId(), consentId, cancellationToken);
         if (record is null) return NotFound();
         var bytes = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record.ToJson(), Json));

@@ -23,7 +23,7 @@ public sealed class IndexModel(SellerOrders orders) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var sellerId = User.SellerId();
         Funnels = await orders.FunnelsAsync(sellerId, cancellationToken);
         if (!OrderSearch.TryParseDate(From, out var from)) Errors.Add("The “from” date must look like 2026-11-25.");

@@ -30,7 +30,7 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds, Deliv
 
     public async Task<IActionResult> OnGetAsync(Guid orderId, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var detail = await orders.FindAsync(User.SellerId(), orderId, cancellationToken);
         if (detail is null) return NotFound();
         Detail = detail;
@@ -49,7 +49,7 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds, Deliv
     public async Task<IActionResult> OnPostRefundAsync(
         Guid orderId, Guid lineId, string? amount, string? reason, string? key, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var sellerId = User.SellerId();
         var detail = await orders.FindAsync(sellerId, orderId, cancellationToken);
         var line = detail?.Lines.FirstOrDefault(l => l.Id == lineId);

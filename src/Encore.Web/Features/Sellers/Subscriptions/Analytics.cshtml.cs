@@ -21,14 +21,14 @@ public sealed class AnalyticsModel(SubscriptionAnalytics analytics, TimeProvider
     {
         var report = await LoadAsync(from, to, cancellationToken);
         if (report is null) return new ContentResult { StatusCode = 400, ContentType = "text/plain; charset=utf-8", Content = Error };
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         return File(Encoding.UTF8.GetBytes(SubscriptionAnalyticsCsv.Write(report)), "text/csv; charset=utf-8", SubscriptionAnalyticsCsv.FileName(report));
     }
 
     /// <summary>The report, or null with <see cref="Error"/> saying what is wrong with the dates (and a 400).</summary>
     private async Task<SubscriptionAnalyticsReport?> LoadAsync(string? from, string? to, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         From = from ?? "";
         To = to ?? "";
         var (range, _, error) = AnalyticsRange.Parse(from, to, clock);

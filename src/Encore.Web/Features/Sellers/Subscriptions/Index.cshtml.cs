@@ -22,7 +22,7 @@ public sealed class IndexModel(SellerSubscriptions subscriptions) : PageModel
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var sellerId = User.SellerId();
         Products = await subscriptions.ProductsAsync(sellerId, cancellationToken);
         var (search, errors) = SubscriptionSearch.Parse(Query, Status, Product, PageNumber, PageSize);

@@ -15,7 +15,7 @@ public sealed class SettingsModel(EncoreDbContext db, TimeProvider clock) : Page
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         Form = DunningSettingsForm.From(await DunningPolicy.ForSellerAsync(db, User.SellerId(), cancellationToken));
     }
 

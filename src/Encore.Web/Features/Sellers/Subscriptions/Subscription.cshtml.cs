@@ -23,7 +23,7 @@ public sealed class SubscriptionModel(SellerSubscriptions subscriptions, Subscri
 
     public async Task<IActionResult> OnGetAsync(Guid subscriptionId, CancellationToken cancellationToken)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var detail = await subscriptions.FindAsync(User.SellerId(), subscriptionId, cancellationToken);
         if (detail is null) return NotFound();
         Detail = detail;
@@ -48,7 +48,7 @@ public sealed class SubscriptionModel(SellerSubscriptions subscriptions, Subscri
     /// <summary>Runs the change for the signed-in seller (another seller's id is 404) and shows the subscription as it is now, with the message.</summary>
     private async Task<IActionResult> ChangeAsync(Guid subscriptionId, Func<Guid, Task<ManageResult>> change)
     {
-        Response.Headers.CacheControl = "no-store";
+        Response.Headers.CacheControl = "no-cache, no-store";
         var sellerId = User.SellerId();
         var result = await change(sellerId);
         if (result.Outcome == ManageOutcome.NotFound) return NotFound();

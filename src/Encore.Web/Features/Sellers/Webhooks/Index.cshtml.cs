@@ -24,7 +24,7 @@ public sealed class IndexModel(WebhookEndpoints endpoints) : PageModel
         if (UrlError is null)
         {
             (Created, NewSecret) = await endpoints.CreateAsync(User.SellerId(), url!, events ?? [], cancellationToken);
-            Response.Headers.CacheControl = "no-store";
+            Response.Headers.CacheControl = "no-cache, no-store";
             EnteredUrl = null;
         }
         else Response.StatusCode = StatusCodes.Status400BadRequest;
