@@ -44,6 +44,14 @@ public sealed class Deliveries(EncoreDbContext db, SignedLinks links, IConfigura
         ? $"{hours / 24:0} days"
         : $"{hours:0} {(hours == 1 ? "hour" : "hours")}";
 
+    /// <summary>
+    /// How long the object store's presigned URL behind a download link works (<c>Encore:Files:S3:UrlMinutes</c>,
+    /// default 15, never longer than the link itself): made afresh at each click, after access and the download limit
+    /// were checked and the download recorded; short, because a URL in the buyer's hands is not checked again.
+    /// </summary>
+    public TimeSpan DirectUrlLifetime =>
+        TimeSpan.FromMinutes(Math.Clamp(configuration.GetValue("Encore:Files:S3:UrlMinutes", 15), 1, (int)LinkLifetime.TotalMinutes));
+
     /// <summary>The secret a seller's platform checks a signed course link with (<c>Encore:Delivery:LinkSecret</c>).</summary>
     private string LinkSecret => configuration["Encore:Delivery:LinkSecret"] ?? "";
 
