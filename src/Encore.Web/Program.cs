@@ -69,7 +69,13 @@ builder.Services.AddScoped<Encore.Web.Features.Delivery.LicenceKeysMail>();
 builder.Services.AddScoped<Encore.Web.Features.Sellers.SigningSecrets>();
 builder.Services.AddScoped<Encore.Web.Features.Funnels.ThankYouPages>();
 builder.Services.AddScoped<Encore.Web.Features.Delivery.DeliverableCatalog>();
-builder.Services.AddSingleton<Encore.Web.Features.Delivery.IFileStore, Encore.Web.Features.Delivery.LocalFileStore>();
+// Sellers' files: an S3-compatible bucket when Encore:Files:S3:Bucket is set (its settings checked now), else a folder.
+if (S3FileStoreOptions.IsConfigured(builder.Configuration))
+{
+    builder.Services.AddSingleton(S3FileStoreOptions.From(builder.Configuration));
+    builder.Services.AddSingleton<IFileStore, S3FileStore>();
+}
+else builder.Services.AddSingleton<IFileStore, LocalFileStore>();
 if (builder.Configuration.GetValue("Encore:RunBilling", true)) builder.Services.AddHostedService<Encore.Web.Features.Subscriptions.BillingService>();
 builder.Services.AddScoped<ReceiptQuery>();
 builder.Services.AddScoped<Encore.Web.Features.Analytics.FunnelAnalytics>();
@@ -163,8 +169,16 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
     await using var scope = app.Services.CreateAsyncScope();
     await DemoSeed.EnsureAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
     await DemoSeed.EnsureMembershipAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
-    await DemoSeed.EnsureDeliveryAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(),
-        scope.ServiceProvider.GetRequiredService<IFileStore>(), TimeProvider.System, CancellationToken.None);
+    try
+    {
+        await DemoSeed.EnsureDeliveryAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(),
+            scope.ServiceProvider.GetRequiredService<IFileStore>(), TimeProvider.System, CancellationToken.None);
+    }
+    catch (FileStoreUnavailableException exception)
+    {
+        // A bucket that cannot be reached at start does not keep checkout down; the next start stores the workbook.
+        app.Logger.LogWarning(exception, "The demo course's workbook was not stored, so it delivers nothing yet: {Reason}", exception.Message);
+    }
     await DemoSeed.EnsureDemoLoginAsync(scope.ServiceProvider, app.Configuration, app.Environment);
 }
 

@@ -152,6 +152,60 @@ public sealed class TwoInstanceTests
         Assert.Equal(12L, await ScalarAsync(connection, "SELECT count(*) FROM orders WHERE \"SubscriptionId\" IS NOT NULL AND \"Status\" = 'Paid'"));
     }
 
+    [Fact]
+    public async Task Two_instances_on_one_bucket_deliver_what_was_uploaded_through_the_other()
+    {
+        TestDatabase.EnsureAvailable(DatabaseKind.Postgres);
+        S3rver.EnsureAvailable();
+        await using var database = await TestDatabase.CreateAsync(DatabaseKind.Postgres);
+        await using var bucket = await S3rver.StartAsync();
+        await bucket.CreateBucketAsync("two-instances");
+        var settings = new Dictionary<string, string>
+        {
+            ["Encore__Files__S3__Bucket"] = "two-instances", ["Encore__Files__S3__ServiceUrl"] = bucket.Url,
+            ["Encore__Files__S3__AccessKey"] = S3rver.AccessKey, ["Encore__Files__S3__SecretKey"] = S3rver.SecretKey,
+        };
+        await using var first = await EncoreProcess.StartAsync(database.ConnectionString, settings);
+        await using var second = await EncoreProcess.StartAsync(database.ConnectionString, settings);
+
+        // The demo seller adds a file to the demo course through the first instance.
+        var seller = first.CreateClient();
+        var signIn = await FormPage.GetAsync(seller, "/seller/sign-in");
+        Assert.Equal(HttpStatusCode.Redirect, (await signIn.PostAsync(seller, "/seller/sign-in",
+            ("Email", Encore.Web.Data.DemoSeed.DemoLoginEmail), ("Password", Encore.Web.Data.DemoSeed.DefaultDemoPassword))).StatusCode);
+        var api = first.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await Sellers.CreateApiKeyAsync(seller));
+        var products = await Buyer.ReadAsync(await api.GetAsync("/api/v1/seller/products"), HttpStatusCode.OK);
+        var course = products.AsArray().Single(p => p!["name"]!.GetValue<string>() == "Calm Your Anxiety")!["id"]!.GetValue<Guid>();
+        var audio = new byte[300_000];
+        new Random(13).NextBytes(audio);
+        using var form = new MultipartFormDataContent { { new StringContent("Guided breathing (MP3)"), "title" }, { new ByteArrayContent(audio), "file", "breathing.mp3" } };
+        await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/products/{course}/deliverables/files", form), HttpStatusCode.Created);
+
+        // A buyer checks out and downloads through the second: both the seeded workbook and the new file come from the bucket.
+        var buyer = second.CreateClient();
+        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(buyer, new
+        {
+            funnel = "calm-your-anxiety", email = "two@example.com", name = "Two Instances", paymentMethod = "pm_card_visa",
+            bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false,
+        }), HttpStatusCode.Created);
+        var page = WebUtility.HtmlDecode(await buyer.GetStringAsync(checkout["receiptUrl"]!.GetValue<string>()));
+        string Link(string title) => new Uri(System.Text.RegularExpressions.Regex.Match(page,
+            $"href=\"(http://localhost:5080/d/[^\"]+)\"[^>]*>Download {System.Text.RegularExpressions.Regex.Escape(title)}<").Groups[1].Value).PathAndQuery;
+        using var browser = new HttpClient();
+        foreach (var (title, check) in new (string, Action<byte[]>)[]
+                 {
+                     ("Guided breathing (MP3)", bytes => Assert.Equal(audio, bytes)),
+                     ("Workbook (PDF)", bytes => Assert.StartsWith("%PDF-1.4", System.Text.Encoding.ASCII.GetString(bytes, 0, 8))),
+                 })
+        {
+            var redirect = await buyer.GetAsync(Link(title));
+            Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
+            Assert.Equal(bucket.Port, redirect.Headers.Location!.Port);
+            check(await browser.GetByteArrayAsync(redirect.Headers.Location));
+        }
+    }
+
     /// <summary>A seller's webhook endpoint on loopback that answers 200 and counts what it was sent.</summary>
     private sealed class CountingReceiver : IAsyncDisposable
     {

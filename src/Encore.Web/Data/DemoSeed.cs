@@ -167,13 +167,14 @@ public static class DemoSeed
         var key = $"sellers/{SellerId:N}/{WorkbookFileId:N}";
         await using var pdf = typeof(DemoSeed).Assembly.GetManifestResourceStream("Encore.Demo.Workbook.pdf")
                               ?? throw new InvalidOperationException("The demo workbook is not embedded.");
+        // Whichever store is configured (a folder or a bucket): only the IFileStore contract is used here.
         var existing = await files.OpenReadAsync(key, cancellationToken);
         Features.Delivery.StoredObject stored;
         if (existing is null) stored = await files.PutAsync(key, pdf, long.MaxValue, cancellationToken);
         else
         {
-            // Another instance stored it first; its row may follow: read what is there.
-            await using (existing) stored = await Features.Delivery.LocalFileStore.CopyCountingAsync(existing, Stream.Null, long.MaxValue, cancellationToken);
+            // Another instance (or an earlier start with a fresh database) stored it first: read what is there.
+            await using (existing) stored = await Features.Delivery.FileContent.CopyCountingAsync(existing, Stream.Null, long.MaxValue, cancellationToken);
         }
         db.StoredFiles.Add(new StoredFile
         {

@@ -52,10 +52,13 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     {
         get
         {
-            TestDatabase.EnsureAvailable(Kind);
+            EnsureAvailable();
             return Factory.Services;
         }
     }
+
+    /// <summary>Skips (locally) or fails (in CI) a test whose app needs what this machine lacks.</summary>
+    protected virtual void EnsureAvailable() => TestDatabase.EnsureAvailable(Kind);
 
     private WebApplicationFactory<Program> Factory =>
         _factory ?? throw new InvalidOperationException("The app was not started: the database kind is not available here.");
@@ -103,7 +106,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
 
     public HttpClient CreateClient(bool followRedirects = false)
     {
-        TestDatabase.EnsureAvailable(Kind);
+        EnsureAvailable();
         return Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
     }
 

@@ -151,7 +151,15 @@ public sealed class DeliverableCatalog(EncoreDbContext db, IFileStore files, ICo
         }
         if (stored.Size == 0)
         {
-            await files.DeleteAsync(file.StorageKey, CancellationToken.None);
+            try
+            {
+                await files.DeleteAsync(file.StorageKey, CancellationToken.None);
+            }
+            catch (FileStoreUnavailableException exception)
+            {
+                // No row names it, so no buyer is offered it; the seller's answer stays the same.
+                logger.LogWarning(exception, "The empty upload {Key} could not be deleted from the file store", file.StorageKey);
+            }
             return (null, new() { ["file"] = ["The file is empty."] });
         }
         (file.Size, file.Sha256) = (stored.Size, stored.Sha256);

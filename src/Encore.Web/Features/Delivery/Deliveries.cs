@@ -46,6 +46,14 @@ public sealed class Deliveries(
         ? $"{hours / 24:0} days"
         : $"{hours:0} {(hours == 1 ? "hour" : "hours")}";
 
+    /// <summary>
+    /// How long the object store's presigned URL behind a download link works (<c>Encore:Files:S3:UrlMinutes</c>,
+    /// default 15, never longer than the link itself): made afresh at each click, after access and the download limit
+    /// were checked and the download recorded; short, because a URL in the buyer's hands is not checked again.
+    /// </summary>
+    public TimeSpan DirectUrlLifetime =>
+        TimeSpan.FromMinutes(Math.Clamp(configuration.GetValue("Encore:Files:S3:UrlMinutes", 15), 1, (int)LinkLifetime.TotalMinutes));
+
     public string DownloadUrl(Guid orderLineId, Guid deliverableId) =>
         $"{links.PublicUrl}/d/{links.Protect(DownloadPurpose, clock.GetUtcNow() + LinkLifetime, orderLineId, deliverableId)}";
 

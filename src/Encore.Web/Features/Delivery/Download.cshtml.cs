@@ -7,7 +7,8 @@ namespace Encore.Web.Features.Delivery;
 /// <summary>
 /// A signed, expiring download link (<c>/d/{token}</c>): the file when the buyer's line still gives access, streamed
 /// by Encore from the folder store (with range requests) or handed to the object store's presigned URL; otherwise a
-/// page that says why (expired, altered, refunded, limit reached) and where to get a fresh link.
+/// page that says why (expired, altered, refunded, limit reached, the store out of reach) and where to get a fresh
+/// link. A download is recorded only once the file is known to be there, just before it is served or redirected to.
 /// </summary>
 public sealed class DownloadModel(Deliveries deliveries, IFileStore files, ILogger<DownloadModel> logger) : PageModel
 {
@@ -37,24 +38,59 @@ public sealed class DownloadModel(Deliveries deliveries, IFileStore files, ILogg
         }
         // A player asking for a later part of the file is the same download, not another.
         var range = Request.Headers.Range.ToString();
-        if ((range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal)) &&
-            !await deliveries.RecordDownloadAsync(line, deliverable, file, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken))
+        var counts = range.Length == 0 || range.StartsWith("bytes=0-", StringComparison.Ordinal);
+        var ip = HttpContext.Connection.RemoteIpAddress?.ToString();
+        try
         {
-            Refusal = Deliveries.LimitReached(deliverable.DownloadLimit ?? 0, line.SupportEmail);
-            Response.StatusCode = StatusCodes.Status403Forbidden;
-            return Page();
+            // The object store: the browser is sent to a short-lived presigned URL once the file is known to be there,
+            // and the download is recorded (and counted against the limit) before the redirect.
+            if (await files.DirectDownloadAsync(file.StorageKey, file.FileName, file.ContentType, deliveries.DirectUrlLifetime, cancellationToken) is { } direct)
+            {
+                if (!await files.ExistsAsync(file.StorageKey, cancellationToken)) return Missing(file, line);
+                if (counts && !await deliveries.RecordDownloadAsync(line, deliverable, file, ip, cancellationToken)) return LimitReached(deliverable, line);
+                return Redirect(direct.ToString());
+            }
+            var stream = await files.OpenReadAsync(file.StorageKey, cancellationToken);
+            if (stream is null) return Missing(file, line);
+            bool recorded;
+            try
+            {
+                recorded = !counts || await deliveries.RecordDownloadAsync(line, deliverable, file, ip, cancellationToken);
+            }
+            catch
+            {
+                await stream.DisposeAsync();
+                throw;
+            }
+            if (!recorded)
+            {
+                await stream.DisposeAsync();
+                return LimitReached(deliverable, line);
+            }
+            return new FileStreamResult(stream, file.ContentType) { FileDownloadName = file.FileName, EnableRangeProcessing = true };
         }
-
-        if (files.DirectDownload(file.StorageKey, file.FileName, file.ContentType, TimeSpan.FromMinutes(5)) is { } direct)
-            return Redirect(direct.ToString());
-        var stream = await files.OpenReadAsync(file.StorageKey, cancellationToken);
-        if (stream is null)
+        catch (FileStoreUnavailableException exception)
         {
-            logger.LogError("Stored file {FileId} ({Key}) is missing from the file store", file.Id, file.StorageKey);
-            Refusal = $"This file cannot be found right now. Nothing is lost on your side: write to {line.SupportEmail}.";
+            logger.LogError(exception, "The file store did not serve stored file {FileId} ({Key})", file.Id, file.StorageKey);
+            Refusal = "The file store cannot be reached right now, so this download has not started and has not been counted. Try again in a few minutes.";
             Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return Page();
         }
-        return new FileStreamResult(stream, file.ContentType) { FileDownloadName = file.FileName, EnableRangeProcessing = true };
+    }
+
+    /// <summary>Simultaneous downloads raced for the last one the seller's limit allows, and another won it.</summary>
+    private PageResult LimitReached(Data.Entities.Deliverable deliverable, Deliveries.OrderLineAccess line)
+    {
+        Refusal = Deliveries.LimitReached(deliverable.DownloadLimit ?? 0, line.SupportEmail);
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return Page();
+    }
+
+    private PageResult Missing(Data.Entities.StoredFile file, Deliveries.OrderLineAccess line)
+    {
+        logger.LogError("Stored file {FileId} ({Key}) is missing from the file store", file.Id, file.StorageKey);
+        Refusal = $"This file cannot be found right now. Nothing is lost on your side: write to {line.SupportEmail}.";
+        Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return Page();
     }
 }

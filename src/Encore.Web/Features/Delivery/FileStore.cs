@@ -16,7 +16,8 @@ public sealed class FileStoreUnavailableException(string message, Exception? inn
 
 /// <summary>
 /// Where sellers' files live: a folder (the default) or S3-compatible object storage. A file is written whole under a
-/// new key, or not at all, before any row names it; so a buyer is never offered half a file.
+/// new key, or not at all, before any row names it; so a buyer is never offered half a file. A store that cannot be
+/// reached answers <see cref="FileStoreUnavailableException"/>, never its own client's exceptions.
 /// </summary>
 public interface IFileStore
 {
@@ -26,13 +27,48 @@ public interface IFileStore
     /// <summary>The file's content, seekable where the store allows (for range requests); null when it is not there.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// A URL the buyer's browser downloads from directly, valid for <paramref name="lifetime"/> (S3's presigned GET);
-    /// null when Encore streams the file itself (the folder store).
-    /// </summary>
-    Uri? DirectDownload(string key, string fileName, string contentType, TimeSpan lifetime);
+    /// <summary>Whether the file is there (without reading it).</summary>
+    Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A URL the buyer's browser downloads from directly, valid for <paramref name="lifetime"/> and naming the file and
+    /// its type (S3's presigned GET); null when Encore streams the file itself (the folder store).
+    /// </summary>
+    Task<Uri?> DirectDownloadAsync(string key, string fileName, string contentType, TimeSpan lifetime, CancellationToken cancellationToken);
+
+    /// <summary>Removes the file; a key that is not there is no error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+}
+
+public static class FileContent
+{
+    /// <summary>Copies in 80 KiB blocks, hashing and counting, and stops at the first byte past the limit.</summary>
+    public static async Task<StoredObject> CopyCountingAsync(Stream from, Stream to, long maxBytes, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long size = 0;
+        int read;
+        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            size += read;
+            if (size > maxBytes) throw new FileTooLargeException(maxBytes);
+            hash.AppendData(buffer, 0, read);
+            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+        return new StoredObject(size, Convert.ToHexStringLower(hash.GetHashAndReset()));
+    }
+
+    /// <summary>
+    /// <c>attachment; filename="…"; filename*=UTF-8''…</c>: the name for every browser, an ASCII stand-in for old ones
+    /// (RFC 6266 and 5987), as ASP.NET Core writes it for a file it streams.
+    /// </summary>
+    public static string AttachmentDisposition(string fileName)
+    {
+        var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        return disposition.ToString();
+    }
 }
 
 /// <summary>
@@ -64,7 +100,7 @@ public sealed class LocalFileStore : IFileStore
         {
             StoredObject stored;
             await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
-                stored = await CopyCountingAsync(content, file, maxBytes, cancellationToken);
+                stored = await FileContent.CopyCountingAsync(content, file, maxBytes, cancellationToken);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Move(temporary, target, overwrite: false);
             return stored;
@@ -90,7 +126,10 @@ public sealed class LocalFileStore : IFileStore
         return Task.FromResult(stream);
     }
 
-    public Uri? DirectDownload(string key, string fileName, string contentType, TimeSpan lifetime) => null;
+    public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathOf(key)));
+
+    public Task<Uri?> DirectDownloadAsync(string key, string fileName, string contentType, TimeSpan lifetime, CancellationToken cancellationToken) =>
+        Task.FromResult<Uri?>(null);
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
@@ -106,22 +145,5 @@ public sealed class LocalFileStore : IFileStore
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new ArgumentException("A storage key stays inside the store.", nameof(key));
         return path;
-    }
-
-    /// <summary>Copies in 80 KiB blocks, hashing and counting, and stops at the first byte past the limit.</summary>
-    internal static async Task<StoredObject> CopyCountingAsync(Stream from, Stream to, long maxBytes, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[81920];
-        long size = 0;
-        int read;
-        while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            size += read;
-            if (size > maxBytes) throw new FileTooLargeException(maxBytes);
-            hash.AppendData(buffer, 0, read);
-            await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-        return new StoredObject(size, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 }
