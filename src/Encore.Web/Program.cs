@@ -82,6 +82,7 @@ builder.Services.AddScoped<Encore.Web.Features.Analytics.FunnelAnalytics>();
 builder.Services.AddScoped<Reconciler>();
 if (builder.Configuration.GetValue("Encore:RunReconciler", true)) builder.Services.AddHostedService<ReconcilerService>();
 builder.Services.AddHostedService<IdempotencyPruningService>();
+if (builder.Configuration.GetValue("Encore:RunConsentRetention", true)) builder.Services.AddHostedService<Encore.Web.Features.Buyers.ConsentRetentionService>();
 
 // The outbox: webhooks and e-mails written with the change they report, sent by workers holding leases.
 builder.Services.AddScoped<WebhookOutbox>();

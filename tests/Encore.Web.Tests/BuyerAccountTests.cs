@@ -242,13 +242,14 @@ public abstract class BuyerAccountTests<TApp>(TApp app) : IClassFixture<TApp>, I
         Assert.Null((await app.QueryAsync(db => db.BuyerEraseRequests.AsNoTracking().SingleAsync(r => r.Id == request.Id))).ConfirmedAt);
 
         var confirmed = await Buyer.ReadAsync(await shop.Api.PostAsync($"/api/v1/seller/erase-requests/{request.Id}/confirm", null), HttpStatusCode.OK);
-        Assert.Equal("confirmed", confirmed["status"]!.GetValue<string>());
+        Assert.Equal("erased", confirmed["status"]!.GetValue<string>());
         Assert.StartsWith("api key enc_sk_", confirmed["confirmedBy"]!.GetValue<string>());
+        Assert.EndsWith("@erased.invalid", confirmed["email"]!.GetValue<string>());
         var again = await Buyer.ProblemAsync(await shop.Api.PostAsync($"/api/v1/seller/erase-requests/{request.Id}/confirm", null), HttpStatusCode.Conflict);
         Assert.Equal("already_confirmed", again["code"]!.GetValue<string>());
-        Assert.Contains("they confirmed it on", (await FormPage.GetAsync(client, "/account/purchases")).Html);
-        // The orders stay: erasing Encore's own copy is not this change's job.
-        Assert.True(await app.QueryAsync(db => db.Orders.AnyAsync(o => o.Email == email)));
+        // Confirming erased the address from that seller's orders: the buyer's page has nothing of that seller any more.
+        Assert.False(await app.QueryAsync(db => db.Orders.AnyAsync(o => o.Email == email)));
+        Assert.DoesNotContain("Forgetful Studio", (await FormPage.GetAsync(client, "/account/purchases")).Html);
     }
 }
 

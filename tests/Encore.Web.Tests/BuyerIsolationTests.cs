@@ -118,7 +118,7 @@ public abstract partial class BuyerIsolationTests<TApp>(TApp app) : IClassFixtur
         Assert.Null((await app.QueryAsync(db => db.BuyerEraseRequests.AsNoTracking().SingleAsync(r => r.Id == theirRequest.Id))).ConfirmedAt);
         var own = await list.PostAsync(pages, "/seller/erase-requests?handler=confirm", ("requestId", requests.Single(r => r.SellerId == mine.SellerId).Id.ToString()));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
-        Assert.Contains("Confirmed", await own.Content.ReadAsStringAsync());
+        Assert.Contains("Erased", await own.Content.ReadAsStringAsync());
     }
 
     /// <summary>A second sign-in for the address, answered with the buyer's Set-Cookie.</summary>

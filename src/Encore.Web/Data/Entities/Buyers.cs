@@ -43,4 +43,7 @@ public sealed class BuyerEraseRequest
 
     /// <summary>Who confirmed: the signed-in seller user's e-mail or the API key's prefix.</summary>
     public string? ConfirmedBy { get; set; }
+
+    /// <summary>When the buyer's data was erased (the address then replaced by the erasure's pseudonym).</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
 }

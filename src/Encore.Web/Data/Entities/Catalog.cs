@@ -13,6 +13,9 @@ public sealed class Seller
     /// digits, made on first use and shown only to the seller; null until then. See docs/delivery.md.
     /// </summary>
     public string? SigningSecret { get; set; }
+
+    /// <summary>Days consent records keep the buyer's IP address and browser (null: 540, the longest dispute window).</summary>
+    public int? ConsentRetentionDays { get; set; }
 }
 
 /// <summary>Something a seller sells. Topics say what it is about, to judge whether two offers are related.</summary>

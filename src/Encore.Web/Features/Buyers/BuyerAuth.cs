@@ -40,6 +40,8 @@ public static class BuyerAuth
         services.AddScoped<BuyerPurchases>();
         services.AddScoped<BuyerData>();
         services.AddScoped<EraseRequests>();
+        services.AddScoped<BuyerErasure>();
+        services.AddScoped<ConsentRetention>();
         services.AddHostedService<BuyerSignInPruning>();
         return services;
     }

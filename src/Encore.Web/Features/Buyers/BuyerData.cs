@@ -21,9 +21,10 @@ public sealed class BuyerData(EncoreDbContext db, TimeProvider clock)
     };
 
     /// <param name="email">The signed-in address, normalized.</param>
-    public async Task<byte[]> ExportAsync(string email, CancellationToken cancellationToken)
+    /// <param name="sellerId">For a seller's export: only what this seller's orders hold (no other seller's, no sign-in links).</param>
+    public async Task<byte[]> ExportAsync(string email, CancellationToken cancellationToken, Guid? sellerId = null)
     {
-        var mine = db.Orders.Where(o => o.Email.ToLower() == email);
+        var mine = db.Orders.Where(o => o.Email.ToLower() == email && (sellerId == null || o.SellerId == sellerId));
         var orders = await mine.AsNoTracking().AsSplitQuery()
             .Include(o => o.Lines).Include(o => o.Charges).Include(o => o.Refunds)
             .OrderBy(o => o.CreatedAt).ToListAsync(cancellationToken);
@@ -33,7 +34,7 @@ public sealed class BuyerData(EncoreDbContext db, TimeProvider clock)
         var sessions = await db.PostPurchaseSessions.AsNoTracking().Where(s => mine.Any(o => o.Id == s.OrderId)).ToListAsync(cancellationToken);
         var visits = await db.StepVisits.AsNoTracking().Where(v => db.PostPurchaseSessions.Any(s => s.Id == v.SessionId && mine.Any(o => o.Id == s.OrderId)))
             .OrderBy(v => v.OfferedAt).ToListAsync(cancellationToken);
-        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Email.ToLower() == email).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
+        var subscriptions = await db.Subscriptions.AsNoTracking().Where(s => s.Email.ToLower() == email && (sellerId == null || s.SellerId == sellerId)).OrderBy(s => s.CreatedAt).ToListAsync(cancellationToken);
         var downloads = await db.Downloads.AsNoTracking().Where(d => mine.Any(o => o.Id == d.OrderId)).OrderBy(d => d.At)
             .Select(d => new { d.OrderId, d.OrderLineId, d.DeliverableId, File = db.StoredFiles.Where(f => f.Id == d.FileId).Select(f => f.FileName).FirstOrDefault(), d.IpAddress, d.At })
             .ToListAsync(cancellationToken);
@@ -43,8 +44,8 @@ public sealed class BuyerData(EncoreDbContext db, TimeProvider clock)
             .Select(m => new { m.OrderId, m.Kind, m.To, m.Subject, m.Status, m.CreatedAt, m.SentAt }).ToListAsync(cancellationToken);
         var events = await db.WebhookEvents.AsNoTracking().Where(e => mine.Any(o => o.Id == e.OrderId)).OrderBy(e => e.CreatedAt)
             .Select(e => new { e.Id, e.OrderId, e.Type, e.CreatedAt, e.Payload }).ToListAsync(cancellationToken);
-        var erasures = await db.BuyerEraseRequests.AsNoTracking().Where(r => r.Email == email).OrderBy(r => r.RequestedAt).ToListAsync(cancellationToken);
-        var signIns = await db.BuyerSignInLinks.AsNoTracking().Where(l => l.Email == email).OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
+        var erasures = await db.BuyerEraseRequests.AsNoTracking().Where(r => r.Email == email && (sellerId == null || r.SellerId == sellerId)).OrderBy(r => r.RequestedAt).ToListAsync(cancellationToken);
+        var signIns = await db.BuyerSignInLinks.AsNoTracking().Where(l => sellerId == null && l.Email == email).OrderBy(l => l.CreatedAt).ToListAsync(cancellationToken);
 
         string SellerName(Guid id) => sellers.GetValueOrDefault(id, "");
         var document = new

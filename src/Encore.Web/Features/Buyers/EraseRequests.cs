@@ -15,12 +15,16 @@ public enum EraseOutcome
 
     /// <summary>No such seller for this buyer, or no such request for this seller.</summary>
     NotFound,
+
+    /// <summary>Not confirmed: a subscription of the address still runs; the seller cancels it first.</summary>
+    SubscriptionRunning,
 }
 
 /// <summary>A buyer's erase request as a seller sees it.</summary>
-public sealed record EraseRequestView(Guid Id, string Email, string? Reason, DateTimeOffset RequestedAt, DateTimeOffset? ConfirmedAt, string? ConfirmedBy)
+public sealed record EraseRequestView(
+    Guid Id, string Email, string? Reason, DateTimeOffset RequestedAt, DateTimeOffset? ConfirmedAt, string? ConfirmedBy, DateTimeOffset? ErasedAt = null)
 {
-    public string Status => ConfirmedAt is null ? "open" : "confirmed";
+    public string Status => ErasedAt is not null ? "erased" : ConfirmedAt is null ? "open" : "confirmed";
 }
 
 public sealed record EraseRequestPage(IReadOnlyList<EraseRequestView> Items, int Page, int PageSize, int Total, int Open)
@@ -32,9 +36,9 @@ public sealed record EraseRequestPage(IReadOnlyList<EraseRequestView> Items, int
 /// <summary>
 /// Buyers' requests that a seller erase their data: asked from the buyer's page, one open request per seller and
 /// address (a unique index), and confirmed by that seller only (a conditional update on the seller and the open state).
-/// Confirming records that the seller handled it; Encore's own copy (orders, consent records) is not erased here.
+/// Confirming erases what the seller's orders hold about the address (<see cref="BuyerErasure"/>) and records it.
 /// </summary>
-public sealed class EraseRequests(EncoreDbContext db, TimeProvider clock, ILogger<EraseRequests> logger)
+public sealed class EraseRequests(EncoreDbContext db, BuyerErasure erasure, TimeProvider clock, ILogger<EraseRequests> logger)
 {
     public const int MaxReason = 2000;
 
@@ -78,27 +82,38 @@ public sealed class EraseRequests(EncoreDbContext db, TimeProvider clock, ILogge
         var items = await requests
             .OrderBy(r => r.ConfirmedAt == null ? 0 : 1).ThenByDescending(r => r.RequestedAt).ThenByDescending(r => r.Id)
             .Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(r => new EraseRequestView(r.Id, r.Email, r.Reason, r.RequestedAt, r.ConfirmedAt, r.ConfirmedBy))
+            .Select(r => new EraseRequestView(r.Id, r.Email, r.Reason, r.RequestedAt, r.ConfirmedAt, r.ConfirmedBy, r.ErasedAt))
             .ToListAsync(cancellationToken);
         return new EraseRequestPage(items, page, pageSize, total, openCount);
     }
 
     public Task<EraseRequestView?> FindAsync(Guid sellerId, Guid requestId, CancellationToken cancellationToken) =>
         db.BuyerEraseRequests.AsNoTracking().Where(r => r.Id == requestId && r.SellerId == sellerId)
-            .Select(r => new EraseRequestView(r.Id, r.Email, r.Reason, r.RequestedAt, r.ConfirmedAt, r.ConfirmedBy))
+            .Select(r => new EraseRequestView(r.Id, r.Email, r.Reason, r.RequestedAt, r.ConfirmedAt, r.ConfirmedBy, r.ErasedAt))
             .FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>Records that the seller handled the request: once, and only the seller's own.</summary>
-    public async Task<(EraseOutcome Outcome, EraseRequestView? Request)> ConfirmAsync(Guid sellerId, Guid requestId, string confirmedBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Erases the address's data in the seller's orders and records the request as confirmed: once, and only the
+    /// seller's own. The view returned is the request as it was asked (its address), for the seller's message.
+    /// </summary>
+    public async Task<(EraseOutcome Outcome, EraseRequestView? Request, string? AskedBy)> ConfirmAsync(
+        Guid sellerId, Guid requestId, string confirmedBy, CancellationToken cancellationToken)
     {
-        var now = clock.GetUtcNow();
         confirmedBy = confirmedBy.Length > 200 ? confirmedBy[..200] : confirmedBy;
-        var confirmed = await db.BuyerEraseRequests
-            .Where(r => r.Id == requestId && r.SellerId == sellerId && r.ConfirmedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmedAt, now).SetProperty(r => r.ConfirmedBy, confirmedBy), cancellationToken);
         var request = await FindAsync(sellerId, requestId, cancellationToken);
-        if (request is null) return (EraseOutcome.NotFound, null);
-        if (confirmed == 1) logger.LogInformation("Erase request {RequestId} confirmed by seller {SellerId}", requestId, sellerId);
-        return (confirmed == 1 ? EraseOutcome.Done : EraseOutcome.Already, request);
+        if (request is null) return (EraseOutcome.NotFound, null, null);
+        if (request.ConfirmedAt is not null) return (EraseOutcome.Already, request, request.Email);
+        var result = await erasure.EraseAsync(sellerId, request.Email, confirmedBy, cancellationToken);
+        if (result.Outcome == ErasureOutcome.SubscriptionRunning) return (EraseOutcome.SubscriptionRunning, request, request.Email);
+        // Erased (the request confirmed with it), or nothing left to erase (another confirm a moment ago): recorded either way.
+        var now = clock.GetUtcNow();
+        var confirmed = await db.BuyerEraseRequests.Where(r => r.Id == requestId && r.SellerId == sellerId && r.ConfirmedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ConfirmedAt, now).SetProperty(r => r.ConfirmedBy, confirmedBy), cancellationToken);
+        if (result.Outcome == ErasureOutcome.Erased || confirmed == 1)
+        {
+            logger.LogInformation("Erase request {RequestId} confirmed by seller {SellerId}", requestId, sellerId);
+            return (EraseOutcome.Done, await FindAsync(sellerId, requestId, cancellationToken), request.Email);
+        }
+        return (EraseOutcome.Already, await FindAsync(sellerId, requestId, cancellationToken), request.Email);
     }
 }

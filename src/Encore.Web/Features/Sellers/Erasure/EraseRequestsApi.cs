@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Encore.Web.Features.Sellers.Erasure;
 
-/// <param name="Status"><c>open</c> until the seller confirms it, then <c>confirmed</c>.</param>
+/// <param name="Status"><c>open</c> until the seller confirms it, then <c>erased</c> (confirming erases the buyer's data in your orders).</param>
 public sealed record EraseRequestDto(
     Guid Id, string Email, string? Reason, string Status, DateTimeOffset RequestedAt, DateTimeOffset? ConfirmedAt, string? ConfirmedBy)
 {
@@ -25,9 +25,16 @@ public static class EraseRequestsApi
             .WithSummary("Buyers' requests that you erase their data, open ones first, then newest first: status (open, confirmed), page, pageSize (≤ 200).")
             .ProducesProblem(401);
         seller.MapPost("/erase-requests/{eraseRequestId:guid}/confirm", Confirm).WithName("ConfirmSellerEraseRequest")
-            .WithSummary("Records that you handled the request (when, and by which key); the buyer's page shows the date. Encore's own copy of the " +
-                         "buyer's orders is not erased by this. 409 when it is already confirmed; nothing changes.")
+            .WithSummary("Erases the buyer's data in your orders (docs/data-rights.md: name, address, IP addresses and browsers go; amounts, dates " +
+                         "and consent hashes stay) and records the request as confirmed. 409 when it is already confirmed or a subscription still runs; nothing changes.")
             .ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+        seller.MapPost("/buyers/erase", Erase).WithName("EraseSellerBuyer")
+            .WithSummary("Erases one buyer's data in your orders, by e-mail address, as confirming their request does. 404 when you have no order from " +
+                         "the address; 409 while a subscription of theirs runs (cancel it first).")
+            .ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
+        seller.MapGet("/buyers/export", Export).WithName("ExportSellerBuyer")
+            .WithSummary("Everything your orders hold about one buyer's address (?email=), as one JSON document.")
+            .Produces(200, contentType: "application/json").ProducesProblem(401);
         return app;
     }
 
@@ -49,15 +56,40 @@ public static class EraseRequestsApi
     private static async Task<Results<Ok<EraseRequestDto>, ProblemHttpResult>> Confirm(Guid eraseRequestId, HttpContext http, EraseRequests requests)
     {
         // Recorded whatever the client does meanwhile.
-        var (outcome, request) = await requests.ConfirmAsync(http.User.SellerId(), eraseRequestId, "api key " + OrdersApi.ApiKeyPrefix(http), CancellationToken.None);
+        var (outcome, request, asked) = await requests.ConfirmAsync(http.User.SellerId(), eraseRequestId, "api key " + OrdersApi.ApiKeyPrefix(http), CancellationToken.None);
         return outcome switch
         {
             EraseOutcome.Done => TypedResults.Ok(EraseRequestDto.From(request!)),
+            EraseOutcome.SubscriptionRunning => Problem(StatusCodes.Status409Conflict, "subscription_running", "A subscription still runs",
+                $"{asked} has a subscription that still runs: cancel it first. Nothing was erased."),
             EraseOutcome.Already => Problem(StatusCodes.Status409Conflict, "already_confirmed", "Already confirmed",
                 $"This request was confirmed on {request!.ConfirmedAt:yyyy-MM-dd HH:mm} UTC by {request.ConfirmedBy}. Nothing changed."),
             _ => Problem(StatusCodes.Status404NotFound, "not_found", "Erase request not found", "You have no erase request with this id."),
         };
     }
+
+    public sealed record EraseBuyerRequest(string? Email);
+
+    /// <param name="Pseudonym">The address the erased orders now carry.</param>
+    public sealed record ErasureDto(int Orders, int Subscriptions, string Pseudonym);
+
+    private static async Task<Results<Ok<ErasureDto>, ProblemHttpResult, ValidationProblem>> Erase(EraseBuyerRequest? body, HttpContext http, BuyerErasure erasure)
+    {
+        var email = (body?.Email ?? "").Trim().ToLowerInvariant();
+        if (email.Length is 0 or > 320 || !email.Contains('@'))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["Give the buyer's e-mail address."] });
+        var result = await erasure.EraseAsync(http.User.SellerId(), email, "api key " + OrdersApi.ApiKeyPrefix(http), CancellationToken.None);
+        return result.Outcome switch
+        {
+            ErasureOutcome.Erased => TypedResults.Ok(new ErasureDto(result.Orders, result.Subscriptions, result.Pseudonym!)),
+            ErasureOutcome.SubscriptionRunning => Problem(StatusCodes.Status409Conflict, "subscription_running", "A subscription still runs",
+                $"{email} has {result.Subscriptions} subscription(s) that still run: cancel them first. Nothing was erased."),
+            _ => Problem(StatusCodes.Status404NotFound, "not_found", "No such buyer", $"You have no orders from {email}."),
+        };
+    }
+
+    private static async Task<IResult> Export(string? email, HttpContext http, BuyerData data) =>
+        Results.File(await data.ExportAsync((email ?? "").Trim().ToLowerInvariant(), http.RequestAborted, http.User.SellerId()), "application/json");
 
     private static ProblemHttpResult Problem(int status, string code, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = code });
