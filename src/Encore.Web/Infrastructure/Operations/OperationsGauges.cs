@@ -9,13 +9,14 @@ namespace Encore.Web.Infrastructure.Operations;
 /// <summary>
 /// Gauges read from the database when metrics are collected (a Prometheus scrape, an OTLP export), never on a buyer's
 /// request: charges not settled yet by state, and each outbox's backlog and the age of its oldest waiting row. One read
-/// (a few counts and oldest-row lookups on the indexed status columns) serves every collection for <see cref="CacheFor"/>, so a scraper that polls
-/// every second costs the database one read per 15 s. Created only when a metrics exporter is on.
+/// (a few counts and oldest-row lookups on the indexed status columns) serves every collection for <see cref="DefaultCacheFor"/>, so a scraper that polls
+/// every second costs the database one read per 15 s (<c>Encore:Metrics:GaugeCacheSeconds</c>). Created only when a metrics
+/// exporter is on.
 /// </summary>
 public sealed class OperationsGauges : IDisposable
 {
-    /// <summary>How long one read of the database serves the gauges.</summary>
-    public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(15);
+    /// <summary>How long one read of the database serves the gauges, unless <c>Encore:Metrics:GaugeCacheSeconds</c> says otherwise.</summary>
+    public static readonly TimeSpan DefaultCacheFor = TimeSpan.FromSeconds(15);
 
     private static readonly ChargeStatus[] Unsettled = ChargeStates.Open;
 
@@ -23,11 +24,14 @@ public sealed class OperationsGauges : IDisposable
     private readonly TimeProvider _clock;
     private readonly ILogger<OperationsGauges> _logger;
     private readonly Meter _meter;
+    private readonly TimeSpan _cacheFor;
     private readonly Lock _gate = new();
     private Snapshot? _snapshot;
 
-    public OperationsGauges(IMeterFactory meters, IDbContextFactory<EncoreDbContext> contexts, TimeProvider clock, ILogger<OperationsGauges> logger)
+    public OperationsGauges(
+        IMeterFactory meters, IDbContextFactory<EncoreDbContext> contexts, TimeProvider clock, IConfiguration configuration, ILogger<OperationsGauges> logger)
     {
+        _cacheFor = configuration.GetValue<double?>("Encore:Metrics:GaugeCacheSeconds") is >= 0 and var seconds ? TimeSpan.FromSeconds(seconds) : DefaultCacheFor;
         _contexts = contexts;
         _clock = clock;
         _logger = logger;
@@ -60,7 +64,7 @@ public sealed class OperationsGauges : IDisposable
     {
         lock (_gate)
         {
-            if (_snapshot is { } fresh && System.Diagnostics.Stopwatch.GetElapsedTime(fresh.ReadAt) < CacheFor) return fresh;
+            if (_snapshot is { } fresh && System.Diagnostics.Stopwatch.GetElapsedTime(fresh.ReadAt) < _cacheFor) return fresh;
             try
             {
                 _snapshot = Query(_clock.GetUtcNow());
