@@ -15,6 +15,7 @@ using Encore.Web.Features.Sellers.Subscriptions;
 using Encore.Web.Features.Webhooks;
 using Encore.Web.Infrastructure;
 using Encore.Web.Infrastructure.Idempotency;
+using Encore.Web.Infrastructure.Operations;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
 using Encore.Web.Payments.Stripe;
@@ -34,6 +35,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
+if (Encore.Web.Infrastructure.Operations.BackupCommand.IsRequested(args))
+{
+    Environment.ExitCode = Encore.Web.Infrastructure.Operations.BackupCommand.Run(database, args, Console.Out, Console.Error);
+    return;
+}
 builder.Services.AddEncoreDatabase(database);
 builder.Services.AddSingleton(TimeProvider.System);
 if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name) &&
@@ -146,6 +152,7 @@ builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((doc
 builder.Services.Configure<ForwardedHeadersOptions>(options =>
     options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.AddEncoreOperations();
 
 var app = builder.Build();
 
@@ -205,6 +212,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapOpenApi();
+app.MapEncoreOperations();
 app.MapFunnelsApi();
 app.MapCheckoutApi();
 app.MapOffersApi();

@@ -35,10 +35,19 @@ public static class SecurityHeaders
                 headers["Referrer-Policy"] = "no-referrer";
                 headers["X-Content-Type-Options"] = "nosniff";
                 headers["X-Frame-Options"] = "DENY";
-                headers["Content-Security-Policy"] = http.Items[PolicyItem] as string ??
-                    (http.Items.ContainsKey(StripeJsItem) ? StripeContentSecurityPolicy : ContentSecurityPolicy);
+                headers["Content-Security-Policy"] =
+                    http.Items[PolicyItem] as string
+                    ?? (http.GetEndpoint()?.Metadata.GetMetadata<IContentSecurityPolicy>() is { } own ? own.For(http)
+                    : http.Items.ContainsKey(StripeJsItem) ? StripeContentSecurityPolicy
+                    : ContentSecurityPolicy);
                 return Task.CompletedTask;
             }, context);
             return next(context);
         });
+}
+
+/// <summary>Endpoint metadata for a page that needs a policy of its own (the API reference's nonce); every other header stays.</summary>
+public interface IContentSecurityPolicy
+{
+    string For(HttpContext context);
 }

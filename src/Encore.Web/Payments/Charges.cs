@@ -1,5 +1,6 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Infrastructure.Operations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Encore.Web.Payments;
@@ -20,12 +21,13 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
     /// <param name="settle">Records the answer instead of the kind's settlement, for a caller that wants what its settlement returns.</param>
     public async Task<ChargeCall> CallAsync(Charge charge, ChargeRequest request, Func<PaymentResult, Task>? settle = null)
     {
+        EncoreMetrics.ChargeCalled(charge.Kind);
         var answer = await GatewayCalls.ChargeAsync(gateway, request, logger);
         var result = answer.Result ?? (answer.Refusal is { } refusal ? GatewayCalls.Refused(charge.Amount, charge.Currency, refusal) : null);
         settle ??= r => SettlementFor(charge.Kind).ApplyAsync(charge, r, CancellationToken.None);
         // Not cancellable: the money may have moved.
         var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
-            result is not null ? settle(result) : MarkUnknownAsync(charge.Id, CancellationToken.None));
+            result is not null ? settle(result) : MarkUnknownAsync(charge, CancellationToken.None));
         return new ChargeCall(recorded ? answer : new GatewayAnswer(null, null), recorded);
     }
 
@@ -36,6 +38,7 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
     public async Task<ChargeCall> SettleWithoutMoneyAsync(Charge charge, SavedCard? card, Func<PaymentResult, Task>? settle = null)
     {
         if (charge.Amount != 0) throw new InvalidOperationException("Only a charge of nothing is settled without the gateway.");
+        EncoreMetrics.ChargeCalled(charge.Kind);
         var result = NoMoney(charge, card);
         settle ??= r => SettlementFor(charge.Kind).ApplyAsync(charge, r, CancellationToken.None);
         var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () => settle(result));
@@ -92,20 +95,25 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
     };
 
     /// <summary>The gateway did not answer: the charge is unknown until the reconciler settles it.</summary>
-    public Task MarkUnknownAsync(Guid chargeId, CancellationToken cancellationToken) =>
-        db.Charges.Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Unknown), cancellationToken);
+    public async Task MarkUnknownAsync(Charge charge, CancellationToken cancellationToken)
+    {
+        var chargeId = charge.Id;
+        if (await db.Charges.Where(c => c.Id == chargeId && c.Status == ChargeStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Status, ChargeStatus.Unknown), cancellationToken) == 1)
+            EncoreMetrics.ChargeMoved(db, charge.Kind, ChargeStatus.Unknown);
+    }
 
     /// <summary>
     /// Moves a charge to <paramref name="to"/> with the gateway's answer, only from the states <see cref="ChargeStates"/>
     /// allows: 1 when this call moved it, 0 when another settlement got there first.
     /// </summary>
-    public static Task<int> MoveAsync(
-        EncoreDbContext db, Guid chargeId, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<int> MoveAsync(
+        EncoreDbContext db, Charge charge, ChargeStatus to, PaymentResult result, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var chargeId = charge.Id;
         var from = ChargeStates.From(to);
         var settled = to is ChargeStatus.Succeeded or ChargeStatus.Failed;
-        return db.Charges
+        var moved = await db.Charges
             .Where(c => c.Id == chargeId && from.Contains(c.Status))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Status, to)
@@ -116,6 +124,8 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
                 .SetProperty(c => c.CardBrand, c => result.Card != null ? result.Card.Brand : c.CardBrand)
                 .SetProperty(c => c.CardLast4, c => result.Card != null ? result.Card.Last4 : c.CardLast4)
                 .SetProperty(c => c.SettledAt, c => settled ? now : c.SettledAt), cancellationToken);
+        if (moved == 1) EncoreMetrics.ChargeMoved(db, charge.Kind, to);
+        return moved;
     }
 
     /// <summary>The charge as <see cref="MoveAsync"/> writes it from this result (all but SettledAt, which no answer shows).</summary>

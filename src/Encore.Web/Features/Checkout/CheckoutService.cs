@@ -7,6 +7,7 @@ using Encore.Web.Data.Entities;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Features.Offers;
 using Encore.Web.Infrastructure;
+using Encore.Web.Infrastructure.Operations;
 using Encore.Web.Payments;
 
 namespace Encore.Web.Features.Checkout;
@@ -82,6 +83,22 @@ public sealed class CheckoutService(
     public const string PayLabel = "Pay now";
 
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutCommand command, CancellationToken cancellationToken)
+    {
+        CheckoutResult result;
+        try
+        {
+            result = await PlaceAsync(command, cancellationToken);
+        }
+        catch
+        {
+            EncoreMetrics.CheckoutFailed();
+            throw;
+        }
+        EncoreMetrics.CheckoutDone(result);
+        return result;
+    }
+
+    private async Task<CheckoutResult> PlaceAsync(CheckoutCommand command, CancellationToken cancellationToken)
     {
         var funnel = await funnels.FindBySlugAsync(command.FunnelSlug, cancellationToken);
         if (funnel is null) return new CheckoutResult { Outcome = CheckoutOutcome.FunnelNotFound };

@@ -26,7 +26,7 @@ public sealed class CheckoutSettlement(
         switch (result.Status)
         {
             case PaymentStatus.Succeeded:
-                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
+                if (await Charges.MoveAsync(db, charge, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
                 var funnel = await StartSessionAsync(charge.OrderId, result, now, cancellationToken)
@@ -40,14 +40,14 @@ public sealed class CheckoutSettlement(
                     token => webhooks.OrderDataAsync(charge.OrderId, token), cancellationToken);
                 break;
             case PaymentStatus.Failed:
-                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
+                if (await Charges.MoveAsync(db, charge, ChargeStatus.Failed, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.PaymentFailed), cancellationToken);
                 await db.PostPurchaseSessions.Where(s => s.OrderId == charge.OrderId && s.Status == SessionStatus.AwaitingPayment)
                     .ExecuteUpdateAsync(s => s.SetProperty(x => x.Status, SessionStatus.Void).SetProperty(x => x.EndedAt, now), cancellationToken);
                 break;
             case PaymentStatus.RequiresAction:
-                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return;
+                if (await Charges.MoveAsync(db, charge, ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return;
                 await db.Orders.Where(o => o.Id == charge.OrderId && o.Status == OrderStatus.Pending)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.RequiresAction), cancellationToken);
                 break;

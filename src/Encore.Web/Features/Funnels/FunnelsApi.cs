@@ -26,7 +26,8 @@ public static class FunnelsApi
         app.MapGet("/api/v1/funnels/{slug}", GetFunnel)
             .WithTags("Checkout")
             .WithName("GetFunnel")
-            .WithSummary("A published funnel: its main product and order bumps, with prices from the published version.");
+            .WithSummary("A published funnel: its main product and order bumps, with prices from the published version.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

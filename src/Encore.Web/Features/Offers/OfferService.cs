@@ -6,6 +6,7 @@ using Encore.Web.Features.Email;
 using Encore.Web.Features.Webhooks;
 using Encore.Web.Features.Funnels;
 using Encore.Web.Infrastructure;
+using Encore.Web.Infrastructure.Operations;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,6 +59,14 @@ public sealed class OfferService(
 
     public async Task<AcceptResult> AcceptAsync(
         string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken, OfferSessionRow? known = null)
+    {
+        var result = await AcceptStepAsync(token, stepId, disclosureSha256, consent, cancellationToken, known);
+        EncoreMetrics.AcceptDone(result);
+        return result;
+    }
+
+    private async Task<AcceptResult> AcceptStepAsync(
+        string? token, Guid stepId, string? disclosureSha256, ConsentContext consent, CancellationToken cancellationToken, OfferSessionRow? known)
     {
         // A row read a moment ago is as good as a fresh one: it only decides early refusals; the claim below is
         // the conditional update that decides, whatever happened since.
@@ -180,6 +189,13 @@ public sealed class OfferService(
     }
 
     public async Task<DeclineResult> DeclineAsync(string? token, Guid stepId, CancellationToken cancellationToken, OfferSessionRow? known = null)
+    {
+        var result = await DeclineStepAsync(token, stepId, cancellationToken, known);
+        EncoreMetrics.DeclineDone(result);
+        return result;
+    }
+
+    private async Task<DeclineResult> DeclineStepAsync(string? token, Guid stepId, CancellationToken cancellationToken, OfferSessionRow? known)
     {
         var row = known ?? await FindAsync(token, cancellationToken);
         if (row is null) return new DeclineResult(OfferRejection.NotFound);

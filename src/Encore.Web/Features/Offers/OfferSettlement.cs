@@ -37,7 +37,7 @@ public sealed class OfferSettlement(
         {
             case PaymentStatus.Succeeded:
             {
-                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return null;
+                if (await Charges.MoveAsync(db, charge, ChargeStatus.Succeeded, result, now, cancellationToken) == 0) return null;
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, window, cancellationToken);
                 var step = funnel.Steps[stepId];
                 var line = new OrderLine
@@ -87,7 +87,7 @@ public sealed class OfferSettlement(
             }
             case PaymentStatus.Failed:
             {
-                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.Failed, result, now, cancellationToken) == 0) return null;
+                if (await Charges.MoveAsync(db, charge, ChargeStatus.Failed, result, now, cancellationToken) == 0) return null;
                 var (session, funnel) = await SessionAndFunnelAsync(sessionId, window, cancellationToken);
                 await DecideAsync(sessionId, stepId, StepState.Failed, now, cancellationToken);
                 // A failed charge is not a yes: the buyer moves on along the decline edge.
@@ -97,7 +97,7 @@ public sealed class OfferSettlement(
                 break;
             }
             case PaymentStatus.RequiresAction:
-                if (await Charges.MoveAsync(db, charge.Id, ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return null;
+                if (await Charges.MoveAsync(db, charge, ChargeStatus.RequiresAction, result, now, cancellationToken) == 0) return null;
                 var waiting = StepStates.From(StepState.AwaitingAuthentication);
                 await db.StepVisits
                     .Where(v => v.SessionId == sessionId && v.StepId == stepId && waiting.Contains(v.State))

@@ -24,7 +24,8 @@ public static class SellerApi
         var seller = app.MapGroup("/api/v1/seller").WithTags("Seller").RequireAuthorization(SellerAuth.ApiPolicy);
         var bodyLimit = new RequestSizeLimitAttribute(256 * 1024);
         seller.MapGet("/products", ListProducts).WithName("ListProducts").WithSummary("The seller's products.").ProducesProblem(401);
-        seller.MapGet("/products/{productId:guid}", GetProduct).WithName("GetProduct").WithSummary("One of the seller's products.").ProducesProblem(401);
+        seller.MapGet("/products/{productId:guid}", GetProduct).WithName("GetProduct").WithSummary("One of the seller's products.")
+            .Produces<ProductDto>().ProducesProblem(401).ProducesProblem(404);
         seller.MapPost("/products", CreateProduct).WithName("CreateProduct").WithMetadata(bodyLimit)
             .WithSummary("Adds a product: a name, a description, and the topics the offer linter compares.")
             .Produces<ProductDto>(201).ProducesValidationProblem().ProducesProblem(401);
@@ -32,7 +33,7 @@ public static class SellerApi
             .WithSummary("Changes a product. Published funnel versions keep the names they were published with.")
             .Produces<ProductDto>().ProducesValidationProblem().ProducesProblem(401).ProducesProblem(404);
         seller.MapGet("/products/{productId:guid}/prices", ListPrices).WithName("ListPrices")
-            .WithSummary("A product's prices, archived ones included.").ProducesProblem(401).ProducesProblem(404);
+            .WithSummary("A product's prices, archived ones included.").Produces<List<PriceDto>>().ProducesProblem(401).ProducesProblem(404);
         seller.MapPost("/products/{productId:guid}/prices", CreatePrice).WithName("CreatePrice").WithMetadata(bodyLimit)
             .WithSummary("Adds a price to a product: minor units and currency, one-time or recurring (interval, count, optional trial days). Prices never change; archive one and add another.")
             .Produces<PriceDto>(201).ProducesValidationProblem().ProducesProblem(401).ProducesProblem(404);

@@ -3,6 +3,7 @@ using Encore.Web.Data.Entities;
 using Encore.Web.Features.Email;
 using Encore.Web.Features.Webhooks;
 using Encore.Web.Infrastructure;
+using Encore.Web.Infrastructure.Operations;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,6 +39,22 @@ public sealed class BillingRun(
 
     /// <summary>One pass over everything due now (the clock's now: <c>bill --as-of</c> sets it).</summary>
     public async Task<Summary> RunOnceAsync(CancellationToken cancellationToken, int batch = 200)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var summary = await RunPassAsync(cancellationToken, batch);
+            EncoreMetrics.BillingRunDone(started, succeeded: true);
+            return summary;
+        }
+        catch
+        {
+            EncoreMetrics.BillingRunDone(started, succeeded: false);
+            throw;
+        }
+    }
+
+    private async Task<Summary> RunPassAsync(CancellationToken cancellationToken, int batch)
     {
         var ended = await EndCancelledAsync(cancellationToken);
         var reminded = await RemindAsync(cancellationToken);
@@ -159,6 +176,7 @@ public sealed class BillingRun(
                 ["encore_subscription"] = subscription.Id.ToString(),
             },
         });
+        EncoreMetrics.RenewalAttempted();
         db.ChangeTracker.Clear();
         return true;
     }

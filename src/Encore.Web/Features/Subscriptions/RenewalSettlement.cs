@@ -29,7 +29,7 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
             PaymentStatus.RequiresAction => ChargeStatus.RequiresAction,
             _ => (ChargeStatus?)null,
         };
-        if (to is not { } status || await Charges.MoveAsync(db, charge.Id, status, result, now, cancellationToken) == 0) return;
+        if (to is not { } status || await Charges.MoveAsync(db, charge, status, result, now, cancellationToken) == 0) return;
         var subscription = await db.Subscriptions.SingleAsync(s => s.Id == subscriptionId, cancellationToken);
         switch (status)
         {
