@@ -33,6 +33,14 @@ var builder = WebApplication.CreateBuilder(args);
 // request log would write them out. Pinned here, after the configuration's rules, so no log level setting can turn it on.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
+// Production without a live gateway would take orders nobody pays for: say why and stop, before anything else starts.
+if (PaymentMode.ProductionRefusal(builder.Configuration, builder.Environment) is { } noGateway)
+{
+    Console.Error.WriteLine(noGateway);
+    Environment.ExitCode = 1;
+    return;
+}
+
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddEncoreDatabase(database);
 builder.Services.AddSingleton(TimeProvider.System);

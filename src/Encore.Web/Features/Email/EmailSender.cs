@@ -32,7 +32,7 @@ public sealed class SmtpSettings
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
     Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail,
-    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, TimeProvider clock, ILogger<EmailSender> logger)
+    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, PaymentMode mode, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
 
@@ -92,6 +92,11 @@ public sealed class EmailSender(
                 var delivered = await deliveries.ForOrderAsync(message.OrderId, cancellationToken);
                 (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account", deliveries.LinkLifetimeWords);
                 to = receipt.Email;
+            }
+            if (!mode.IsLive)
+            {
+                (text, html) = TestModeMail.Mark(mode, text, html);
+                if (kept is { } k) kept = TestModeMail.Mark(mode, k.Text, k.Html);
             }
             message.To = to;
             message.Subject = subject;
@@ -181,6 +186,19 @@ public sealed class EmailSender(
         mime.Headers.Add("X-Encore-Mail-Id", id.ToString());
         mime.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return mime;
+    }
+}
+
+/// <summary>Every mail sent while the gateway takes no real money opens with a line saying so, in both parts.</summary>
+public static class TestModeMail
+{
+    public static (string Text, string Html) Mark(PaymentMode mode, string text, string html)
+    {
+        var line = $"{PaymentMode.TestModeNotice} {mode.TestModeExplanation}";
+        var e = System.Text.Encodings.Web.HtmlEncoder.Default;
+        var paragraph = $"<p style=\"background:#fff3cd;padding:8px\"><strong>{e.Encode(PaymentMode.TestModeNotice)}</strong> {e.Encode(mode.TestModeExplanation)}</p>";
+        var body = html.IndexOf("<body>", StringComparison.Ordinal);
+        return ($"{line}\n\n{text}", body >= 0 ? html.Insert(body + "<body>".Length, paragraph) : paragraph + html);
     }
 }
 
