@@ -41,6 +41,15 @@ if (PaymentMode.ProductionRefusal(builder.Configuration, builder.Environment) is
     return;
 }
 
+var (trustedProxies, trustedNetworks, proxiesError) = TrustedProxies.Parse(builder.Configuration[TrustedProxies.Setting]);
+proxiesError ??= TrustedProxies.RefuseTrustingEveryone(builder.Configuration);
+if (proxiesError is not null)
+{
+    Console.Error.WriteLine("Refusing to start: " + proxiesError);
+    Environment.ExitCode = 1;
+    return;
+}
+
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
 builder.Services.AddEncoreDatabase(database);
 builder.Services.AddSingleton(TimeProvider.System);
@@ -100,14 +109,15 @@ builder.Services.AddDataProtection().SetApplicationName("Encore");
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
     new ConfigureOptions<KeyManagementOptions>(options =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
-builder.Services.AddSellerAuth();
+builder.Services.AddSellerAuth(builder.Environment);
+builder.Services.AddEncoreCookieSecurity();
 builder.Services.AddScoped<SellerApiKeys>();
 builder.Services.AddScoped<Catalog>();
 builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
 builder.Services.AddSellerSubscriptions();
-builder.Services.AddBuyerAccount();
+builder.Services.AddBuyerAccount(builder.Environment);
 builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
 {
@@ -134,8 +144,7 @@ builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((doc
     document.Info.Description = "Checkout and one-click post-purchase offers for custom storefronts. Money is {amount, currency} in minor units.";
     return Task.CompletedTask;
 }));
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
-    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Configure(options, trustedProxies, trustedNetworks));
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 
 var app = builder.Build();
@@ -166,7 +175,8 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
     await DemoSeed.EnsureDemoLoginAsync(scope.ServiceProvider, app.Configuration, app.Environment);
 }
 
-app.UseForwardedHeaders();
+// Only from listed proxies: with no proxy listed the middleware would believe anyone, so it is not used at all.
+if (trustedProxies.Count + trustedNetworks.Count > 0) app.UseForwardedHeaders();
 // The API answers problem details; a buyer's page answers a readable page, never a stack trace.
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/webhooks"), api =>
 {

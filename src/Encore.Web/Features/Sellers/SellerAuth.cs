@@ -14,7 +14,7 @@ public static class SellerAuth
     public const string PagesPolicy = "seller-pages";
     public const string ApiPolicy = "seller-api";
 
-    public static IServiceCollection AddSellerAuth(this IServiceCollection services)
+    public static IServiceCollection AddSellerAuth(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddIdentityCore<SellerUser>(options =>
             {
@@ -39,6 +39,7 @@ public static class SellerAuth
                 options.Cookie.Name = "encore_seller";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = Infrastructure.CookieSecurity.Policy(environment); // Secure over HTTPS, always in Production
                 options.SlidingExpiration = true;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
             }));
