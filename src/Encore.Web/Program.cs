@@ -95,9 +95,10 @@ builder.Services.AddHostedService<IdempotencyPruningService>();
 builder.Services.AddScoped<WebhookOutbox>();
 builder.Services.AddScoped<WebhookEndpoints>();
 builder.Services.AddScoped<WebhookDispatcher>();
+var webhookNetwork = WebhookNetworkSettings.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton(webhookNetwork);
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = WebhookDispatcher.Timeout)
-    .ConfigurePrimaryHttpMessageHandler(() => WebhookNetwork.CreateHandler(
-        builder.Configuration.GetValue("Encore:Webhooks:AllowPrivateNetworks", !builder.Environment.IsProduction())));
+    .ConfigurePrimaryHttpMessageHandler(() => WebhookNetwork.CreateHandler(webhookNetwork));
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<EmailSender>();
 builder.Services.Configure<SmtpSettings>(builder.Configuration.GetSection("Encore:Smtp"));
