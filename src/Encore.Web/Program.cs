@@ -126,6 +126,8 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageApplicationModelConvention("/Checkout/Checkout", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Checkout)));
     options.Conventions.AddPageApplicationModelConvention("/Offers/Offer", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
     options.Conventions.AddPageApplicationModelConvention("/Sellers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Sellers/SignUp", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Sellers/Confirm", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Subscriptions/NewLink", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Subscriptions/Manage", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
     options.Conventions.AddPageApplicationModelConvention("/Buyers/Account", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
@@ -133,6 +135,8 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
+    options.Conventions.AllowAnonymousToPage("/Sellers/SignUpSent");
+    options.Conventions.AllowAnonymousToPage("/Sellers/Confirm");
     options.Conventions.AuthorizeFolder("/Buyers", BuyerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Buyers/Account");
     options.Conventions.AllowAnonymousToPage("/Buyers/SignIn");

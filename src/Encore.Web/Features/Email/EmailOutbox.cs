@@ -47,7 +47,7 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteBuyerSignInAsync(Guid sellerId, Guid orderId, Guid linkId, CancellationToken cancellationToken) =>
         WriteAsync(sellerId, orderId, EmailKind.BuyerSignIn, cancellationToken, reference: linkId.ToString("N"));
 
-    private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
+    private async Task WriteAsync(Guid sellerId, Guid? orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
     {
         var now = clock.GetUtcNow();
         var message = new EmailMessage

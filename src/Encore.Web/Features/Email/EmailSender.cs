@@ -31,7 +31,7 @@ public sealed class SmtpSettings
 /// </summary>
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
-    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail,
+    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Sellers.Accounts.SellerAccountMail accountMail,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, PaymentMode mode, TimeProvider clock, ILogger<EmailSender> logger)
 {
     private static int _warnedNoHost;
@@ -68,6 +68,17 @@ public sealed class EmailSender(
                 (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
                 kept = (composed.KeptText, composed.KeptHtml);
             }
+            else if (message.Kind is EmailKind.SellerConfirmEmail or EmailKind.SellerSignUpAttempt)
+            {
+                var (composed, refusal) = await accountMail.ComposeAsync(message, cancellationToken);
+                if (composed is null)
+                {
+                    await RecordAsync(message, refusal, permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
+                kept = (composed.KeptText, composed.KeptHtml);
+            }
             else if (message.SubscriptionId is not null)
             {
                 if (await subscriptionMail.ComposeAsync(message, cancellationToken) is not { } composed)
@@ -79,7 +90,7 @@ public sealed class EmailSender(
             }
             else
             {
-                if (await receipts.ForOrderAsync(message.OrderId, cancellationToken) is not { } receipt)
+                if (message.OrderId is not { } orderId || await receipts.ForOrderAsync(orderId, cancellationToken) is not { } receipt)
                 {
                     await RecordAsync(message, $"Order {message.OrderId} does not exist.", permanent: true, abandonNow: true);
                     continue;
@@ -89,7 +100,7 @@ public sealed class EmailSender(
                     await WaitForChargesAsync(message);
                     continue;
                 }
-                var delivered = await deliveries.ForOrderAsync(message.OrderId, cancellationToken);
+                var delivered = await deliveries.ForOrderAsync(orderId, cancellationToken);
                 (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account", deliveries.LinkLifetimeWords);
                 to = receipt.Email;
             }
