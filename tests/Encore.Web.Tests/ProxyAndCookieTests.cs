@@ -136,13 +136,13 @@ public sealed class StartupSettingTests
             builder.UseEnvironment("Production");
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={file}");
             builder.UseSetting("ENCORE_ALLOW_SANDBOX_IN_PRODUCTION", "true");
-            builder.UseSetting("Encore:DemoPassword", "a production-grade demo password");
+            builder.UseSetting("Encore:DemoPassword", "a production-grade password");
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("Encore:RunBilling", "false");
             builder.UseSetting("Encore:RateLimits:Enabled", "false");
         });
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        var seller = await ProxyAndCookieTests<SqliteApp>.SignInCookieAsync(client, "a production-grade demo password");
+        var seller = await ProxyAndCookieTests<SqliteApp>.SignInCookieAsync(client, "a production-grade password");
         Assert.Contains("secure", seller, StringComparison.OrdinalIgnoreCase);
         foreach (var path in new[] { file, file + "-wal", file + "-shm" }) try { File.Delete(path); } catch (IOException) { }
     }

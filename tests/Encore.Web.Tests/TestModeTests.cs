@@ -23,7 +23,7 @@ public sealed partial class TestModeStartTests
         var (exitCode, output) = await EncoreProcess.RunUntilExitAsync($"Data Source={file}", new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Encore__DemoPassword"] = "a production-grade demo password",
+            ["Encore__DemoPassword"] = "a production-grade password",
         }, TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Refusing to start", output);
@@ -64,7 +64,7 @@ public sealed partial class TestModeStartTests
         Delete(file);
     }
 
-    private const string DemoPassword = "a production-grade demo password";
+    private const string DemoPassword = "a production-grade password";
 
     private static void AssertBanner(string html, string page)
     {

@@ -155,7 +155,7 @@ public sealed class WebhookEnvironmentTests
             builder.UseEnvironment(environment);
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={file}");
             builder.UseSetting("ENCORE_ALLOW_SANDBOX_IN_PRODUCTION", "true");
-            builder.UseSetting("Encore:DemoPassword", seedDemo ? Encore.Web.Data.DemoSeed.DefaultDemoPassword : "a production-grade demo password");
+            builder.UseSetting("Encore:DemoPassword", seedDemo ? Encore.Web.Data.DemoSeed.DefaultDemoPassword : "a production-grade password");
             builder.UseSetting("Encore:SeedDemo", seedDemo ? "true" : "false");
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("Encore:RunBilling", "false");
