@@ -53,7 +53,7 @@ for label in "${labels[@]}"; do
     continue
   fi
   if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "Port $port is taken: set ENCORE_BENCH_PORT" >&2; exit 1; fi
-  ENCORE_DATABASE="$database" Encore__RateLimits__Enabled=false Encore__DemoPassword="bench-only-password" \
+  ENCORE_DATABASE="$database" Encore__RateLimits__Enabled=false Encore__DemoPassword="bench-7Qx-vR2-coach" ENCORE_ALLOW_SANDBOX_IN_PRODUCTION=true \
     ASPNETCORE_URLS="http://127.0.0.1:$port" Logging__LogLevel__Default=Warning \
     dotnet src/Encore.Web/bin/Release/net10.0/Encore.Web.dll >"$work/encore-$label.log" 2>&1 &
   encore_pid=$!

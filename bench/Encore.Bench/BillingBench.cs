@@ -44,7 +44,8 @@ public static class BillingBench
             builder.UseEnvironment("Production");
             builder.UseContentRoot(EncoreContentRoot());
             builder.UseSetting("ENCORE_DATABASE", database);
-            builder.UseSetting("Encore:DemoPassword", "bench-only-password");
+            builder.UseSetting("Encore:DemoPassword", "bench-7Qx-vR2-coach"); // the password rules refuse "…password"
+            builder.UseSetting("ENCORE_ALLOW_SANDBOX_IN_PRODUCTION", "true"); // a Production start on the Sandbox, on purpose
             // `bill` runs none of the background jobs; nothing else may bill or settle beside the measured run.
             builder.UseSetting("Encore:RunBilling", "false");
             builder.UseSetting("Encore:RunReconciler", "false");

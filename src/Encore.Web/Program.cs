@@ -34,6 +34,23 @@ var builder = WebApplication.CreateBuilder(args);
 // request log would write them out. Pinned here, after the configuration's rules, so no log level setting can turn it on.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
+// Production without a live gateway would take orders nobody pays for: say why and stop, before anything else starts.
+if (PaymentMode.ProductionRefusal(builder.Configuration, builder.Environment) is { } noGateway)
+{
+    Console.Error.WriteLine(noGateway);
+    Environment.ExitCode = 1;
+    return;
+}
+
+var (trustedProxies, trustedNetworks, proxiesError) = TrustedProxies.Parse(builder.Configuration[TrustedProxies.Setting]);
+proxiesError ??= TrustedProxies.RefuseTrustingEveryone(builder.Configuration);
+if (proxiesError is not null)
+{
+    Console.Error.WriteLine("Refusing to start: " + proxiesError);
+    Environment.ExitCode = 1;
+    return;
+}
+
 var database = DatabaseSettings.From(builder.Configuration, builder.Environment);
 if (Encore.Web.Infrastructure.Operations.BackupCommand.IsRequested(args))
 {
@@ -94,9 +111,10 @@ if (builder.Configuration.GetValue("Encore:RunConsentRetention", true)) builder.
 builder.Services.AddScoped<WebhookOutbox>();
 builder.Services.AddScoped<WebhookEndpoints>();
 builder.Services.AddScoped<WebhookDispatcher>();
+var webhookNetwork = WebhookNetworkSettings.From(builder.Configuration, builder.Environment);
+builder.Services.AddSingleton(webhookNetwork);
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, client => client.Timeout = WebhookDispatcher.Timeout)
-    .ConfigurePrimaryHttpMessageHandler(() => WebhookNetwork.CreateHandler(
-        builder.Configuration.GetValue("Encore:Webhooks:AllowPrivateNetworks", !builder.Environment.IsProduction())));
+    .ConfigurePrimaryHttpMessageHandler(() => WebhookNetwork.CreateHandler(webhookNetwork));
 builder.Services.AddScoped<EmailOutbox>();
 builder.Services.AddScoped<EmailSender>();
 builder.Services.Configure<SmtpSettings>(builder.Configuration.GetSection("Encore:Smtp"));
@@ -115,14 +133,15 @@ else if (builder.Environment.IsDevelopment())
 builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
     new ConfigureOptions<KeyManagementOptions>(options =>
         options.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IDbContextFactory<EncoreDbContext>>())));
-builder.Services.AddSellerAuth();
+builder.Services.AddSellerAuth(builder.Environment);
+builder.Services.AddEncoreCookieSecurity();
 builder.Services.AddScoped<SellerApiKeys>();
 builder.Services.AddScoped<Catalog>();
 builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
 builder.Services.AddSellerSubscriptions();
-builder.Services.AddBuyerAccount();
+builder.Services.AddBuyerAccount(builder.Environment);
 builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
 {
@@ -130,6 +149,8 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageApplicationModelConvention("/Checkout/Checkout", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Checkout)));
     options.Conventions.AddPageApplicationModelConvention("/Offers/Offer", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
     options.Conventions.AddPageApplicationModelConvention("/Sellers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Sellers/SignUp", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+    options.Conventions.AddPageApplicationModelConvention("/Sellers/Confirm", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Subscriptions/NewLink", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Subscriptions/Manage", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.Accept)));
     options.Conventions.AddPageApplicationModelConvention("/Buyers/Account", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
@@ -137,6 +158,8 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
+    options.Conventions.AllowAnonymousToPage("/Sellers/SignUpSent");
+    options.Conventions.AllowAnonymousToPage("/Sellers/Confirm");
     options.Conventions.AuthorizeFolder("/Buyers", BuyerAuth.PagesPolicy);
     options.Conventions.AllowAnonymousToPage("/Buyers/Account");
     options.Conventions.AllowAnonymousToPage("/Buyers/SignIn");
@@ -149,8 +172,7 @@ builder.Services.AddOpenApi("v1", options => options.AddDocumentTransformer((doc
     document.Info.Description = "Checkout and one-click post-purchase offers for custom storefronts. Money is {amount, currency} in minor units.";
     return Task.CompletedTask;
 }));
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
-    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+builder.Services.Configure<ForwardedHeadersOptions>(options => TrustedProxies.Configure(options, trustedProxies, trustedNetworks));
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.AddEncoreOperations();
 
@@ -190,7 +212,8 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
     await DemoSeed.EnsureDemoLoginAsync(scope.ServiceProvider, app.Configuration, app.Environment);
 }
 
-app.UseForwardedHeaders();
+// Only from listed proxies: with no proxy listed the middleware would believe anyone, so it is not used at all.
+if (trustedProxies.Count + trustedNetworks.Count > 0) app.UseForwardedHeaders();
 // The API answers problem details; a buyer's page answers a readable page, never a stack trace.
 app.UseWhen(context => context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/webhooks"), api =>
 {

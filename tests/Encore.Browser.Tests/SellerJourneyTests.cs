@@ -12,13 +12,7 @@ public sealed class SellerJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         var seller = await app.NewBuyerAsync();
         seller.Dialog += async (_, dialog) => await dialog.AcceptAsync(); // "Publish this version?" and the like
         var email = $"coach-{Guid.NewGuid():N}@example.com";
-        await seller.GotoAsync("/seller/sign-up");
-        await seller.GetByLabel("Business name (buyers see it)").FillAsync("Sleep Well Studio");
-        await seller.GetByLabel("Support e-mail (buyers write here)").FillAsync("help@sleepwell.example");
-        await seller.GetByLabel("Your e-mail (to sign in)").FillAsync(email);
-        await seller.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
-        await seller.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Assertions.Expect(seller.GetByRole(AriaRole.Heading, new() { Name = "Sleep Well Studio" })).ToBeVisibleAsync();
+        await app.SignUpSellerAsync(seller, "Sleep Well Studio", email, "a long enough password");
 
         await AddProductAsync(seller, "Deep Sleep Course", "sleep, rest", "47");
         await AddProductAsync(seller, "Sleep audio program", "sleep, audio", "97");

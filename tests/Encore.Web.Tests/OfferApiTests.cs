@@ -365,7 +365,7 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         var text = step["disclosure"]!["text"]!.GetValue<string>();
         var hash = step["disclosure"]!["sha256"]!.GetValue<string>();
         var accepted = await Buyer.ReadAsync(
-            await buyer.AcceptAsync(Buyer.OfferStep, hash, userAgent: "EncoreTests/1.0", forwardedFor: "203.0.113.9"), HttpStatusCode.OK);
+            await buyer.AcceptAsync(Buyer.OfferStep, hash, userAgent: "EncoreTests/1.0", clientAddress: "203.0.113.9"), HttpStatusCode.OK);
         var chargeId = accepted["charge"]!["id"]!.GetValue<Guid>();
 
         var (record, charge) = await app.QueryAsync(async db =>

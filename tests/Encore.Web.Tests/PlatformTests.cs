@@ -154,7 +154,8 @@ public sealed class HstsTests
             builder.UseSetting("ENCORE_DATABASE", $"Data Source={file}");
             builder.UseSetting("Encore:RunReconciler", "false");
             builder.UseSetting("Encore:SeedDemo", "false");
-            builder.UseSetting("Encore:DemoPassword", "a production-grade demo password");
+            builder.UseSetting("Encore:DemoPassword", "a production-grade password");
+            builder.UseSetting("ENCORE_ALLOW_SANDBOX_IN_PRODUCTION", "true");
         });
         var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
         {

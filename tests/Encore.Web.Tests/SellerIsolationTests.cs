@@ -169,8 +169,11 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         var erase = new BuyerEraseRequest { Id = Guid.CreateVersion7(), SellerId = order.SellerId, Email = order.Email, RequestedAt = DateTimeOffset.UtcNow };
         db.BuyerEraseRequests.Add(erase);
         await db.SaveChangesAsync();
+        // The confirmation page of the victim's own account: without the mail's code it opens nothing (404).
+        var userId = await db.Users.Where(u => u.SellerId == DemoSeed.SellerId).Select(u => u.Id).FirstAsync();
         return new Dictionary<string, string>
         {
+            ["userId"] = userId.ToString(),
             ["funnelId"] = DemoSeed.FunnelId.ToString(),
             ["versionId"] = DemoSeed.VersionId.ToString(),
             ["productId"] = product.Id.ToString(),

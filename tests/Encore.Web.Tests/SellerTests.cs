@@ -40,23 +40,6 @@ public abstract class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TA
     }
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account()
-    {
-        var (_, email) = await SignUpAsync();
-        var client = app.CreateClient();
-        for (var i = 0; i < 5; i++)
-        {
-            var page = await FormPage.GetAsync(client, "/seller/sign-in");
-            var wrong = await page.PostAsync(client, "/seller/sign-in", ("Email", email), ("Password", "not-the-password"));
-            Assert.Equal(HttpStatusCode.OK, wrong.StatusCode);
-        }
-        var signIn = await FormPage.GetAsync(client, "/seller/sign-in");
-        var right = await signIn.PostAsync(client, "/seller/sign-in", ("Email", email), ("Password", Password));
-        Assert.Contains("locked", await right.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/seller")).StatusCode);
-    }
-
-    [Fact]
     public async Task An_api_key_is_shown_once_stored_hashed_and_stops_working_when_revoked()
     {
         var (client, _) = await SignUpAsync();
@@ -146,6 +129,7 @@ public abstract class SellerTests<TApp>(TApp app) : IClassFixture<TApp> where TA
         await using var production = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseEnvironment("Production");
+            builder.UseSetting("ENCORE_ALLOW_SANDBOX_IN_PRODUCTION", "true"); // past the gateway's check, to the demo password's
             builder.UseSetting("ENCORE_DATABASE", database.ConnectionString);
             builder.UseSetting("Encore:RunReconciler", "false");
         });

@@ -236,16 +236,24 @@ public abstract partial class WebhookTests<TApp>(TApp app) : IClassFixture<TApp>
     }
 
     [Fact]
-    public async Task Endpoint_urls_must_be_https_and_a_disabled_endpoint_gets_nothing_new()
+    public async Task Endpoint_urls_must_be_https_to_public_hosts_and_a_disabled_endpoint_gets_nothing_new()
     {
         var seller = await app.SignInAsDemoAsync();
         var page = await FormPage.GetAsync(seller, "/seller/webhooks");
-        foreach (var bad in new[] { "http://example.com/hook", "ftp://example.com/x", "not a url", "" })
+        var before = await app.QueryAsync(db => db.WebhookEndpoints.CountAsync());
+        // The tests' environment is not Development: localhost and private addresses are refused like in Production.
+        foreach (var bad in new[]
+                 {
+                     "http://example.com/hook", "ftp://example.com/x", "not a url", "", "http://localhost:5001/hook", "https://localhost/hook",
+                     "https://127.0.0.1/hook", "https://10.0.0.7/hook", "https://[::1]/hook", "https://169.254.169.254/latest/meta-data", "https://192.168.1.20/hook",
+                 })
         {
             var response = await page.PostAsync(seller, "/seller/webhooks?handler=create", ("url", bad));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         }
-        Assert.Equal(HttpStatusCode.OK, (await page.PostAsync(seller, "/seller/webhooks?handler=create", ("url", "http://localhost:5001/hook"))).StatusCode);
+        var refused = await (await page.PostAsync(seller, "/seller/webhooks?handler=create", ("url", "https://10.0.0.7/hook"))).Content.ReadAsStringAsync();
+        Assert.Contains("public address", refused);
+        Assert.Equal(before, await app.QueryAsync(db => db.WebhookEndpoints.CountAsync()));
 
         var (_, endpointId, url, _) = await AddEndpointAsync(WebhookOutbox.OrderPaid);
         var list = await FormPage.GetAsync(seller, "/seller/webhooks");

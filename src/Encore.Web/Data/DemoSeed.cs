@@ -116,7 +116,7 @@ public static class DemoSeed
     }
 
     public const string DemoLoginEmail = "demo@encore.local";
-    public const string DefaultDemoPassword = "calm-demo-password";
+    public const string DefaultDemoPassword = "calm-mind-coaching";
 
     /// <summary>
     /// The demo seller's login: <see cref="DemoLoginEmail"/> with <c>Encore:DemoPassword</c> (default
@@ -133,7 +133,7 @@ public static class DemoSeed
         IdentityResult created;
         try
         {
-            created = await users.CreateAsync(new SellerUser { Id = Guid.CreateVersion7(), SellerId = SellerId, UserName = DemoLoginEmail, Email = DemoLoginEmail }, password);
+            created = await users.CreateAsync(new SellerUser { Id = Guid.CreateVersion7(), SellerId = SellerId, UserName = DemoLoginEmail, Email = DemoLoginEmail, EmailConfirmed = true }, password);
         }
         catch (DbUpdateException)
         {

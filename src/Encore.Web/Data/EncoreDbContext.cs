@@ -41,6 +41,7 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<ConsentRecord> ConsentRecords => Set<ConsentRecord>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SellerApiKey> SellerApiKeys => Set<SellerApiKey>();
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
     public DbSet<BuyerSignInLink> BuyerSignInLinks => Set<BuyerSignInLink>();
     public DbSet<BuyerEraseRequest> BuyerEraseRequests => Set<BuyerEraseRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

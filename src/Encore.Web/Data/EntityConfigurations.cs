@@ -308,9 +308,17 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     }
 }
 
-internal sealed class SellerAccountConfiguration : IEntityTypeConfiguration<SellerUser>, IEntityTypeConfiguration<SellerApiKey>
+internal sealed class SellerAccountConfiguration : IEntityTypeConfiguration<SellerUser>, IEntityTypeConfiguration<SellerApiKey>, IEntityTypeConfiguration<SignInThrottle>
 {
     public void Configure(EntityTypeBuilder<SellerUser> builder) => builder.HasIndex(u => u.SellerId);
+
+    public void Configure(EntityTypeBuilder<SignInThrottle> builder)
+    {
+        builder.ToTable("sign_in_throttles");
+        builder.HasKey(t => t.Key);
+        builder.Property(t => t.Key).HasMaxLength(80);
+        builder.HasIndex(t => t.LastAttemptAt); // pruning
+    }
 
     public void Configure(EntityTypeBuilder<SellerApiKey> builder)
     {

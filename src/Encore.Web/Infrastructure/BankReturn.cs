@@ -19,7 +19,7 @@ public static class BankReturn
         context.Response.Cookies.Append(CookieName, localPath, new CookieOptions
         {
             HttpOnly = true,
-            Secure = context.Request.IsHttps,
+            Secure = CookieSecurity.Secure(context),
             SameSite = SameSiteMode.Lax,
             IsEssential = true,
             Path = CookiePath,

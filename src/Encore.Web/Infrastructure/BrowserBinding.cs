@@ -20,7 +20,7 @@ public static class BrowserBinding
         context.Response.Cookies.Append(CookieName, secret, new CookieOptions
         {
             HttpOnly = true,
-            Secure = context.Request.IsHttps,
+            Secure = CookieSecurity.Secure(context),
             SameSite = SameSiteMode.Lax,
             IsEssential = true,
             Path = "/",

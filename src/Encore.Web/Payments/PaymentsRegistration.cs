@@ -12,6 +12,8 @@ public static class PaymentsRegistration
     public static IServiceCollection AddEncorePayments(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton<SandboxGateway>();
+        services.AddSingleton(PaymentMode.From(configuration));
+        if (PaymentMode.ProductionRefusal(configuration, environment) is { } refusal) throw new InvalidOperationException(refusal);
         var stripe = StripeSettings.From(configuration);
         if (stripe is null)
         {

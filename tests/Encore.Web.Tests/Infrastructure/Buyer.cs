@@ -60,9 +60,10 @@ public sealed class Buyer(HttpClient client)
     public async Task<string> DisclosureHashAsync() =>
         (await GetOfferAsync())["step"]!["disclosure"]!["sha256"]!.GetValue<string>();
 
-    /// <param name="forwardedFor">The buyer's address as a proxy in front of Encore reports it (the test server has none of its own).</param>
+    /// <param name="clientAddress">The address the buyer connects from (the test server has none of its own).</param>
+    /// <param name="forwardedFor">An <c>X-Forwarded-For</c> header, believed only from a listed proxy.</param>
     public Task<HttpResponseMessage> AcceptAsync(
-        Guid stepId, string sha256, string? idempotencyKey = null, string? userAgent = null, string? forwardedFor = null)
+        Guid stepId, string sha256, string? idempotencyKey = null, string? userAgent = null, string? clientAddress = null, string? forwardedFor = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/offers/{Token}/accept")
         {
@@ -70,6 +71,7 @@ public sealed class Buyer(HttpClient client)
         };
         request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString());
         if (userAgent is not null) request.Headers.UserAgent.ParseAdd(userAgent);
+        if (clientAddress is not null) request.Headers.Add(TestRemoteAddress.Header, clientAddress);
         if (forwardedFor is not null) request.Headers.Add("X-Forwarded-For", forwardedFor);
         return Client.SendAsync(request);
     }

@@ -87,6 +87,7 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
             builder.ConfigureTestServices(services =>
             {
                 services.AddSingleton<TimeProvider>(Clock);
+                services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestRemoteAddress>();
                 services.AddSingleton(sp => new FaultyGateway(sp.GetRequiredService<SandboxGateway>()));
                 services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<FaultyGateway>());
                 services.AddHttpClient(Encore.Web.Features.Webhooks.WebhookDispatcher.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => Webhooks);
@@ -108,6 +109,13 @@ public class EncoreApp(DatabaseKind kind) : IAsyncLifetime
     {
         EnsureAvailable();
         return Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects, HandleCookies = true });
+    }
+
+    /// <summary>A client at another address (https://… to make its requests HTTPS).</summary>
+    public HttpClient CreateClient(Uri baseAddress, bool handleCookies = true)
+    {
+        TestDatabase.EnsureAvailable(Kind);
+        return Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = handleCookies, BaseAddress = baseAddress });
     }
 
     /// <summary>Runs a query against the app's database in a scope of its own.</summary>

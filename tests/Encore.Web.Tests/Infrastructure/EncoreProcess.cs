@@ -70,6 +70,37 @@ public sealed class EncoreProcess : IAsyncDisposable
         return output;
     }
 
+    /// <summary>
+    /// Starts Encore with exactly these environment variables (beside the database) and waits for it to exit by itself,
+    /// as a start the app refuses does; returns its exit code and what it printed. Killed after the timeout.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string database, IDictionary<string, string> environment, TimeSpan timeout)
+    {
+        var dll = Path.Combine(RepositoryRoot(), "src", "Encore.Web", "bin", Configuration(), "net10.0", "Encore.Web.dll");
+        var info = new ProcessStartInfo("dotnet", [dll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.Environment["ENCORE_DATABASE"] = database;
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"Encore was still running after {timeout.TotalSeconds:0} s:\n{await output}{await errors}");
+        }
+        return (process.ExitCode, await output + await errors);
+    }
+
     /// <summary>Kills the process at once, as a crash or an OOM killer would (SIGKILL).</summary>
     public void Kill()
     {

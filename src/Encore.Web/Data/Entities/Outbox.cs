@@ -128,10 +128,19 @@ public enum EmailKind
     BuyerSignIn = 9,
 
     /// <summary>
+    /// A new seller account's link to confirm its address (<c>OrderId</c> null, <c>Reference</c>: the account's id). The
+    /// link is made when the mail is sent, and the row keeps the mail without it.
+    /// </summary>
+    SellerConfirmEmail = 10,
+
+    /// <summary>Someone tried to sign up with an address that already has a confirmed account (<c>OrderId</c> null, <c>Reference</c>: the account's id).</summary>
+    SellerSignUpAttempt = 11,
+
+    /// <summary>
     /// To the seller: a licence-key list is running low or has run out (<c>Reference</c>: <c>keys:{deliverable}:{left}</c>),
     /// on the order whose key took it there.
     /// </summary>
-    LicenceKeysLow = 10,
+    LicenceKeysLow = 12,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>
@@ -139,7 +148,9 @@ public sealed class EmailMessage : IOutboxRow
 {
     public Guid Id { get; set; }
     public Guid SellerId { get; set; }
-    public Guid OrderId { get; set; }
+
+    /// <summary>The order a buyer's mail is about; null for a seller's account mails, which have none.</summary>
+    public Guid? OrderId { get; set; }
     public EmailKind Kind { get; set; }
 
     /// <summary>For a subscription's mails: the subscription, and what makes this mail one of a kind (a payment, an attempt).</summary>

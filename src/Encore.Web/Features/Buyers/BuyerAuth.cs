@@ -18,7 +18,7 @@ public static class BuyerAuth
 
     public static readonly TimeSpan CookieLifetime = TimeSpan.FromHours(24);
 
-    public static IServiceCollection AddBuyerAccount(this IServiceCollection services)
+    public static IServiceCollection AddBuyerAccount(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddAuthentication().AddCookie(Scheme, options =>
         {
@@ -26,7 +26,7 @@ public static class BuyerAuth
             options.Cookie.Path = "/account";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SecurePolicy = Infrastructure.CookieSecurity.Policy(environment);
             options.ExpireTimeSpan = CookieLifetime;
             options.SlidingExpiration = false;
             // Not signed in (or the cookie has expired): back to the e-mail form, with nothing carried in the address.

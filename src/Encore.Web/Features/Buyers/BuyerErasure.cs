@@ -57,7 +57,7 @@ public sealed class BuyerErasure(EncoreDbContext db, TimeProvider clock, ILogger
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.IpAddress, (string?)null).SetProperty(c => c.UserAgent, (string?)null), cancellationToken);
             await db.Downloads.Where(d => orderIds.Contains(d.OrderId))
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.IpAddress, (string?)null), cancellationToken);
-            await db.EmailMessages.Where(m => orderIds.Contains(m.OrderId))
+            await db.EmailMessages.Where(m => m.OrderId != null && orderIds.Contains(m.OrderId.Value))
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(m => m.To, m => m.To == null ? null : pseudonym)
                     .SetProperty(m => m.TextBody, (string?)null).SetProperty(m => m.HtmlBody, (string?)null), cancellationToken);

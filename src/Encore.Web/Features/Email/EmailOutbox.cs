@@ -51,7 +51,7 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteLicenceKeysLowAsync(Guid sellerId, Guid orderId, Guid deliverableId, int left, CancellationToken cancellationToken) =>
         WriteAsync(sellerId, orderId, EmailKind.LicenceKeysLow, cancellationToken, reference: $"keys:{deliverableId:N}:{left}");
 
-    private async Task WriteAsync(Guid sellerId, Guid orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
+    private async Task WriteAsync(Guid sellerId, Guid? orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
     {
         var now = clock.GetUtcNow();
         var message = new EmailMessage

@@ -31,8 +31,9 @@ public sealed class SmtpSettings
 /// </summary>
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
-    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail,
-    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, IHostEnvironment environment, TimeProvider clock, ILogger<EmailSender> logger)
+    Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail, Sellers.Accounts.SellerAccountMail accountMail,
+    Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, IHostEnvironment environment, PaymentMode mode, TimeProvider clock,
+    ILogger<EmailSender> logger)
 {
     /// <summary>
     /// In Development without an SMTP server, mail is "delivered" to the development mailbox, <c>/dev/mail</c>: the row
@@ -78,6 +79,17 @@ public sealed class EmailSender(
                 }
                 (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
             }
+            else if (message.Kind is EmailKind.SellerConfirmEmail or EmailKind.SellerSignUpAttempt)
+            {
+                var (composed, refusal) = await accountMail.ComposeAsync(message, cancellationToken);
+                if (composed is null)
+                {
+                    await RecordAsync(message, refusal, permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
+                kept = (composed.KeptText, composed.KeptHtml);
+            }
             else if (message.SubscriptionId is not null)
             {
                 if (await subscriptionMail.ComposeAsync(message, cancellationToken) is not { } composed)
@@ -89,7 +101,7 @@ public sealed class EmailSender(
             }
             else
             {
-                if (await receipts.ForOrderAsync(message.OrderId, cancellationToken) is not { } receipt)
+                if (message.OrderId is not { } orderId || await receipts.ForOrderAsync(orderId, cancellationToken) is not { } receipt)
                 {
                     await RecordAsync(message, $"Order {message.OrderId} does not exist.", permanent: true, abandonNow: true);
                     continue;
@@ -99,9 +111,14 @@ public sealed class EmailSender(
                     await WaitForChargesAsync(message);
                     continue;
                 }
-                var delivered = await deliveries.ForOrderAsync(message.OrderId, cancellationToken);
+                var delivered = await deliveries.ForOrderAsync(orderId, cancellationToken);
                 (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account", deliveries.LinkLifetimeWords);
                 to = receipt.Email;
+            }
+            if (!mode.IsLive)
+            {
+                (text, html) = TestModeMail.Mark(mode, text, html);
+                if (kept is { } k) kept = TestModeMail.Mark(mode, k.Text, k.Html);
             }
             message.To = to;
             message.Subject = subject;
@@ -195,6 +212,19 @@ public sealed class EmailSender(
         mime.Headers.Add("X-Encore-Mail-Id", id.ToString());
         mime.Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody();
         return mime;
+    }
+}
+
+/// <summary>Every mail sent while the gateway takes no real money opens with a line saying so, in both parts.</summary>
+public static class TestModeMail
+{
+    public static (string Text, string Html) Mark(PaymentMode mode, string text, string html)
+    {
+        var line = $"{PaymentMode.TestModeNotice} {mode.TestModeExplanation}";
+        var e = System.Text.Encodings.Web.HtmlEncoder.Default;
+        var paragraph = $"<p style=\"background:#fff3cd;padding:8px\"><strong>{e.Encode(PaymentMode.TestModeNotice)}</strong> {e.Encode(mode.TestModeExplanation)}</p>";
+        var body = html.IndexOf("<body>", StringComparison.Ordinal);
+        return ($"{line}\n\n{text}", body >= 0 ? html.Insert(body + "<body>".Length, paragraph) : paragraph + html);
     }
 }
 

@@ -14,23 +14,35 @@ public static class SellerAuth
     public const string PagesPolicy = "seller-pages";
     public const string ApiPolicy = "seller-api";
 
-    public static IServiceCollection AddSellerAuth(this IServiceCollection services)
+    public static IServiceCollection AddSellerAuth(this IServiceCollection services, IHostEnvironment environment)
     {
         services.AddIdentityCore<SellerUser>(options =>
             {
                 options.User.RequireUniqueEmail = true;
-                options.Password.RequiredLength = 10;
+                options.Password.RequiredLength = Accounts.PasswordRules.MinimumLength;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequireUppercase = false;
-                options.Password.RequireDigit = false; // length, not composition, makes a password strong (NIST SP 800-63B)
+                options.Password.RequireDigit = false; // length and a blocklist, not composition, make a password strong (NIST SP 800-63B)
                 options.Password.RequireLowercase = false;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                // No lock-out: five wrong passwords from anyone would lock the seller out. Guesses are slowed per account
+                // and client instead (Accounts.SignInThrottling), in the database.
+                options.Lockout.AllowedForNewUsers = false;
+                options.SignIn.RequireConfirmedEmail = true;
             })
             .AddEntityFrameworkStores<EncoreDbContext>()
             .AddSignInManager()
+            .AddDefaultTokenProviders() // the e-mail confirmation link's token
+            .AddPasswordValidator<Accounts.PasswordRules>()
             .AddClaimsPrincipalFactory<SellerClaimsFactory>();
+        services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = TimeSpan.FromHours(24));
+        // The cookie is checked against the account's security stamp on every request (one read by primary key), so
+        // signing out, changing the password or "sign out everywhere" (each changes the stamp) ends every session at once.
+        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
+        services.AddScoped<ISecurityStampValidator, SellerSessionValidator>();
+        services.AddScoped<Accounts.SignInThrottling>();
+        services.AddScoped<Accounts.SellerSignIns>();
+        services.AddScoped<Accounts.SellerAccountMail>();
+        services.AddHostedService<Accounts.SignInThrottlePruning>();
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
             {
@@ -39,6 +51,7 @@ public static class SellerAuth
                 options.Cookie.Name = "encore_seller";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
+                options.Cookie.SecurePolicy = Infrastructure.CookieSecurity.Policy(environment); // Secure over HTTPS, always in Production
                 options.SlidingExpiration = true;
                 options.ExpireTimeSpan = TimeSpan.FromHours(8);
             }));
@@ -52,6 +65,22 @@ public static class SellerAuth
     /// <summary>The seller the signed-in person or API key acts for; every seller query is scoped by it.</summary>
     public static Guid SellerId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(SellerIdClaim), out var id) ? id : throw new InvalidOperationException("No seller is signed in.");
+}
+
+/// <summary>
+/// Validates the seller's cookie on every request: the account must still exist and its security stamp must be the one
+/// the cookie was issued with. Unlike Identity's <see cref="SecurityStampValidator{TUser}"/> it does not look at the
+/// cookie's age (a "validation interval" of zero still skipped a check within the same tick) and does not rebuild and
+/// reissue the cookie on every request: the claims (the seller's id) never change.
+/// </summary>
+public sealed class SellerSessionValidator(SignInManager<SellerUser> signIn) : ISecurityStampValidator
+{
+    public async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        if (await signIn.ValidateSecurityStampAsync(context.Principal) is not null) return;
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+    }
 }
 
 /// <summary>Puts the seller's id into the sign-in cookie.</summary>

@@ -1,26 +1,45 @@
-using Encore.Web.Data.Entities;
-using Microsoft.AspNetCore.Identity;
+using Encore.Web.Features.Sellers.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Encore.Web.Features.Sellers;
 
-public sealed class SignInModel(SignInManager<SellerUser> signIn) : PageModel
+/// <summary>Password sign-in, throttled per account and client (never a lock-out), the same answer for every wrong pair.</summary>
+public sealed class SignInModel(SellerSignIns signIns) : PageModel
 {
     [BindProperty] public string? Email { get; set; }
     [BindProperty] public string? Password { get; set; }
     public string? Error { get; private set; }
 
-    public void OnGet() { }
+    /// <summary>After "sign out everywhere" or a sign-out: said so on the form.</summary>
+    public string? Notice { get; private set; }
 
-    public async Task<IActionResult> OnPostAsync(string? returnUrl)
+    public void OnGet(string? signedOut)
     {
-        var result = await signIn.PasswordSignInAsync(Email ?? "", Password ?? "", isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded) return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/seller");
-        Error = result.IsLockedOut
-            ? "Too many failed attempts: this account is locked for 15 minutes."
-            : "That e-mail and password do not match an account.";
+        if (signedOut == "everywhere") Notice = "You are signed out on every device.";
+        else if (signedOut is not null) Notice = "You are signed out.";
+    }
+
+    public async Task<IActionResult> OnPostAsync(string? returnUrl, CancellationToken cancellationToken)
+    {
+        var result = await signIns.PasswordSignInAsync(Email ?? "", Password ?? "", HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         Password = null;
-        return Page();
+        switch (result.Outcome)
+        {
+            case SellerSignIns.Outcome.SignedIn:
+                return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/seller");
+            case SellerSignIns.Outcome.Throttled:
+                Error = SellerSignIns.ThrottledMessage(result);
+                Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(result.RetryAfter!.Value.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Page();
+            case SellerSignIns.Outcome.Unconfirmed:
+                Error = "Confirm your e-mail address first: follow the link in the mail we sent when you signed up. " +
+                        "No mail, or the link expired? Sign up again with the same address and password for a new one.";
+                return Page();
+            default:
+                Error = "That e-mail and password do not match an account.";
+                return Page();
+        }
     }
 }

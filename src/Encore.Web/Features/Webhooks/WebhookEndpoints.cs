@@ -8,17 +8,28 @@ namespace Encore.Web.Features.Webhooks;
 public sealed record DeliveryLogEntry(WebhookDelivery Delivery, string EventType, IReadOnlyList<WebhookAttempt> Attempts);
 
 /// <summary>A seller's webhook endpoints and their delivery logs; every query is scoped by seller.</summary>
-public sealed class WebhookEndpoints(EncoreDbContext db, IDataProtectionProvider protection, TimeProvider clock, IHostEnvironment environment)
+public sealed class WebhookEndpoints(EncoreDbContext db, IDataProtectionProvider protection, TimeProvider clock, WebhookNetworkSettings network)
 {
-    /// <summary>https anywhere; http only to localhost and only outside Production. Null when fine, else why not.</summary>
+    /// <summary>
+    /// https to a public host; http, and loopback or private addresses, only where the network settings allow private
+    /// networks (Development). Null when fine, else why not. A name is not resolved here: the dispatcher checks the
+    /// address it dials on every delivery (a name can point elsewhere tomorrow).
+    /// </summary>
     public string? CheckUrl(string? url)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
             return "Enter the full URL of your endpoint, e.g. https://example.com/hooks/encore.";
         if (!string.IsNullOrEmpty(uri.UserInfo)) return "The URL must not contain a user name or password.";
-        if (uri.Scheme == Uri.UriSchemeHttps) return null;
-        if (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback && !environment.IsProduction()) return null;
-        return "The URL must start with https:// (http:// is allowed only for localhost while testing).";
+        if (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback && network.AllowPrivateNetworks) return null;
+        if (uri.Scheme != Uri.UriSchemeHttps)
+            return network.AllowPrivateNetworks
+                ? "The URL must start with https:// (http:// is allowed only for localhost while developing)."
+                : "The URL must start with https://.";
+        if (network.AllowPrivateNetworks) return null;
+        if (uri.IsLoopback || uri.Host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ||
+            (System.Net.IPAddress.TryParse(uri.IdnHost, out var address) && !WebhookNetwork.IsPublic(address)))
+            return "The URL must point to a public address: webhooks are not sent to localhost or private networks.";
+        return null;
     }
 
     public Task<List<WebhookEndpoint>> ListAsync(Guid sellerId, CancellationToken cancellationToken) =>

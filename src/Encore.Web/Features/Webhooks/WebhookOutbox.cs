@@ -8,9 +8,10 @@ namespace Encore.Web.Features.Webhooks;
 /// <summary>
 /// Writes an event and one delivery per subscribed, active endpoint of the seller, on the caller's
 /// DbContext and so inside the caller's transaction: the event commits with the change it reports or not
-/// at all. Costs one query when the seller has no endpoint (then nothing is written).
+/// at all. Costs one query when the seller has no endpoint (then nothing is written). Every event says whether real
+/// money moved: <c>livemode</c> is false on the Sandbox and on Stripe's test mode.
 /// </summary>
-public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
+public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock, Encore.Web.Payments.PaymentMode mode)
 {
     public const string OrderPaid = "order.paid";
     public const string OfferAccepted = "offer.accepted";
@@ -50,7 +51,7 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        var payload = JsonSerializer.Serialize(new { id, type, created = now.ToUnixTimeSeconds(), data }, Json);
+        var payload = JsonSerializer.Serialize(new { id, type, created = now.ToUnixTimeSeconds(), livemode = mode.IsLive, data }, Json);
         db.WebhookEvents.Add(new WebhookEvent { Id = id, SellerId = sellerId, Type = type, OrderId = orderId, Payload = payload, CreatedAt = now });
         foreach (var endpoint in subscribed)
             db.WebhookDeliveries.Add(new WebhookDelivery
