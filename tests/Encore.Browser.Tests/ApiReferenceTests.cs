@@ -53,13 +53,7 @@ public sealed class ApiReferenceTests(BrowserApp app) : IClassFixture<BrowserApp
     private async Task<string> NewSellerKeyAsync()
     {
         var seller = await app.NewBuyerAsync();
-        await seller.GotoAsync("/seller/sign-up");
-        await seller.GetByLabel("Business name (buyers see it)").FillAsync("Reference Studio");
-        await seller.GetByLabel("Support e-mail (buyers write here)").FillAsync($"help-{Guid.NewGuid():N}@example.com");
-        await seller.GetByLabel("Your e-mail (to sign in)").FillAsync($"seller-{Guid.NewGuid():N}@example.com");
-        await seller.GetByLabel("Password (at least 10 characters)").FillAsync("a long enough password");
-        await seller.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
-        await Assertions.Expect(seller.GetByRole(AriaRole.Heading, new() { Name = "Reference Studio" })).ToBeVisibleAsync();
+        await app.SignUpSellerAsync(seller, "Reference Studio", $"seller-{Guid.NewGuid():N}@example.com", "quiet harbour lantern 42");
         await seller.GotoAsync("/seller/api-keys");
         await seller.GetByLabel("Name of the new key").FillAsync("api reference");
         await seller.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();

@@ -358,38 +358,15 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
         Assert.Empty(await ListAsync(shop.Api, shop.Product));
     }
 
-    private async Task NothingStoredAsync(Shop shop)
+    private async Task NothingStoredAsync(WorkbookShop shop)
     {
         Assert.Equal(0, await app.QueryAsync(db => db.StoredFiles.CountAsync(f => f.SellerId == shop.SellerId)));
         Assert.Empty(await ListAsync(shop.Api, shop.Product));
     }
 
-    private sealed record Shop(HttpClient Api, Guid SellerId, Guid Product, string Slug);
+    private Task<WorkbookShop> ShopAsync() => WorkbookShop.PublishAsync(app, "deliver-");
 
-    /// <summary>A seller with a $19 product sold as the main product of a published funnel.</summary>
-    private async Task<Shop> ShopAsync()
-    {
-        var api = await app.NewSellerApiAsync();
-        var product = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/products",
-            new { name = "Calm Workbook", description = "A workbook.", topics = new[] { "anxiety" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        var price = (await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices", new { amount = 1900, currency = "USD" }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        var slug = "deliver-" + Guid.NewGuid().ToString("N")[..10];
-        var funnel = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/funnels",
-            new { name = "Workbook", slug, windowMinutes = 30, main = new { priceId = price } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnel}/publish", null), HttpStatusCode.OK);
-        var sellerId = await app.QueryAsync(db => db.Products.Where(p => p.Id == product).Select(p => p.SellerId).SingleAsync());
-        return new Shop(api, sellerId, product, slug);
-    }
-
-    private static async Task<(Guid OrderId, string ReceiptUrl)> BuyAsync(Shop shop, HttpClient client)
-    {
-        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
-        {
-            funnel = shop.Slug, email = $"buyer-{Guid.NewGuid():N}@example.com", name = "Bea Buyer", paymentMethod = "pm_card_visa",
-            bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false,
-        }), HttpStatusCode.Created);
-        return (checkout["orderId"]!.GetValue<Guid>(), checkout["receiptUrl"]!.GetValue<string>());
-    }
+    private static Task<(Guid OrderId, string ReceiptUrl)> BuyAsync(WorkbookShop shop, HttpClient client) => shop.BuyAsync(client);
 
     private static async Task<JsonNode> CreateAsync(HttpClient api, Guid product, object body) =>
         await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/deliverables", body), HttpStatusCode.Created);

@@ -259,36 +259,13 @@ public abstract class S3DeliveryTests<TApp>(TApp app) : IClassFixture<TApp> wher
         return client.SendAsync(request);
     }
 
-    private sealed record Shop(HttpClient Api, Guid SellerId, Guid Product, string Slug);
+    private static string FilesPath(WorkbookShop shop) => $"/api/v1/seller/products/{shop.Product}/deliverables/files";
 
-    private static string FilesPath(Shop shop) => $"/api/v1/seller/products/{shop.Product}/deliverables/files";
+    private Task<WorkbookShop> ShopAsync() => WorkbookShop.PublishAsync(app, "s3-");
 
-    /// <summary>A seller with a $19 product sold as the main product of a published funnel.</summary>
-    private async Task<Shop> ShopAsync()
-    {
-        var api = await app.NewSellerApiAsync();
-        var product = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/products",
-            new { name = "Calm Workbook", description = "A workbook.", topics = new[] { "anxiety" } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        var price = (await Buyer.ReadAsync(await api.PostAsJsonAsync($"/api/v1/seller/products/{product}/prices", new { amount = 1900, currency = "USD" }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        var slug = "s3-" + Guid.NewGuid().ToString("N")[..10];
-        var funnel = (await Buyer.ReadAsync(await api.PostAsJsonAsync("/api/v1/seller/funnels",
-            new { name = "Workbook", slug, windowMinutes = 30, main = new { priceId = price } }), HttpStatusCode.Created))["id"]!.GetValue<Guid>();
-        await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnel}/publish", null), HttpStatusCode.OK);
-        var sellerId = await app.QueryAsync(db => db.Products.Where(p => p.Id == product).Select(p => p.SellerId).SingleAsync());
-        return new Shop(api, sellerId, product, slug);
-    }
+    private static Task<(Guid OrderId, string ReceiptUrl)> BuyAsync(WorkbookShop shop, HttpClient client) => shop.BuyAsync(client);
 
-    private static async Task<(Guid OrderId, string ReceiptUrl)> BuyAsync(Shop shop, HttpClient client)
-    {
-        var checkout = await Buyer.ReadAsync(await Buyer.PostCheckoutAsync(client, new
-        {
-            funnel = shop.Slug, email = $"buyer-{Guid.NewGuid():N}@example.com", name = "Bea Buyer", paymentMethod = "pm_card_visa",
-            bumps = Array.Empty<Guid>(), savePaymentMethodForOffers = false,
-        }), HttpStatusCode.Created);
-        return (checkout["orderId"]!.GetValue<Guid>(), checkout["receiptUrl"]!.GetValue<string>());
-    }
-
-    private static async Task RefundAsync(Shop shop, Guid orderId)
+    private static async Task RefundAsync(WorkbookShop shop, Guid orderId)
     {
         var order = await Buyer.ReadAsync(await shop.Api.GetAsync($"/api/v1/seller/orders/{orderId}"), HttpStatusCode.OK);
         var lineId = order["lines"]![0]!["id"]!.GetValue<Guid>();
@@ -297,10 +274,10 @@ public abstract class S3DeliveryTests<TApp>(TApp app) : IClassFixture<TApp> wher
         await Buyer.ReadAsync(await shop.Api.SendAsync(refund), HttpStatusCode.Created);
     }
 
-    private static async Task<List<JsonNode>> ListAsync(Shop shop) =>
+    private static async Task<List<JsonNode>> ListAsync(WorkbookShop shop) =>
         (await Buyer.ReadAsync(await shop.Api.GetAsync($"/api/v1/seller/products/{shop.Product}/deliverables"), HttpStatusCode.OK)).AsArray().Select(n => n!).ToList();
 
-    private static async Task<JsonNode> UploadAsync(Shop shop, string name, byte[] content, string? title = null) =>
+    private static async Task<JsonNode> UploadAsync(WorkbookShop shop, string name, byte[] content, string? title = null) =>
         await Buyer.ReadAsync(await SendFileAsync(shop.Api, HttpMethod.Post, FilesPath(shop), name, content, title), HttpStatusCode.Created);
 
     private static Task<HttpResponseMessage> SendFileAsync(HttpClient api, HttpMethod method, string path, string name, byte[] content, string? title = null)
