@@ -40,7 +40,7 @@ public abstract class S3DeliveryTests<TApp>(TApp app) : IClassFixture<TApp> wher
         var client = app.CreateClient();
         var (orderId, receiptUrl) = await BuyAsync(shop, client);
         var link = DownloadLink(WebUtility.HtmlDecode(await client.GetStringAsync(receiptUrl)));
-        var redirect = await GetAsync(client, link, forwardedFor: "203.0.113.7");
+        var redirect = await GetAsync(client, link, from: "203.0.113.7");
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
         Assert.True(redirect.Headers.CacheControl?.NoStore, "a redirect to a presigned URL is never cached");
         var presigned = redirect.Headers.Location!;
@@ -252,10 +252,11 @@ public abstract class S3DeliveryTests<TApp>(TApp app) : IClassFixture<TApp> wher
             ? link
             : throw new InvalidOperationException("The page has no download link.")).PathAndQuery;
 
-    private static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string forwardedFor)
+    /// <summary>A GET from the buyer's own address (as a socket from it would be; no proxy is trusted by default).</summary>
+    private static Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string from)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        request.Headers.Add(TestRemoteAddress.Header, from);
         return client.SendAsync(request);
     }
 
