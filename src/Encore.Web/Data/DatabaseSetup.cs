@@ -39,7 +39,9 @@ public static class DatabaseSetup
             // SQLite rebuilds a table to change it, with foreign keys off (a PRAGMA no transaction can hold); EF Core warns of
             // it at every such migration on a fresh database, and nobody can act on that: the warning is left out.
             services.AddPooledDbContextFactory<SqliteEncoreDbContext>(options => options.UseSqlite(settings.ConnectionString).AddInterceptors(new SqliteBusyTimeout())
-                .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning)));
+                .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning,
+                    // SellerAccounts marks existing accounts confirmed (SQL on AspNetUsers) while email_messages awaits its rebuild: other tables.
+                    Microsoft.EntityFrameworkCore.Diagnostics.SqliteEventId.TableRebuildPendingWarning)));
             services.AddSingleton<IDbContextFactory<EncoreDbContext>, EncoreDbContextFactory<SqliteEncoreDbContext>>();
         }
         else
