@@ -103,7 +103,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
                     outcome = ToOutcome(placed);
                     // Paid with no offers to show: the path is over, and the seller may have a thank-you page of their own.
                     if (placed is { Outcome: CheckoutOutcome.Placed, Next: CheckoutNext.ThankYou } &&
-                        await thankYou.RedirectForAsync(placed.OrderId, cancellationToken) is { } sellersPage)
+                        await thankYou.RedirectForAsync(Funnel!, placed.OrderId, cancellationToken) is { } sellersPage)
                         outcome = outcome with { Redirect = sellersPage };
                 }
                 catch

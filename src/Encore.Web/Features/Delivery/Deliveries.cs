@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Security.Cryptography;
-using System.Text;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Infrastructure;
@@ -37,6 +35,8 @@ public sealed class Deliveries(
     ILogger<Deliveries> logger)
 {
     private const string DownloadPurpose = "Encore.Delivery.Download.v1";
+
+    private readonly Dictionary<Guid, string> _secrets = [];
 
     /// <summary>How long a download link works (<c>Encore:Delivery:LinkHours</c>, default 24).</summary>
     public TimeSpan LinkLifetime => TimeSpan.FromHours(Math.Clamp(configuration.GetValue("Encore:Delivery:LinkHours", 24), 1, 24 * 30));
@@ -204,7 +204,9 @@ public sealed class Deliveries(
     {
         var url = deliverable.Url ?? "";
         if (!deliverable.SignLink) return url;
-        var signature = SignLink(await secrets.OfAsync(line.SellerId, cancellationToken), line.OrderId, line.Email);
+        if (!_secrets.TryGetValue(line.SellerId, out var secret))
+            _secrets[line.SellerId] = secret = await secrets.OfAsync(line.SellerId, cancellationToken); // once per seller and request, not per link
+        var signature = SignLink(secret, line.OrderId, line.Email);
         var separator = url.Contains('?') ? '&' : '?';
         return $"{url}{separator}encore_order={line.OrderId:N}&encore_email={Uri.EscapeDataString(line.Email)}&encore_signature={signature}";
     }

@@ -23,6 +23,7 @@ public sealed class PublishedFunnel
         Currency = version.Currency;
         Main = new FunnelItem(version.MainProductId, version.MainName, version.MainDescription, version.MainPrice.ToPrice(), version.MainTerms);
         Window = TimeSpan.FromMinutes(version.WindowMinutes);
+        ThankYouUrl = version.ThankYouUrl;
         Bumps = version.Bumps.OrderBy(b => b.Position)
             .Select(b => new BumpItem(b.Id, b.ProductId, b.Name, b.Description, b.Price.ToPrice(), b.Terms))
             .ToList();
@@ -43,6 +44,9 @@ public sealed class PublishedFunnel
     public string Currency { get; }
     public FunnelItem Main { get; }
     public TimeSpan Window { get; }
+
+    /// <summary>The seller's own thank-you page; null: Encore's.</summary>
+    public string? ThankYouUrl { get; }
     public IReadOnlyList<BumpItem> Bumps { get; }
     public IReadOnlyDictionary<Guid, StepItem> Steps { get; }
     public Guid? EntryStepId { get; }

@@ -15,16 +15,22 @@ namespace Encore.Web.Features.Funnels;
 /// </summary>
 public sealed class ThankYouPages(EncoreDbContext db, SigningSecrets secrets, TimeProvider clock)
 {
-    /// <summary>The signed address of the seller's page for this order, or null for Encore's own page.</summary>
-    public async Task<string?> RedirectForAsync(Guid orderId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The signed address of the seller's page for this order, or null for Encore's own page. The funnel comes from the
+    /// published-version cache, so a funnel without a page of its own costs no query; one with a page costs one (the
+    /// order's state, its open charges and the seller's secret), two the first time the seller's secret is made.
+    /// </summary>
+    public async Task<string?> RedirectForAsync(PublishedFunnel funnel, Guid orderId, CancellationToken cancellationToken)
     {
+        if (funnel.ThankYouUrl is not { } url) return null;
         var order = await (from o in db.Orders.AsNoTracking()
                            where o.Id == orderId
-                           join v in db.FunnelVersions on o.FunnelVersionId equals v.Id
-                           select new { o.SellerId, o.Status, v.ThankYouUrl, Open = db.Charges.Any(c => c.OrderId == o.Id && ChargeStates.Open.Contains(c.Status)) })
+                           join s in db.Sellers on o.SellerId equals s.Id
+                           select new { o.Status, s.SigningSecret, Open = db.Charges.Any(c => c.OrderId == o.Id && ChargeStates.Open.Contains(c.Status)) })
             .FirstOrDefaultAsync(cancellationToken);
-        if (order is not { ThankYouUrl: { } url, Status: OrderStatus.Paid, Open: false }) return null;
-        return Signed(url, orderId, clock.GetUtcNow().ToUnixTimeSeconds(), await secrets.OfAsync(order.SellerId, cancellationToken));
+        if (order is not { Status: OrderStatus.Paid, Open: false }) return null;
+        var secret = order.SigningSecret ?? await secrets.OfAsync(funnel.SellerId, cancellationToken);
+        return Signed(url, orderId, clock.GetUtcNow().ToUnixTimeSeconds(), secret);
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class OfferModel(OfferService offers, ReceiptQuery receipts, Deliv
         if (await RefuseAsync(token, cancellationToken) is { } refused) return refused;
         View = await offers.ShowAsync(token, cancellationToken);
         // The buyer answered every offer and the order is paid: the seller's own thank-you page, when the funnel names one.
-        if (View!.State == OfferSessionState.Completed && await thankYou.RedirectForAsync(View.Row.OrderId, cancellationToken) is { } sellersPage)
+        if (View!.State == OfferSessionState.Completed && await thankYou.RedirectForAsync(View.Funnel, View.Row.OrderId, cancellationToken) is { } sellersPage)
             return Redirect(sellersPage);
         Receipt = await receipts.ForOrderAsync(View!.Row.OrderId, cancellationToken);
         if (View.State is OfferSessionState.Completed or OfferSessionState.Expired)
