@@ -78,6 +78,7 @@ builder.Services.AddScoped<CheckoutService>();
 builder.Services.AddScoped<OfferSettlement>();
 builder.Services.AddKeyedScoped<IChargeSettlement>(ChargeKind.Offer, (sp, _) => sp.GetRequiredService<OfferSettlement>());
 builder.Services.AddScoped<OfferService>();
+builder.Services.AddScoped<CardRelease>();
 builder.Services.AddScoped<IOpenWork, ClosedWindows>();
 builder.Services.AddScoped<Encore.Web.Features.Subscriptions.SubscriptionStarts>();
 builder.Services.AddScoped<Encore.Web.Features.Subscriptions.RenewalSettlement>();

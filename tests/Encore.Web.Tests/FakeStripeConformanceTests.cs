@@ -55,6 +55,9 @@ public sealed class FakeStripeConformanceTests(StripeSqliteApp app) : IClassFixt
         });
         Assert.Equal("requires_action", again.Status);
         await intents.GetAsync(paid.Id, new PaymentIntentGetOptions { Expand = ["payment_method"] });
+        var detached = await new PaymentMethodService(client).DetachAsync(setup.PaymentMethodId, null, new RequestOptions { IdempotencyKey = "k3" });
+        Assert.Null(detached.CustomerId);
+        await Assert.ThrowsAsync<StripeException>(() => new PaymentMethodService(client).DetachAsync(setup.PaymentMethodId));
         await Assert.ThrowsAsync<StripeException>(() => intents.GetAsync("pi_nosuchintent"));
         await intents.SearchAsync(new PaymentIntentSearchOptions { Query = "metadata['encore_idempotency_key']:'k1'", Limit = 2, Expand = ["data.payment_method"] });
         await intents.ListAsync(new PaymentIntentListOptions { Created = new DateRangeOptions { GreaterThanOrEqual = DateTime.UtcNow.AddHours(-2) }, Limit = 1, Expand = ["data.payment_method"] });

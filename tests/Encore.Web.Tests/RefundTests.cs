@@ -302,6 +302,7 @@ public abstract class RefundTests<TApp>(TApp app) : IClassFixture<TApp> where TA
 
         public Task<RefundResult> GetRefundAsync(string refundId, CancellationToken cancellationToken) => inner.GetRefundAsync(refundId, cancellationToken);
         public Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken) => inner.ListRefundsAsync(paymentId, cancellationToken);
+        public Task DetachPaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken) => inner.DetachPaymentMethodAsync(paymentMethodId, cancellationToken);
     }
 }
 

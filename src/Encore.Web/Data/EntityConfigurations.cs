@@ -183,6 +183,7 @@ internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subsc
         builder.HasIndex(s => new { s.SellerId, s.CreatedAt });
         builder.HasIndex(s => new { s.SellerId, s.Email });
         builder.HasIndex(s => s.OrderId);
+        builder.HasIndex(s => s.PaymentMethodId);
     }
 
     public void Configure(EntityTypeBuilder<DunningSettings> builder)
@@ -203,6 +204,9 @@ internal sealed class PostPurchaseSessionConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(s => s.TokenHash).IsUnique();
         builder.HasIndex(s => s.OrderId).IsUnique();
         builder.HasIndex(s => new { s.FunnelVersionId, s.CreatedAt });
+        // The cards still held: few at any time (open windows, and those a subscription still charges).
+        builder.HasIndex(s => s.ExpiresAt).HasDatabaseName("IX_post_purchase_sessions_cards_held")
+            .HasFilter("\"PaymentMethodId\" IS NOT NULL AND \"CardForgottenAt\" IS NULL");
     }
 }
 

@@ -46,6 +46,13 @@ public interface IPaymentGateway
 
     /// <summary>Every refund of a payment, Encore's and those made elsewhere (the gateway's dashboard).</summary>
     Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Detaches a saved payment method from its customer, so that nothing can charge it again (the post-purchase window
+    /// closed and no subscription needs it). Idempotent: a method already detached, or one the gateway no longer has, is
+    /// done too.
+    /// </summary>
+    Task DetachPaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken);
 }
 
 public sealed record CreateCustomerRequest(string Email, string Name, string IdempotencyKey);

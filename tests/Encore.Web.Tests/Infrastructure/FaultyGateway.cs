@@ -54,4 +54,10 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
 
     public Task<IReadOnlyList<RefundResult>> ListRefundsAsync(string paymentId, CancellationToken cancellationToken) =>
         inner.ListRefundsAsync(paymentId, cancellationToken);
+
+    /// <summary>Detaching can fail like any call: <see cref="DetachUnavailable"/> makes the gateway unreachable for it.</summary>
+    public Task DetachPaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken) =>
+        DetachUnavailable ? throw new GatewayUnavailableException("The gateway is unreachable (test fault).") : inner.DetachPaymentMethodAsync(paymentMethodId, cancellationToken);
+
+    public bool DetachUnavailable { get; set; }
 }

@@ -45,6 +45,12 @@ public sealed class PostPurchaseSession
     public string? CardLast4 { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>
+    /// When the saved card was detached at the gateway, after the window closed (or the path ended): from then on nothing
+    /// can charge it. Null while the window is open, and while a subscription bought on this order still charges it.
+    /// </summary>
+    public DateTimeOffset? CardForgottenAt { get; set; }
 }
 
 /// <summary>One step as one buyer met it: offered, perhaps viewed, then decided exactly once.</summary>

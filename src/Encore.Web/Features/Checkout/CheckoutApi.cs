@@ -12,7 +12,10 @@ namespace Encore.Web.Features.Checkout;
 /// For a recurring main product or bump, send
 /// <c>termsSha256</c>: the <c>disclosure.sha256</c> of each recurring item shown next to the Pay button; words that are
 /// not today's (their dates move at midnight UTC) are refused with 400 and nothing is charged. The consent record keeps
-/// today's words either way.
+/// today's words either way. <c>savePaymentMethodForOffers</c> defaults to false: the buyer goes straight to thank-you.
+/// Send true to show the funnel's one-time offers, and say next to your Pay button what Encore's own checkout says: the card
+/// is kept for this order's one-time offers, charged only when the buyer clicks a Yes button, and forgotten when the offer
+/// window closes (Encore detaches it at the gateway then, unless a subscription bought on this order charges it).
 /// </summary>
 public sealed record CheckoutRequest(
     string? Funnel,
@@ -37,6 +40,8 @@ public static class CheckoutApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(16 * 1024))
             .WithSummary("Pays for the main product and the chosen bumps in one charge; optionally saves the card for the post-purchase offers.")
             .WithDescription("Send an Idempotency-Key header to make retries safe: the first response is replayed. " +
+                             "savePaymentMethodForOffers (default false) keeps the card for this order's one-time offers until the offer " +
+                             "window closes; then Encore detaches it at the gateway, unless a subscription bought on the order charges it. " +
                              "A declined card answers 402 with a declineCode and leaves no paid order.")
             .Produces<CheckoutResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()

@@ -2,12 +2,16 @@ using Encore.Web.Payments;
 
 namespace Encore.Web.Features.Offers;
 
-/// <summary>For the reconciler: post-purchase windows that closed while the buyer was away end now, so their final receipts go out.</summary>
-public sealed class ClosedWindows(OfferService offers) : IOpenWork
+/// <summary>
+/// For the reconciler: post-purchase windows that closed while the buyer was away end now, so their final receipts go
+/// out; then the cards of windows that are over are forgotten at the gateway.
+/// </summary>
+public sealed class ClosedWindows(OfferService offers, CardRelease cards) : IOpenWork
 {
     public async Task<int> SettleAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await offers.ExpireDueSessionsAsync(cancellationToken);
-        return 0; // Expiring a window settles no money.
+        await cards.ForgetAsync(cancellationToken);
+        return 0; // Expiring a window and forgetting its card settle no money.
     }
 }

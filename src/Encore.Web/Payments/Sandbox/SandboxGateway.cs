@@ -182,6 +182,14 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
         return refunds.Select(ToResult).ToList();
     }
 
+    /// <summary>Detached, a saved method no longer belongs to a customer, so an off-session charge on it is refused as on Stripe.</summary>
+    public async Task DetachPaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await db.SandboxPaymentMethods.Where(m => m.Id == paymentMethodId && m.CustomerId != "")
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.CustomerId, ""), cancellationToken);
+    }
+
     private static RefundResult ToResult(SandboxRefund refund) =>
         new(refund.Id, refund.Amount, refund.Status, refund.Status == GatewayRefundStatus.Failed ? "The bank could not return the money (sandbox: refund_fail card)." : null)
         {

@@ -88,6 +88,42 @@ public sealed partial class StripeGateway : IPaymentGateway
         }
     }
 
+    /// <summary>
+    /// <c>POST /v1/payment_methods/{id}/detach</c> under the key <c>encore:detach:{id}</c>. Stripe refuses to detach a
+    /// method that is not attached (a second detach after a lost answer, or one detached in the dashboard): then the method
+    /// is read, and one without a customer, or one Stripe no longer has, is done.
+    /// </summary>
+    public async Task DetachPaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken)
+    {
+        StripeException refusal;
+        try
+        {
+            await _methods.DetachAsync(paymentMethodId, null, new RequestOptions { IdempotencyKey = "encore:detach:" + paymentMethodId }, cancellationToken);
+            return;
+        }
+        catch (StripeException e) when (e.StripeError?.Type == "invalid_request_error")
+        {
+            refusal = e;
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+        try
+        {
+            var method = await _methods.GetAsync(paymentMethodId, cancellationToken: cancellationToken);
+            if (method.CustomerId is not null) throw new GatewayRequestException(refusal.StripeError.Code ?? "invalid_request_error", refusal.Message);
+        }
+        catch (StripeException e) when (e.StripeError?.Code == "resource_missing")
+        {
+            // Gone at Stripe: nothing can charge it.
+        }
+        catch (Exception e) when (IsUnknown(e))
+        {
+            throw Unavailable(e);
+        }
+    }
+
     public async Task<GatewayCustomer> CreateCustomerAsync(CreateCustomerRequest request, CancellationToken cancellationToken)
     {
         try

@@ -29,6 +29,7 @@ public static partial class FakeStripeConformance
     {
         ["POST /v1/customers"] = (typeof(Customer), typeof(CustomerCreateOptions)),
         ["GET /v1/payment_methods/{id}"] = (typeof(PaymentMethod), typeof(PaymentMethodGetOptions)),
+        ["POST /v1/payment_methods/{id}/detach"] = (typeof(PaymentMethod), typeof(PaymentMethodDetachOptions)),
         ["POST /v1/payment_intents"] = (typeof(PaymentIntent), typeof(PaymentIntentCreateOptions)),
         ["POST /v1/payment_intents/{id}/confirm"] = (typeof(PaymentIntent), typeof(PaymentIntentConfirmOptions)),
         ["GET /v1/payment_intents/search"] = (typeof(StripeSearchResult<PaymentIntent>), typeof(PaymentIntentSearchOptions)),

@@ -67,6 +67,15 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
         ["pm_card_authenticationRequired"] = new("visa", "3184"),
     };
 
+    /// <summary>The payment methods detached through the API, in order.</summary>
+    public List<string> Detached { get; } = [];
+
+    /// <summary>Whether a payment method is attached to a customer (so it can be charged off-session).</summary>
+    public bool IsAttached(string paymentMethodId)
+    {
+        lock (_lock) return _methods.TryGetValue(paymentMethodId, out var method) && method.Customer is not null;
+    }
+
     private sealed class Method
     {
         public required string Id;
@@ -226,6 +235,22 @@ public sealed partial class FakeStripeServer : IAsyncDisposable
                 ? WriteAsync(context, 404, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{id}'", param: "payment_method"))
                 : WriteAsync(context, 200, method);
         });
+        // As Stripe: a saved method loses its customer (and can no longer be charged off-session); one not attached is refused.
+        app.MapPost("/v1/payment_methods/{id}/detach", (HttpContext context, string id) => Idempotent(context, _ =>
+        {
+            lock (_lock)
+            {
+                if (!_methods.TryGetValue(id, out var method))
+                    return FindMethod(id) is null
+                        ? (404, Error("invalid_request_error", "resource_missing", $"No such PaymentMethod: '{id}'", param: "payment_method"))
+                        : (400, Error("invalid_request_error", null, "The payment method you provided is not attached to a customer so detachment is impossible."));
+                if (method.Customer is null)
+                    return (400, Error("invalid_request_error", null, "The payment method you provided is not attached to a customer so detachment is impossible."));
+                method.Customer = null;
+                Detached.Add(id);
+                return (200, MethodJson(method));
+            }
+        }));
         app.MapPost("/v1/payment_intents", CreateIntentAsync);
         MapSetups(app);
         MapConfirmationTokens(app);

@@ -1046,6 +1046,9 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
 
+                    b.Property<DateTimeOffset?>("CardForgottenAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("CardLast4")
                         .HasMaxLength(512)
                         .HasColumnType("character varying(512)");
@@ -1088,6 +1091,10 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("IX_post_purchase_sessions_cards_held")
+                        .HasFilter("\"PaymentMethodId\" IS NOT NULL AND \"CardForgottenAt\" IS NULL");
 
                     b.HasIndex("OrderId")
                         .IsUnique();
@@ -1667,6 +1674,8 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("OrderId");
+
+                    b.HasIndex("PaymentMethodId");
 
                     b.HasIndex("SellerId", "CreatedAt");
 

@@ -1039,6 +1039,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("CardForgottenAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("CardLast4")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");
@@ -1081,6 +1084,10 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("IX_post_purchase_sessions_cards_held")
+                        .HasFilter("\"PaymentMethodId\" IS NOT NULL AND \"CardForgottenAt\" IS NULL");
 
                     b.HasIndex("OrderId")
                         .IsUnique();
@@ -1660,6 +1667,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OrderId");
+
+                    b.HasIndex("PaymentMethodId");
 
                     b.HasIndex("SellerId", "CreatedAt");
 

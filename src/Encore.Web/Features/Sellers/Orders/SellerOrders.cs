@@ -65,9 +65,12 @@ public sealed record OrderListPage(IReadOnlyList<OrderListRow> Items, int Page, 
 
 public sealed record FunnelOption(Guid Id, string Name);
 
+/// <summary>The card kept for the order's one-time offers: which, and whether it has been forgotten at the gateway.</summary>
+public sealed record OfferCard(string? Brand, string? Last4, SessionStatus SessionStatus, DateTimeOffset? ForgottenAt, bool SubscriptionCharges);
+
 public sealed record OrderDetail(
     Order Order, string FunnelName, int VersionNumber, IReadOnlyList<OrderLine> Lines, IReadOnlyList<Charge> Charges,
-    IReadOnlyList<ConsentRecord> Consents, IReadOnlyList<Refund> Refunds)
+    IReadOnlyList<ConsentRecord> Consents, IReadOnlyList<Refund> Refunds, OfferCard? OfferCard = null)
 {
     public string Currency => Order.Currency;
 
@@ -149,6 +152,10 @@ public sealed class SellerOrders(EncoreDbContext db)
                 Order = o,
                 Funnel = db.Funnels.Where(f => f.Id == o.FunnelId).Select(f => f.Name).FirstOrDefault(),
                 Version = db.FunnelVersions.Where(v => v.Id == o.FunnelVersionId).Select(v => v.Number).FirstOrDefault(),
+                Card = db.PostPurchaseSessions.Where(s => s.OrderId == o.Id && s.PaymentMethodId != null)
+                    .Select(s => new OfferCard(s.CardBrand, s.CardLast4, s.Status, s.CardForgottenAt,
+                        db.Subscriptions.Any(x => x.PaymentMethodId == s.PaymentMethodId && x.Status != SubscriptionStatus.Canceled && x.Status != SubscriptionStatus.Ended)))
+                    .FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);
         if (head is null) return null;
@@ -160,7 +167,7 @@ public sealed class SellerOrders(EncoreDbContext db)
             .OrderBy(c => c.AgreedAt).ToListAsync(cancellationToken);
         var refunds = await db.Refunds.AsNoTracking().Where(r => r.OrderId == orderId && r.SellerId == sellerId)
             .OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
-        return new OrderDetail(head.Order, head.Funnel ?? "", head.Version, lines, charges, consents, refunds);
+        return new OrderDetail(head.Order, head.Funnel ?? "", head.Version, lines, charges, consents, refunds, head.Card);
     }
 
     public async Task<ConsentExport?> FindConsentAsync(Guid sellerId, Guid consentId, CancellationToken cancellationToken)
