@@ -273,6 +273,7 @@ public sealed class FileStoreContract_Local(LocalStoreFixture fixture) : FileSto
     }
 }
 
+[Trait("Needs", "Node")]
 public sealed class FileStoreContract_S3(S3StoreFixture fixture) : FileStoreContractTests<S3StoreFixture>(fixture)
 {
     [Fact]

@@ -18,6 +18,7 @@ namespace Encore.Web.Tests;
 /// presigned URL that the bucket serves; uploads past the limit, and a bucket that goes down mid-upload or
 /// mid-download, leave nothing half-written and count nothing.
 /// </summary>
+[Trait("Needs", "Node")]
 public abstract class S3DeliveryTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : S3App
 {
     private const int MiB = 1024 * 1024;

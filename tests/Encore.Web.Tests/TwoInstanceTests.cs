@@ -14,6 +14,7 @@ using Npgsql;
 namespace Encore.Web.Tests;
 
 /// <summary>Two Encore processes on one PostgreSQL behave as one shop: a buyer spread across both is charged once.</summary>
+[Trait("Needs", "PostgreSQL")]
 public sealed class TwoInstanceTests
 {
     [Fact]
@@ -153,6 +154,7 @@ public sealed class TwoInstanceTests
     }
 
     [Fact]
+    [Trait("Needs", "Node")]
     public async Task Two_instances_on_one_bucket_deliver_what_was_uploaded_through_the_other()
     {
         TestDatabase.EnsureAvailable(DatabaseKind.Postgres);

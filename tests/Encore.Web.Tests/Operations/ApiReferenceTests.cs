@@ -15,6 +15,7 @@ namespace Encore.Web.Tests.Operations;
 public abstract partial class ApiReferenceTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
 {
     [Fact]
+    [Trait("Needs", "Node")]
     public async Task The_document_passes_redocly_lint_with_the_recommended_rules()
     {
         Redocly.EnsureAvailable();
