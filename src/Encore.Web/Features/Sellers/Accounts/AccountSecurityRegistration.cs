@@ -35,7 +35,8 @@ public static class AccountSecurityRegistration
             options.Cookie.SecurePolicy = CookieSecurity.Policy(environment);
             options.ExpireTimeSpan = TimeSpan.FromMinutes(5);
         });
-        services.Configure<RazorPagesOptions>(options =>
+        // After Program's conventions (AuthorizeFolder("/Sellers")): an allowance comes after the requirement it lifts.
+        services.PostConfigure<RazorPagesOptions>(options =>
         {
             options.Conventions.AllowAnonymousToFolder("/Sellers/Accounts");
             options.Conventions.AddFolderApplicationModelConvention("/Sellers/Accounts",

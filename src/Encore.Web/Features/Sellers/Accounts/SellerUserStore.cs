@@ -5,6 +5,7 @@ using Encore.Web.Data.Entities;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Encore.Web.Features.Sellers.Accounts;
 
@@ -55,7 +56,10 @@ public sealed class SellerUserStore(EncoreDbContext context, IDataProtectionProv
         await RemoveTokenAsync(user, InternalLoginProvider, RecoveryCodeTokenName, cancellationToken);
     }
 
-    /// <summary>A code as typed (any case, spaces around) to what is stored.</summary>
+    /// <summary>
+    /// A code as typed (any case, spaces around) to what is stored: Base64url, 43 characters, so ten of them fit the
+    /// 512 characters of <c>AspNetUserTokens.Value</c>.
+    /// </summary>
     private static string Hash(SellerUser user, string code) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{user.Id:N}:{code.Trim().ToUpperInvariant()}")));
+        WebEncoders.Base64UrlEncode(SHA256.HashData(Encoding.UTF8.GetBytes($"{user.Id:N}:{code.Trim().ToUpperInvariant()}")));
 }
