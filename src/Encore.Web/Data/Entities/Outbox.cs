@@ -141,6 +141,20 @@ public enum EmailKind
     /// on the order whose key took it there.
     /// </summary>
     LicenceKeysLow = 12,
+
+    // 20-29: seller account security (OrderId null, Reference: the account's id).
+
+    /// <summary>A link to choose a new password (1 hour, once), asked for on the sign-in page; made when sent, not kept.</summary>
+    SellerPasswordReset = 20,
+
+    /// <summary>The account's password was changed (a reset, or on the account page).</summary>
+    SellerPasswordChanged = 21,
+
+    /// <summary>A link to make the new address the account's sign-in address; <c>To</c> is set when queued (the new address).</summary>
+    SellerEmailChangeConfirm = 22,
+
+    /// <summary>To the account's address at the time (<c>To</c>, set when queued): a change of address was asked for.</summary>
+    SellerEmailChangeNotice = 23,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>
@@ -156,7 +170,7 @@ public sealed class EmailMessage : IOutboxRow
     /// <summary>For a subscription's mails: the subscription, and what makes this mail one of a kind (a payment, an attempt).</summary>
     public Guid? SubscriptionId { get; set; }
     public string Reference { get; set; } = "";
-    // Null until the mail is sent: composed then from the order as it stands (the buyer's transaction only queues
+    // Null until the mail is sent (but for a seller's change-of-address mails, whose address is fixed when queued): composed then from the order as it stands (the buyer's transaction only queues
     // the mail), and kept as the record of what was sent.
     public string? To { get; set; }
     public string? Subject { get; set; }

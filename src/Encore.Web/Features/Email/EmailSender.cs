@@ -79,7 +79,7 @@ public sealed class EmailSender(
                 }
                 (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
             }
-            else if (message.Kind is EmailKind.SellerConfirmEmail or EmailKind.SellerSignUpAttempt)
+            else if (Sellers.Accounts.SellerAccountMail.Composes(message.Kind))
             {
                 var (composed, refusal) = await accountMail.ComposeAsync(message, cancellationToken);
                 if (composed is null)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Sellers.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,7 @@ public static class SellerAuth
         services.AddScoped<Accounts.SellerSignIns>();
         services.AddScoped<Accounts.SellerAccountMail>();
         services.AddHostedService<Accounts.SignInThrottlePruning>();
+        services.AddSellerAccountSecurity(environment); // reset and change-of-address links, two-factor sign-in
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
             {

@@ -14,10 +14,13 @@ public sealed class SignInModel(SellerSignIns signIns) : PageModel
     /// <summary>After "sign out everywhere" or a sign-out: said so on the form.</summary>
     public string? Notice { get; private set; }
 
-    public void OnGet(string? signedOut)
+    public void OnGet(string? signedOut, string? reset, string? emailChanged, string? code)
     {
         if (signedOut == "everywhere") Notice = "You are signed out on every device.";
         else if (signedOut is not null) Notice = "You are signed out.";
+        else if (reset is not null) Notice = "Your password was changed and every device was signed out. Sign in with the new password.";
+        else if (emailChanged is not null) Notice = "Your sign-in address was changed and every device was signed out. Sign in with the new address.";
+        else if (code is not null) Notice = "The time for the code ran out (5 minutes). Enter your password again.";
     }
 
     public async Task<IActionResult> OnPostAsync(string? returnUrl, CancellationToken cancellationToken)
@@ -28,6 +31,8 @@ public sealed class SignInModel(SellerSignIns signIns) : PageModel
         {
             case SellerSignIns.Outcome.SignedIn:
                 return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl! : "/seller");
+            case SellerSignIns.Outcome.NeedsCode:
+                return LocalRedirect(Url.IsLocalUrl(returnUrl) ? $"/seller/sign-in/code?returnUrl={Uri.EscapeDataString(returnUrl!)}" : "/seller/sign-in/code");
             case SellerSignIns.Outcome.Throttled:
                 Error = SellerSignIns.ThrottledMessage(result);
                 Response.StatusCode = StatusCodes.Status429TooManyRequests;

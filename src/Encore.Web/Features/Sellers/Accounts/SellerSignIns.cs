@@ -7,9 +7,9 @@ namespace Encore.Web.Features.Sellers.Accounts;
 /// Checking a seller's password, throttled (<see cref="SignInThrottling"/>), the same way for an address with an account
 /// and one without: the unknown address is hashed against too, so neither the answer nor its time tells them apart.
 /// </summary>
-public sealed class SellerSignIns(UserManager<SellerUser> users, SignInManager<SellerUser> signIn, SignInThrottling throttling)
+public sealed class SellerSignIns(UserManager<SellerUser> users, SignInManager<SellerUser> signIn, SignInThrottling throttling, SellerTwoFactor twoFactor)
 {
-    public enum Outcome { SignedIn, Wrong, Throttled, Unconfirmed }
+    public enum Outcome { SignedIn, Wrong, Throttled, Unconfirmed, NeedsCode }
 
     public sealed record Result(Outcome Outcome, SellerUser? User = null, TimeSpan? RetryAfter = null, bool ClientBlocked = false);
 
@@ -34,11 +34,20 @@ public sealed class SellerSignIns(UserManager<SellerUser> users, SignInManager<S
         return new Result(user.EmailConfirmed ? Outcome.SignedIn : Outcome.Unconfirmed, user);
     }
 
-    /// <summary>The password sign-in: checked, then the cookie, for a confirmed account only.</summary>
+    /// <summary>
+    /// The password sign-in: checked, then the cookie, for a confirmed account only; with two-factor on, the cookie of the
+    /// second step instead (<see cref="Outcome.NeedsCode"/>), and the session only after the code.
+    /// </summary>
     public async Task<Result> PasswordSignInAsync(string email, string password, string? client, CancellationToken cancellationToken)
     {
         var result = await CheckAsync(email, password, client, cancellationToken);
-        if (result.Outcome == Outcome.SignedIn) await signIn.SignInAsync(result.User!, isPersistent: false);
+        if (result.Outcome != Outcome.SignedIn) return result;
+        if (result.User!.TwoFactorEnabled)
+        {
+            await twoFactor.StartSecondStepAsync(result.User);
+            return result with { Outcome = Outcome.NeedsCode };
+        }
+        await signIn.SignInAsync(result.User, isPersistent: false);
         return result;
     }
 

@@ -18,6 +18,9 @@ namespace Encore.Web.Features.Sellers.Accounts;
 /// Each attempt is counted before the password is checked, with a conditional update that only one request can win, so
 /// neither parallel requests nor several instances get more guesses; a success clears the pair and gives the client its
 /// attempt back. A day without attempts forgets a key. Nothing here lives in the process.
+/// The second step of a two-factor sign-in (a code from the app, or a recovery code) is counted per account across every
+/// client (<c>code:</c>, 5 attempts freely, then 5 s, 10 s … at most 15 minutes) and per client: whoever reaches that step
+/// already has the password, so the code's million values must not be spread over many addresses.
 /// </summary>
 public sealed class SignInThrottling(EncoreDbContext db, TimeProvider clock)
 {
@@ -35,6 +38,7 @@ public sealed class SignInThrottling(EncoreDbContext db, TimeProvider clock)
 
     public static readonly Rule AccountFromClient = new("pair", Free: 3, First: TimeSpan.FromSeconds(5), Longest: TimeSpan.FromMinutes(15));
     public static readonly Rule Client = new("client", Free: 20, First: TimeSpan.FromSeconds(5), Longest: TimeSpan.FromHours(1));
+    public static readonly Rule SecondFactor = new("code", Free: 5, First: TimeSpan.FromSeconds(5), Longest: TimeSpan.FromMinutes(15));
 
     /// <summary>After a day without attempts a key starts again from nothing (and its row is pruned).</summary>
     public static readonly TimeSpan Forget = TimeSpan.FromDays(1);
@@ -52,14 +56,23 @@ public sealed class SignInThrottling(EncoreDbContext db, TimeProvider clock)
 
     public static string ClientKey(string? client) => Key(Client, client ?? "unknown");
 
+    public static string CodeKey(Guid userId) => Key(SecondFactor, userId.ToString("N"));
+
     private static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
     private static string Key(Rule rule, string value) => $"{rule.Name}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))}";
 
     /// <summary>Counts an attempt at <paramref name="email"/> from <paramref name="client"/> on both keys, or says how long to wait.</summary>
-    public async Task<Admission> AdmitAsync(string email, string? client, CancellationToken cancellationToken)
+    public Task<Admission> AdmitAsync(string email, string? client, CancellationToken cancellationToken) =>
+        AdmitAsync(PairKey(email, client), AccountFromClient, client, cancellationToken);
+
+    /// <summary>Counts an attempt at the second step (a code) for the account, and from the client, or says how long to wait.</summary>
+    public Task<Admission> AdmitCodeAsync(Guid userId, string? client, CancellationToken cancellationToken) =>
+        AdmitAsync(CodeKey(userId), SecondFactor, client, cancellationToken);
+
+    private async Task<Admission> AdmitAsync(string key, Rule rule, string? client, CancellationToken cancellationToken)
     {
-        var pair = await ClaimAsync(PairKey(email, client), AccountFromClient, cancellationToken);
+        var pair = await ClaimAsync(key, rule, cancellationToken);
         if (pair.Claim is null) return new Admission([], pair.RetryAfter, ClientBlocked: false);
         var byClient = await ClaimAsync(ClientKey(client), Client, cancellationToken);
         if (byClient.Claim is null)
@@ -70,12 +83,12 @@ public sealed class SignInThrottling(EncoreDbContext db, TimeProvider clock)
         return new Admission([pair.Claim, byClient.Claim], null, false);
     }
 
-    /// <summary>The password was right: the account's count from this client starts again, and the client gets its attempt back.</summary>
+    /// <summary>The password (or code) was right: the account's count starts again, and the client gets its attempt back.</summary>
     public async Task SucceededAsync(Admission admission)
     {
         foreach (var claim in admission.Claims)
         {
-            if (claim.Key.StartsWith(AccountFromClient.Name + ":", StringComparison.Ordinal))
+            if (!claim.Key.StartsWith(Client.Name + ":", StringComparison.Ordinal))
                 await db.SignInThrottles.Where(t => t.Key == claim.Key).ExecuteDeleteAsync(CancellationToken.None);
             else await UndoAsync(claim, CancellationToken.None);
         }
