@@ -9,6 +9,12 @@ namespace Encore.Web.Features.Sellers.Products;
 public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog deliverables) : PageModel
 {
     public Product Product { get; private set; } = null!;
+
+    /// <summary>A price in the list: its amount and schedule, with "one-time" said rather than left out.</summary>
+    public static string Describe(Encore.Domain.Price price) =>
+        price.Recurrence is { } r
+            ? price.Describe() + (r.TrialDays > 0 ? $", {r.TrialDays}-day free trial" : "")
+            : price.Describe() + ", one-time";
     public List<ProductPrice> Prices { get; private set; } = [];
     public List<Delivery.DeliverableDto> Deliverables { get; private set; } = [];
     public long MaxFileBytes => deliverables.MaxFileBytes;
@@ -31,14 +37,14 @@ public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog de
     /// <param name="amount">Major units as typed: "47" or "47.00".</param>
     /// <param name="interval">"once", or day, week, month or year.</param>
     public async Task<IActionResult> OnPostPriceAsync(
-        string? amount, string? currency, string? interval, int intervalCount, int trialDays, int? payments, CancellationToken cancellationToken)
+        string? amount, string? currency, string? interval, int? intervalCount, int? trialDays, int? payments, CancellationToken cancellationToken)
     {
         if (!Money.TryParseMajor(amount, currency ?? "", out var money))
         {
             Errors = new() { ["amount"] = [$"Type the amount in {currency}, like 47 or 47.00."] };
             return await LoadAsync(cancellationToken) ? Page() : NotFound();
         }
-        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount), trialDays, payments);
+        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount ?? 1), trialDays ?? 0, payments);
         var (price, errors) = await catalog.CreatePriceAsync(User.SellerId(), ProductId, new PriceRequest(money.Amount, currency, recurring), cancellationToken);
         if (price is null && errors is null) return NotFound();
         if (errors is null) return Redirect($"/seller/products/{ProductId}#prices");
