@@ -22,6 +22,11 @@ public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog de
 
     [FromRoute] public Guid ProductId { get; set; }
 
+    /// <summary><c>new-funnel</c> while the seller is on the way to a new funnel: a new price leads back to it.</summary>
+    [BindProperty(SupportsGet = true, Name = "then")] public string? Then { get; set; }
+
+    public bool ForNewFunnel => Funnels.NewFunnelReturn.Is(Then);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
 
@@ -47,7 +52,7 @@ public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog de
         var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount ?? 1), trialDays ?? 0, payments);
         var (price, errors) = await catalog.CreatePriceAsync(User.SellerId(), ProductId, new PriceRequest(money.Amount, currency, recurring), cancellationToken);
         if (price is null && errors is null) return NotFound();
-        if (errors is null) return Redirect($"/seller/products/{ProductId}#prices");
+        if (errors is null) return Redirect(ForNewFunnel ? Funnels.NewFunnelReturn.WithPrice(price!.Id) : $"/seller/products/{ProductId}#prices");
         Errors = errors;
         return await LoadAsync(cancellationToken) ? Page() : NotFound();
     }
