@@ -53,15 +53,15 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
         var editorUrl = created.Headers.Location!.OriginalString;
 
-        var editor = await FormPage.GetAsync(seller, editorUrl);
-        Assert.Contains("Not published yet", editor.Html);
-        await PostOkAsync(seller, editor, editorUrl + "?handler=addStep", ("id", "program"), ("priceId", program.ToString()), ("headline", "Add the audio program"), ("body", "Thirty nights."), ("terms", ""), ("onAccept", ""), ("onDecline", ""));
-        editor = await FormPage.GetAsync(seller, editorUrl);
-        await PostOkAsync(seller, editor, editorUrl + "?handler=addStep", ("id", "coaching"), ("priceId", business.ToString()), ("headline", "Only 3 spots left!"), ("body", ""), ("terms", ""), ("onAccept", ""), ("onDecline", ""));
-        editor = await FormPage.GetAsync(seller, editorUrl);
-        await PostOkAsync(seller, editor, editorUrl + "?handler=step", ("index", "0"), ("id", "program"), ("priceId", program.ToString()), ("headline", "Add the audio program"), ("body", "Thirty nights."), ("terms", ""), ("onAccept", ""), ("onDecline", "coaching"));
+        var draft = await EditorForm.OpenAsync(seller, editorUrl);
+        Assert.Contains("Not published yet", draft.Html);
+        await SavedAsync(seller, draft.Set("new-step-id", "program").Set("new-step-price", program.ToString()).Set("new-step-headline", "Add the audio program").Set("new-step-body", "Thirty nights."));
+        draft = await EditorForm.OpenAsync(seller, editorUrl);
+        await SavedAsync(seller, draft.Set("new-step-id", "coaching").Set("new-step-price", business.ToString()).Set("new-step-headline", "Only 3 spots left!"));
+        draft = await EditorForm.OpenAsync(seller, editorUrl);
+        await SavedAsync(seller, draft.Set("step-0-decline", "coaching"));
 
-        editor = await FormPage.GetAsync(seller, editorUrl);
+        var editor = await FormPage.GetAsync(seller, editorUrl);
         Assert.Contains("data-testid=\"funnel-map\"", editor.Html);
         Assert.Contains("data-step=\"step-program\"", editor.Html);
         Assert.Contains("data-step=\"step-coaching\"", editor.Html);
@@ -71,7 +71,7 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         Assert.Contains("Publish version 1", editor.Html);
 
         // A step pointing at a step that does not exist is refused, with the reason, and nothing changes.
-        var dangling = await editor.PostAsync(seller, editorUrl + "?handler=step", ("index", "1"), ("id", "coaching"), ("priceId", business.ToString()), ("headline", "x"), ("body", ""), ("terms", ""), ("onAccept", "nowhere"), ("onDecline", ""));
+        var dangling = await (await EditorForm.OpenAsync(seller, editorUrl)).Set("step-1-headline", "x").Set("step-1-accept", "nowhere").SubmitAsync(seller);
         Assert.Equal(HttpStatusCode.BadRequest, dangling.StatusCode);
         Assert.Contains("There is no step named", await dangling.Content.ReadAsStringAsync());
 
@@ -83,11 +83,11 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync($"/f/{slug}")).StatusCode);
 
         // Saving what is already published changes nothing and starts no draft.
-        await PostOkAsync(seller, editor, editorUrl + "?handler=entry", ("entryStepId", "program"));
+        await SavedAsync(seller, await EditorForm.OpenAsync(seller, editorUrl));
         Assert.Contains("Nothing changed.", (await FormPage.GetAsync(seller, editorUrl)).Html);
 
         // An edit after publishing starts version 2 as a draft; buyers still get version 1.
-        await PostOkAsync(seller, editor, editorUrl + "?handler=removeStep", ("index", "1"));
+        await SavedAsync(seller, await EditorForm.OpenAsync(seller, editorUrl), "remove-step:1");
         editor = await FormPage.GetAsync(seller, editorUrl);
         Assert.Contains("Draft: version 2", editor.Html);
         Assert.DoesNotContain("data-step=\"step-coaching\"", editor.Html);
@@ -107,8 +107,7 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         var slug = $"sleep-{Guid.NewGuid():N}"[..18];
         var newPage = await FormPage.GetAsync(seller, "/seller/funnels/new");
         var editorUrl = (await newPage.PostAsync(seller, "/seller/funnels/new", ("Name", "Deep Sleep"), ("Slug", slug), ("MainPriceId", course.ToString()))).Headers.Location!.OriginalString;
-        var editor = await FormPage.GetAsync(seller, editorUrl);
-        await PostOkAsync(seller, editor, editorUrl + "?handler=addStep", ("id", "program"), ("priceId", program.ToString()), ("headline", "Add the audio program"), ("body", "Thirty nights."), ("terms", ""), ("onAccept", ""), ("onDecline", ""));
+        await SavedAsync(seller, (await EditorForm.OpenAsync(seller, editorUrl)).Set("new-step-id", "program").Set("new-step-price", program.ToString()).Set("new-step-headline", "Add the audio program").Set("new-step-body", "Thirty nights."));
 
         var before = await CountsAsync();
         var checkout = await FormPage.GetAsync(seller, editorUrl + "/preview");
@@ -142,17 +141,16 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         var slug = $"sleep-{Guid.NewGuid():N}"[..18];
         var newPage = await FormPage.GetAsync(seller, "/seller/funnels/new");
         var editorUrl = (await newPage.PostAsync(seller, "/seller/funnels/new", ("Name", "Deep Sleep"), ("Slug", slug), ("MainPriceId", course.ToString()))).Headers.Location!.OriginalString;
-        var editor = await FormPage.GetAsync(seller, editorUrl);
-        await PostOkAsync(seller, editor, editorUrl + "?handler=addBump", ("priceId", calls.ToString()), ("description", "A live call every week."), ("terms", ""));
+        await SavedAsync(seller, (await EditorForm.OpenAsync(seller, editorUrl)).Set("bump-0-price", calls.ToString()).Set("bump-0-description", "A live call every week."));
 
-        editor = await FormPage.GetAsync(seller, editorUrl);
+        var editor = await FormPage.GetAsync(seller, editorUrl);
         Assert.Contains("data-code=\"recurring-terms-missing\"", editor.Html);
         Assert.Contains("Order bump 1 &quot;Weekly sleep calls&quot; is charged $9.00 every month", editor.Html);
         await editor.PostAsync(seller, editorUrl + "?handler=publish");
         Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync($"/f/{slug}")).StatusCode);
 
         const string terms = "$9.00 every month, first charged today; cancel any time with the link in your receipt.";
-        await PostOkAsync(seller, editor, editorUrl + "?handler=bump", ("index", "0"), ("priceId", calls.ToString()), ("description", "A live call every week."), ("terms", terms));
+        await SavedAsync(seller, (await EditorForm.OpenAsync(seller, editorUrl)).Set("bump-0-terms", terms));
         editor = await FormPage.GetAsync(seller, editorUrl);
         Assert.DoesNotContain("data-code=\"recurring-terms-missing\"", editor.Html);
         Assert.Contains($"value=\"{terms}\"", WebUtility.HtmlDecode(editor.Html));
@@ -173,10 +171,11 @@ public abstract partial class SellerPagesTests<TApp>(TApp app) : IClassFixture<T
         return await app.QueryAsync(db => db.Prices.Where(p => p.ProductId == productId).Select(p => p.Id).SingleAsync());
     }
 
-    private static async Task PostOkAsync(HttpClient client, FormPage page, string url, params (string, string)[] fields)
+    /// <summary>Presses a button of the editor's draft form; the save must succeed.</summary>
+    private static async Task SavedAsync(HttpClient seller, EditorForm draft, string command = "save")
     {
-        var response = await page.PostAsync(client, url, fields);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var response = await draft.SubmitAsync(seller, command);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{command}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 }
 

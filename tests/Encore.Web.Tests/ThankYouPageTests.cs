@@ -105,15 +105,13 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var (pages, _) = await app.SignUpAsync();
         var api = app.ApiClient(await Sellers.CreateApiKeyAsync(pages));
         var shop = await ShopAsync(withOffer: false, null, api);
-        var editor = await FormPage.GetAsync(pages, $"/seller/funnels/{shop.FunnelId}");
-        var saved = await editor.PostAsync(pages, $"/seller/funnels/{shop.FunnelId}?handler=settings",
-            ("name", "Calm"), ("windowMinutes", "30"), ("mainPriceId", shop.MainPrice.ToString()), ("thankYouUrl", "https://coach.example.com/from-the-editor"));
+        var editor = await EditorForm.OpenAsync(pages, $"/seller/funnels/{shop.FunnelId}");
+        var saved = await editor.Set("thankYouUrl", "https://coach.example.com/from-the-editor").SubmitAsync(pages);
         Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         Assert.Equal("https://coach.example.com/from-the-editor", await app.QueryAsync(db => db.FunnelVersions
             .Where(v => v.FunnelId == shop.FunnelId).OrderByDescending(v => v.Number).Select(v => v.ThankYouUrl).FirstAsync()));
 
-        var refused = await editor.PostAsync(pages, $"/seller/funnels/{shop.FunnelId}?handler=settings",
-            ("name", "Calm"), ("windowMinutes", "30"), ("mainPriceId", shop.MainPrice.ToString()), ("thankYouUrl", "ftp://coach.example.com/x"));
+        var refused = await editor.Set("thankYouUrl", "ftp://coach.example.com/x").SubmitAsync(pages);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("starting with https://", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
 

@@ -1,8 +1,25 @@
-// Seller pages work without JavaScript; this only asks before an action that moves money or cannot be undone.
+// Seller pages work without JavaScript; this only asks before an action that moves money or cannot be undone
+// (data-confirm on the form, or on the button that submits it).
 document.addEventListener("submit", (event) => {
-    const message = event.target.getAttribute("data-confirm");
+    const message = event.submitter?.getAttribute("data-confirm") ?? event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// A form that holds unsaved work (the funnel editor's draft): once edited, leaving the page asks first, and the
+// page says so next to Save; submitting the form itself is the way to keep the edits.
+for (const form of document.querySelectorAll("form[data-unsaved-warning]")) {
+    let unsaved = false;
+    const note = form.querySelector("[data-unsaved-note]");
+    const edited = () => { unsaved = true; if (note) note.hidden = false; };
+    form.addEventListener("input", edited);
+    form.addEventListener("change", edited);
+    document.addEventListener("submit", (event) => { if (event.target === form && !event.defaultPrevented) unsaved = false; });
+    window.addEventListener("beforeunload", (event) => {
+        if (!unsaved) return;
+        event.preventDefault();
+        event.returnValue = "";
+    });
+}
 
 // File uploads with progress: the file goes straight to the upload endpoint as multipart/form-data (streamed into the
 // file store there), with the page's antiforgery token in a header so the body is never read as a form.

@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Encore.Web.Features.Sellers.Funnels;
 
 /// <summary>
-/// The funnel editor: the map, the linter's findings, and a form per part of the definition. Every change
-/// saves the whole definition through <see cref="FunnelDrafts"/> (the same path as the seller API), so the
-/// page can never store what the API would refuse. Works without JavaScript.
+/// The funnel editor: the map, the linter's findings, and one form for the whole draft with one Save. Every save
+/// stores the whole definition through <see cref="FunnelDrafts"/> (the same path as the seller API), so the
+/// page can never store what the API would refuse. Works without JavaScript; with it, leaving with unsaved
+/// changes asks first (seller.js).
 /// </summary>
 public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitions, Data.EncoreDbContext db) : PageModel
 {
@@ -40,70 +41,9 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadEditableAsync(cancellationToken) ? await PageAsync(cancellationToken) : NotFound();
 
-    public Task<IActionResult> OnPostSettingsAsync(string? name, string? slug, int windowMinutes, Guid? mainPriceId, string? mainDescription, string? mainTerms,
-        string? thankYouUrl, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with
-        {
-            Name = name, Slug = string.IsNullOrWhiteSpace(slug) ? d.Slug : slug, WindowMinutes = windowMinutes,
-            Main = new DefinitionItemDto(mainPriceId, mainDescription, mainTerms), ThankYouUrl = thankYouUrl,
-        }, "Saved.", cancellationToken);
-
-    public Task<IActionResult> OnPostAddBumpAsync(Guid? priceId, string? description, string? terms, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Bumps = [.. d.Bumps ?? [], new DefinitionItemDto(priceId, description, terms)] }, "Bump added.", cancellationToken);
-
-    public Task<IActionResult> OnPostBumpAsync(int index, Guid? priceId, string? description, string? terms, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Bumps = Replace(d.Bumps, index, new DefinitionItemDto(priceId, description, terms)) }, "Bump saved.", cancellationToken);
-
-    public Task<IActionResult> OnPostRemoveBumpAsync(int index, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Bumps = Remove(d.Bumps, index) }, "Bump removed.", cancellationToken);
-
-    public Task<IActionResult> OnPostMoveBumpAsync(int index, int direction, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Bumps = Move(d.Bumps, index, direction) }, "Bumps reordered.", cancellationToken);
-
-    public Task<IActionResult> OnPostAddStepAsync(
-        string? id, Guid? priceId, string? headline, string? body, string? terms, string? onAccept, string? onDecline, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with
-        {
-            Steps = [.. d.Steps ?? [], new DefinitionStepDto(id, priceId, headline, body, terms, FunnelDefinitions.Edge(onAccept), FunnelDefinitions.Edge(onDecline))],
-            EntryStepId = d.EntryStepId ?? id?.Trim(),
-        }, "Step added.", cancellationToken);
-
-    public Task<IActionResult> OnPostStepAsync(
-        int index, string? id, Guid? priceId, string? headline, string? body, string? terms, string? onAccept, string? onDecline, CancellationToken cancellationToken) =>
-        ChangeAsync(d =>
-        {
-            var steps = d.Steps ?? [];
-            if (index < 0 || index >= steps.Count) return d;
-            var oldKey = steps[index]?.Id;
-            var newKey = id?.Trim();
-            string? Renamed(string? edge) => edge is not null && edge == oldKey ? newKey : edge;
-            var updated = steps.Select((s, i) => i == index
-                ? new DefinitionStepDto(newKey, priceId, headline, body, terms, FunnelDefinitions.Edge(onAccept), FunnelDefinitions.Edge(onDecline))
-                : s! with { OnAccept = Renamed(s.OnAccept), OnDecline = Renamed(s.OnDecline) }).ToList();
-            // An edge from the step to itself under its old name follows the rename too.
-            updated[index] = updated[index] with { OnAccept = Renamed(updated[index].OnAccept), OnDecline = Renamed(updated[index].OnDecline) };
-            return d with { Steps = updated, EntryStepId = Renamed(d.EntryStepId) };
-        }, "Step saved.", cancellationToken);
-
-    public Task<IActionResult> OnPostRemoveStepAsync(int index, CancellationToken cancellationToken) =>
-        ChangeAsync(d =>
-        {
-            var steps = d.Steps ?? [];
-            if (index < 0 || index >= steps.Count) return d;
-            var key = steps[index]?.Id;
-            var rest = Remove(steps, index).Select(s => s with
-            {
-                OnAccept = s.OnAccept == key ? null : s.OnAccept,
-                OnDecline = s.OnDecline == key ? null : s.OnDecline,
-            }).ToList();
-            return d with { Steps = rest, EntryStepId = d.EntryStepId == key ? rest.FirstOrDefault()?.Id : d.EntryStepId };
-        }, "Step removed; arrows that led to it now lead to thank-you.", cancellationToken);
-
-    public Task<IActionResult> OnPostMoveStepAsync(int index, int direction, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { Steps = Move(d.Steps, index, direction) }, "Steps reordered.", cancellationToken);
-
-    public Task<IActionResult> OnPostEntryAsync(string? entryStepId, CancellationToken cancellationToken) =>
-        ChangeAsync(d => d with { EntryStepId = FunnelDefinitions.Edge(entryStepId) }, "First offer set.", cancellationToken);
+    /// <summary>Saves the whole draft as the page shows it, edits and a remove or move (<see cref="DraftForm"/>) together.</summary>
+    public Task<IActionResult> OnPostSaveAsync(DraftForm form, CancellationToken cancellationToken) =>
+        ChangeAsync(form.Apply, cancellationToken);
 
     public async Task<IActionResult> OnPostPublishAsync(CancellationToken cancellationToken)
     {
@@ -128,10 +68,10 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
         return await LoadEditableAsync(cancellationToken) ? await PageAsync(cancellationToken) : NotFound();
     }
 
-    private async Task<IActionResult> ChangeAsync(Func<FunnelDefinitionDto, FunnelDefinitionDto> change, string done, CancellationToken cancellationToken)
+    private async Task<IActionResult> ChangeAsync(Func<FunnelDefinitionDto, (FunnelDefinitionDto, string)> change, CancellationToken cancellationToken)
     {
         if (!await LoadEditableAsync(cancellationToken)) return NotFound();
-        var attempted = change(Definition);
+        var (attempted, done) = change(Definition);
         if (Version is not null && JsonSerializer.Serialize(attempted) == JsonSerializer.Serialize(Definition))
         {
             Note = "Nothing changed."; // and no draft is started for it
@@ -192,20 +132,5 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
             version.Steps.OrderBy(s => s.Position).Select(s => new MapStep(
                 s.Key, s.ProductName, s.Price.ToPrice().Describe(), s.Kind == OfferStepKind.Downsell, Key(s.OnAcceptStepId), Key(s.OnDeclineStepId))).ToList(),
             Key(version.EntryStepId), findings, href);
-    }
-
-    private static List<T> Replace<T>(IReadOnlyList<T>? list, int index, T item) =>
-        (list ?? []).Select((x, i) => i == index ? item : x).ToList();
-
-    private static List<T> Remove<T>(IReadOnlyList<T?>? list, int index) where T : class =>
-        (list ?? []).Where((_, i) => i != index).OfType<T>().ToList();
-
-    private static List<T> Move<T>(IReadOnlyList<T>? list, int index, int direction)
-    {
-        var items = (list ?? []).ToList();
-        var target = index + Math.Sign(direction);
-        if (index < 0 || index >= items.Count || target < 0 || target >= items.Count) return items;
-        (items[index], items[target]) = (items[target], items[index]);
-        return items;
     }
 }
