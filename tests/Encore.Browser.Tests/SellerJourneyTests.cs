@@ -30,7 +30,20 @@ public sealed class SellerJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         await AddStepAsync(seller, "starter", "Sleep audio starter: $37.00", "Or start with seven nights", "The first week of the program.");
         var program = seller.Locator("#step-program");
         await program.GetByLabel("After “no thanks”").SelectOptionAsync("starter");
-        await program.GetByRole(AriaRole.Button, new() { Name = "Save step" }).ClickAsync();
+        await Assertions.Expect(seller.GetByText("Unsaved changes")).ToBeVisibleAsync();
+        await seller.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
+        await Assertions.Expect(seller.GetByText("Saved.", new() { Exact = true })).ToBeVisibleAsync();
+
+        // Leaving with an unsaved edit asks first; leaving anyway drops it.
+        var editorUrl = seller.Url;
+        await program.GetByLabel("Headline").FillAsync("Not kept");
+        var asked = new TaskCompletionSource<string>();
+        seller.Dialog += async (_, dialog) => { asked.TrySetResult(dialog.Type); await dialog.AcceptAsync(); };
+        await seller.EvaluateAsync("() => { setTimeout(() => { window.location.href = '/seller'; }, 0); }");
+        Assert.Equal("beforeunload", await asked.Task.WaitAsync(TimeSpan.FromSeconds(15)));
+        await seller.WaitForURLAsync("**/seller");
+        await seller.GotoAsync(editorUrl);
+        await Assertions.Expect(program.GetByLabel("Headline")).ToHaveValueAsync("Last chance: add the sleep audio program");
 
         var map = seller.GetByTestId("funnel-map");
         await Assertions.Expect(map.Locator("[data-step=step-program]")).ToBeVisibleAsync();
@@ -93,7 +106,7 @@ public sealed class SellerJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         await form.GetByLabel("Product and price").SelectOptionAsync(new SelectOptionValue { Label = price });
         await form.GetByLabel("Headline").FillAsync(headline);
         await form.GetByLabel("Offer copy").FillAsync(body);
-        await form.GetByRole(AriaRole.Button, new() { Name = "Add step" }).ClickAsync();
+        await seller.GetByRole(AriaRole.Button, new() { Name = "Save draft" }).ClickAsync();
         await Assertions.Expect(seller.Locator($"#step-{id}")).ToBeVisibleAsync();
     }
 
