@@ -141,6 +141,12 @@ public enum EmailKind
     /// on the order whose key took it there.
     /// </summary>
     LicenceKeysLow = 12,
+
+    /// <summary>
+    /// An owner's invitation to join the seller's team (<c>OrderId</c> null, <c>Reference</c>: the invitation's id). The
+    /// link's token is made when the mail is sent (its hash stored on the invitation), and the row keeps the mail without it.
+    /// </summary>
+    TeamInvite = 30,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>
