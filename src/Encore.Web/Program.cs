@@ -8,6 +8,7 @@ using Encore.Web.Features.Funnels;
 using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
+using Encore.Web.Features.Sellers.Audit;
 using Encore.Web.Features.Sellers.Funnels;
 using Encore.Web.Features.Sellers.Erasure;
 using Encore.Web.Features.Sellers.Products;
@@ -142,6 +143,7 @@ builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
 builder.Services.AddSellerSubscriptions();
+builder.Services.AddSellerAudit();
 builder.Services.AddBuyerAccount(builder.Environment);
 builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
@@ -157,6 +159,7 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageApplicationModelConvention("/Buyers/Account", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Buyers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
+    options.Conventions.AuthorizeSellerRoles(); // owner-only pages and handlers, in one table
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUpSent");
@@ -247,6 +250,7 @@ app.MapSellerOrdersApi();
 app.MapSellerSubscriptionsApi();
 app.MapSellerAnalyticsApi();
 app.MapSellerEraseRequestsApi();
+app.MapSellerAuditLogApi();
 app.MapBuyerData();
 app.MapStripeWebhooks();
 app.MapRazorPages();

@@ -168,6 +168,14 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
         db.Deliverables.Add(deliverable);
         var erase = new BuyerEraseRequest { Id = Guid.CreateVersion7(), SellerId = order.SellerId, Email = order.Email, RequestedAt = DateTimeOffset.UtcNow };
         db.BuyerEraseRequests.Add(erase);
+        // The victim's invitation: only the mail's token opens it; what the database keeps of it (its hash) opens nothing.
+        var invite = new SellerInvite
+        {
+            Id = Guid.CreateVersion7(), SellerId = DemoSeed.SellerId, Email = $"invited-{Guid.NewGuid():N}@example.com", Role = SellerRole.Owner,
+            TokenHash = Encore.Web.Infrastructure.SecretTokens.Hash(Encore.Web.Infrastructure.SecretTokens.New()),
+            CreatedAt = DateTimeOffset.UtcNow, ExpiresAt = DateTimeOffset.UtcNow.AddDays(7),
+        };
+        db.SellerInvites.Add(invite);
         await db.SaveChangesAsync();
         // The confirmation page of the victim's own account: without the mail's code it opens nothing (404).
         var userId = await db.Users.Where(u => u.SellerId == DemoSeed.SellerId).Select(u => u.Id).FirstAsync();
@@ -187,6 +195,7 @@ public abstract class SellerIsolationTests<TApp>(TApp app) : IClassFixture<TApp>
             ["deliveryId"] = (await db.WebhookDeliveries.FirstAsync(d => d.EndpointId == endpointId)).Id.ToString(),
             ["subscriptionId"] = subscription.Id.ToString(),
             ["eraseRequestId"] = erase.Id.ToString(),
+            ["token"] = invite.TokenHash,
         };
     }
 

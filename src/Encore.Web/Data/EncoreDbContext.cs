@@ -42,6 +42,8 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SellerApiKey> SellerApiKeys => Set<SellerApiKey>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<SellerInvite> SellerInvites => Set<SellerInvite>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<BuyerSignInLink> BuyerSignInLinks => Set<BuyerSignInLink>();
     public DbSet<BuyerEraseRequest> BuyerEraseRequests => Set<BuyerEraseRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -314,7 +314,11 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 
 internal sealed class SellerAccountConfiguration : IEntityTypeConfiguration<SellerUser>, IEntityTypeConfiguration<SellerApiKey>, IEntityTypeConfiguration<SignInThrottle>
 {
-    public void Configure(EntityTypeBuilder<SellerUser> builder) => builder.HasIndex(u => u.SellerId);
+    public void Configure(EntityTypeBuilder<SellerUser> builder)
+    {
+        builder.HasIndex(u => u.SellerId);
+        builder.Property(u => u.Role).HasDefaultValue(SellerRole.Owner); // the accounts made before roles were their seller's only one
+    }
 
     public void Configure(EntityTypeBuilder<SignInThrottle> builder)
     {

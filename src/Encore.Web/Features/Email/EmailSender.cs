@@ -32,6 +32,7 @@ public sealed class SmtpSettings
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
     Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail, Sellers.Accounts.SellerAccountMail accountMail,
+    Sellers.Team.TeamInviteMail inviteMail,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, IHostEnvironment environment, PaymentMode mode, TimeProvider clock,
     ILogger<EmailSender> logger)
 {
@@ -82,6 +83,17 @@ public sealed class EmailSender(
             else if (Sellers.Accounts.SellerAccountMail.Composes(message.Kind))
             {
                 var (composed, refusal) = await accountMail.ComposeAsync(message, cancellationToken);
+                if (composed is null)
+                {
+                    await RecordAsync(message, refusal, permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
+                kept = (composed.KeptText, composed.KeptHtml);
+            }
+            else if (message.Kind == EmailKind.TeamInvite)
+            {
+                var (composed, refusal) = await inviteMail.ComposeAsync(message, cancellationToken);
                 if (composed is null)
                 {
                     await RecordAsync(message, refusal, permanent: true, abandonNow: true);
