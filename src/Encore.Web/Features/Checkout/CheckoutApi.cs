@@ -13,6 +13,10 @@ namespace Encore.Web.Features.Checkout;
 /// <c>termsSha256</c>: the <c>disclosure.sha256</c> of each recurring item shown next to the Pay button; words that are
 /// not today's (their dates move at midnight UTC) are refused with 400 and nothing is charged. The consent record keeps
 /// today's words either way.
+/// <c>savePaymentMethodForOffers</c> defaults to false: the API keeps the card for the funnel's one-time offers only when
+/// asked, so a storefront that sends nothing shows no offers. Encore's own checkout page always asks when the funnel has
+/// offers, and says so in one sentence by the Pay button (kept for this order's offers, never charged without a click on
+/// a "Yes" button, forgotten when the offer window closes); a storefront that sends true should say the same.
 /// </summary>
 public sealed record CheckoutRequest(
     string? Funnel,
