@@ -176,11 +176,18 @@ public abstract class BrandingTests<TApp>(TApp app) : IClassFixture<TApp> where 
             steps = new object[]
             {
                 new { id = "program", priceId = await PriceAsync("Sleep program", 9700), headline = "Add the sleep program", body = "Four weeks.", onDecline = "week" },
-                new { id = "week", priceId = await PriceAsync("Sleep week", 2700), headline = "Add the first week", body = "Seven days.", opening },
+                new { id = "week", priceId = await PriceAsync("Sleep week", 2700), headline = "Add the first week", body = "Seven days." },
             },
             entryStepId = "program",
         }), HttpStatusCode.Created);
         var funnelId = created["id"]!.GetValue<Guid>();
+        // The seller writes the downsell's opening line in the editor's step form, then publishes.
+        var editor = await FormPage.GetAsync(pages, $"/seller/funnels/{funnelId}");
+        Assert.Contains("Opening line, shown first", editor.Html);
+        var week = created["draft"]!["definition"]!["steps"]![1]!;
+        var saved = await editor.PostAsync(pages, $"/seller/funnels/{funnelId}?handler=step", ("index", "1"), ("id", "week"),
+            ("priceId", week["priceId"]!.GetValue<Guid>().ToString()), ("headline", "Add the first week"), ("body", "Seven days."), ("opening", opening));
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
         await Buyer.ReadAsync(await api.PostAsync($"/api/v1/seller/funnels/{funnelId}/publish", null), HttpStatusCode.OK);
         Assert.Equal(opening, await app.QueryAsync(db => db.OfferSteps
             .Where(s => s.Key == "week" && db.Funnels.Any(f => f.Id == funnelId && f.PublishedVersionId == s.FunnelVersionId)).Select(s => s.Opening).SingleAsync()));
