@@ -69,6 +69,8 @@ if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name) &&
 }
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<PublishedFunnels>();
+builder.Services.AddSingleton<Encore.Web.Features.Branding.SellerBrands>();
+builder.Services.AddScoped<Encore.Web.Features.Branding.SellerBranding>();
 builder.Services.AddEncorePayments(builder.Configuration, builder.Environment);
 builder.Services.AddScoped<IdempotencyStore>();
 builder.Services.AddScoped<ChargeStatusCheck>();
@@ -203,6 +205,7 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
     await using var scope = app.Services.CreateAsyncScope();
     await DemoSeed.EnsureAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
     await DemoSeed.EnsureMembershipAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
+    await DemoSeed.EnsureBrandingAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
     try
     {
         await DemoSeed.EnsureDeliveryAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(),
@@ -252,6 +255,7 @@ app.MapSellerAnalyticsApi();
 app.MapSellerEraseRequestsApi();
 app.MapSellerAuditLogApi();
 app.MapBuyerData();
+Encore.Web.Features.Branding.BrandingEndpoints.MapBranding(app);
 app.MapStripeWebhooks();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();

@@ -15,6 +15,7 @@ public abstract class EncoreDbContext(DbContextOptions options)
 {
     public DbSet<Seller> Sellers => Set<Seller>();
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<BrandImage> BrandImages => Set<BrandImage>();
     public DbSet<ProductPrice> Prices => Set<ProductPrice>();
     public DbSet<Funnel> Funnels => Set<Funnel>();
     public DbSet<FunnelVersion> FunnelVersions => Set<FunnelVersion>();

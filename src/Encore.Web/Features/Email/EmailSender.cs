@@ -33,6 +33,7 @@ public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
     Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail, Sellers.Accounts.SellerAccountMail accountMail,
     Sellers.Team.TeamInviteMail inviteMail,
+    Branding.SellerBrands brands,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, IHostEnvironment environment, PaymentMode mode, TimeProvider clock,
     ILogger<EmailSender> logger)
 {
@@ -126,6 +127,12 @@ public sealed class EmailSender(
                 var delivered = await deliveries.ForOrderAsync(orderId, cancellationToken);
                 (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account", deliveries.LinkLifetimeWords);
                 to = receipt.Email;
+            }
+            // A buyer's mail wears the seller's branding (cached per seller, like the buyer's pages).
+            if (Branding.BrandedMail.IsBuyerMail(message.Kind) && await brands.GetAsync(message.SellerId, cancellationToken) is { } brand)
+            {
+                html = Branding.BrandedMail.Wrap(html, brand, manageLinks.PublicUrl);
+                if (kept is { } k) kept = (k.Text, Branding.BrandedMail.Wrap(k.Html, brand, manageLinks.PublicUrl));
             }
             if (!mode.IsLive)
             {

@@ -58,15 +58,15 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
         ChangeAsync(d => d with { Bumps = Move(d.Bumps, index, direction) }, "Bumps reordered.", cancellationToken);
 
     public Task<IActionResult> OnPostAddStepAsync(
-        string? id, Guid? priceId, string? headline, string? body, string? terms, string? onAccept, string? onDecline, CancellationToken cancellationToken) =>
+        string? id, Guid? priceId, string? headline, string? body, string? terms, string? onAccept, string? onDecline, string? opening, CancellationToken cancellationToken) =>
         ChangeAsync(d => d with
         {
-            Steps = [.. d.Steps ?? [], new DefinitionStepDto(id, priceId, headline, body, terms, FunnelDefinitions.Edge(onAccept), FunnelDefinitions.Edge(onDecline))],
+            Steps = [.. d.Steps ?? [], new DefinitionStepDto(id, priceId, headline, body, terms, FunnelDefinitions.Edge(onAccept), FunnelDefinitions.Edge(onDecline), opening)],
             EntryStepId = d.EntryStepId ?? id?.Trim(),
         }, "Step added.", cancellationToken);
 
     public Task<IActionResult> OnPostStepAsync(
-        int index, string? id, Guid? priceId, string? headline, string? body, string? terms, string? onAccept, string? onDecline, CancellationToken cancellationToken) =>
+        int index, string? id, Guid? priceId, string? headline, string? body, string? terms, string? onAccept, string? onDecline, string? opening, CancellationToken cancellationToken) =>
         ChangeAsync(d =>
         {
             var steps = d.Steps ?? [];
@@ -75,7 +75,7 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
             var newKey = id?.Trim();
             string? Renamed(string? edge) => edge is not null && edge == oldKey ? newKey : edge;
             var updated = steps.Select((s, i) => i == index
-                ? new DefinitionStepDto(newKey, priceId, headline, body, terms, FunnelDefinitions.Edge(onAccept), FunnelDefinitions.Edge(onDecline))
+                ? new DefinitionStepDto(newKey, priceId, headline, body, terms, FunnelDefinitions.Edge(onAccept), FunnelDefinitions.Edge(onDecline), opening)
                 : s! with { OnAccept = Renamed(s.OnAccept), OnDecline = Renamed(s.OnDecline) }).ToList();
             // An edge from the step to itself under its old name follows the rename too.
             updated[index] = updated[index] with { OnAccept = Renamed(updated[index].OnAccept), OnDecline = Renamed(updated[index].OnDecline) };
