@@ -29,7 +29,10 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
     public Dictionary<string, string[]> Errors { get; private set; } = [];
     public string? Message { get; private set; }
 
+    /// <summary>What a change did (shown as a success), or that it did nothing (<see cref="Note"/>).</summary>
     [TempData] public string? Flash { get; set; }
+
+    [TempData] public string? Note { get; set; }
 
     public bool IsDraft => Version?.Status == FunnelVersionStatus.Draft;
     public bool BlocksPublishing => OfferLinter.BlocksPublishing(Findings);
@@ -131,7 +134,7 @@ public sealed class EditorModel(FunnelDrafts drafts, FunnelDefinitions definitio
         var attempted = change(Definition);
         if (Version is not null && JsonSerializer.Serialize(attempted) == JsonSerializer.Serialize(Definition))
         {
-            Flash = "Nothing changed."; // and no draft is started for it
+            Note = "Nothing changed."; // and no draft is started for it
             return Redirect($"/seller/funnels/{FunnelId}");
         }
         var result = await drafts.SaveAsync(User.SellerId(), FunnelId, attempted, cancellationToken);

@@ -13,8 +13,14 @@ public sealed class NewModel(FunnelDrafts drafts, FunnelDefinitions definitions)
     [BindProperty] public string? Slug { get; set; }
     [BindProperty] public Guid? MainPriceId { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Prices = (await definitions.ListAsync(User.SellerId(), cancellationToken)).Where(p => !p.Archived).ToList();
+    /// <summary>The price just added on the way here (<see cref="NewFunnelReturn"/>), chosen for the seller.</summary>
+    [FromQuery(Name = "priceId")] public Guid? ChosenPriceId { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        await LoadPricesAsync(cancellationToken);
+        if (ChosenPriceId is { } chosen && Prices.Any(p => p.Product.PriceId == chosen)) MainPriceId = chosen;
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -22,8 +28,11 @@ public sealed class NewModel(FunnelDrafts drafts, FunnelDefinitions definitions)
             new FunnelDefinitionDto(Name, Slug, FunnelDefinitionDto.DefaultWindowMinutes, new DefinitionItemDto(MainPriceId), [], [], null), cancellationToken);
         if (change.Status == FunnelChangeStatus.Done) return Redirect($"/seller/funnels/{change.FunnelId}");
         Errors = change.Errors ?? new() { ["funnel"] = [change.Message ?? "Could not create the funnel."] };
-        await OnGetAsync(cancellationToken);
+        await LoadPricesAsync(cancellationToken);
         Response.StatusCode = StatusCodes.Status400BadRequest;
         return Page();
     }
+
+    private async Task LoadPricesAsync(CancellationToken cancellationToken) =>
+        Prices = (await definitions.ListAsync(User.SellerId(), cancellationToken)).Where(p => !p.Archived).ToList();
 }

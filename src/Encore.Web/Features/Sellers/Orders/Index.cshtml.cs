@@ -19,6 +19,9 @@ public sealed class IndexModel(SellerOrders orders) : PageModel
     public List<FunnelOption> Funnels { get; private set; } = [];
     public List<string> Errors { get; } = [];
 
+    /// <summary>Whether a search or filter narrows the list (so an empty list says "no match", not "no orders yet").</summary>
+    public bool Filtered => new[] { Query, From, To, Funnel, Status }.Any(v => !string.IsNullOrWhiteSpace(v));
+
     public static IReadOnlyList<OrderStatus> Statuses => Enum.GetValues<OrderStatus>();
 
     public async Task OnGetAsync(CancellationToken cancellationToken)

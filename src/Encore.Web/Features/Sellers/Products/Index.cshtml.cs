@@ -1,4 +1,5 @@
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Sellers.Funnels;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -15,12 +16,20 @@ public sealed class IndexModel(Catalog catalog) : PageModel
     [BindProperty] public string? Description { get; set; }
     [BindProperty] public string? Topics { get; set; }
 
+    /// <summary><c>new-funnel</c> while the seller is on the way to a new funnel (<see cref="NewFunnelReturn"/>).</summary>
+    [FromQuery(Name = "then")] public string? Then { get; set; }
+
+    public bool ForNewFunnel => NewFunnelReturn.Is(Then);
+
+    /// <summary>A product's page, on the way to a new funnel when the seller is.</summary>
+    public string ProductLink(Guid productId) => $"/seller/products/{productId}" + (ForNewFunnel ? "?then=" + NewFunnelReturn.Then : "");
+
     public Task OnGetAsync(CancellationToken cancellationToken) => LoadAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var (product, errors) = await catalog.CreateProductAsync(User.SellerId(), new ProductRequest(Name, Description, SplitTopics(Topics)), cancellationToken);
-        if (product is not null) return Redirect($"/seller/products/{product.Id}");
+        if (product is not null) return Redirect(ProductLink(product.Id) + (ForNewFunnel ? "#prices" : ""));
         Errors = errors!;
         await LoadAsync(cancellationToken);
         return Page();

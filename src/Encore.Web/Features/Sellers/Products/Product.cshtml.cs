@@ -9,12 +9,23 @@ namespace Encore.Web.Features.Sellers.Products;
 public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog deliverables, Branding.SellerBranding branding) : PageModel
 {
     public Product Product { get; private set; } = null!;
+
+    /// <summary>A price in the list: its amount and schedule, with "one-time" said rather than left out.</summary>
+    public static string Describe(Encore.Domain.Price price) =>
+        price.Recurrence is { } r
+            ? price.Describe() + (r.TrialDays > 0 ? $", {r.TrialDays}-day free trial" : "")
+            : price.Describe() + ", one-time";
     public List<ProductPrice> Prices { get; private set; } = [];
     public List<Delivery.DeliverableDto> Deliverables { get; private set; } = [];
     public long MaxFileBytes => deliverables.MaxFileBytes;
     public Dictionary<string, string[]> Errors { get; private set; } = [];
 
     [FromRoute] public Guid ProductId { get; set; }
+
+    /// <summary><c>new-funnel</c> while the seller is on the way to a new funnel: a new price leads back to it.</summary>
+    [BindProperty(SupportsGet = true, Name = "then")] public string? Then { get; set; }
+
+    public bool ForNewFunnel => Funnels.NewFunnelReturn.Is(Then);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
         await LoadAsync(cancellationToken) ? Page() : NotFound();
@@ -31,17 +42,17 @@ public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog de
     /// <param name="amount">Major units as typed: "47" or "47.00".</param>
     /// <param name="interval">"once", or day, week, month or year.</param>
     public async Task<IActionResult> OnPostPriceAsync(
-        string? amount, string? currency, string? interval, int intervalCount, int trialDays, int? payments, CancellationToken cancellationToken)
+        string? amount, string? currency, string? interval, int? intervalCount, int? trialDays, int? payments, CancellationToken cancellationToken)
     {
         if (!Money.TryParseMajor(amount, currency ?? "", out var money))
         {
             Errors = new() { ["amount"] = [$"Type the amount in {currency}, like 47 or 47.00."] };
             return await LoadAsync(cancellationToken) ? Page() : NotFound();
         }
-        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount), trialDays, payments);
+        var recurring = interval is null or "once" ? null : new RecurrenceRequest(interval, Math.Max(1, intervalCount ?? 1), trialDays ?? 0, payments);
         var (price, errors) = await catalog.CreatePriceAsync(User.SellerId(), ProductId, new PriceRequest(money.Amount, currency, recurring), cancellationToken);
         if (price is null && errors is null) return NotFound();
-        if (errors is null) return Redirect($"/seller/products/{ProductId}#prices");
+        if (errors is null) return Redirect(ForNewFunnel ? Funnels.NewFunnelReturn.WithPrice(price!.Id) : $"/seller/products/{ProductId}#prices");
         Errors = errors;
         return await LoadAsync(cancellationToken) ? Page() : NotFound();
     }
