@@ -8,6 +8,7 @@ using Encore.Web.Features.Funnels;
 using Encore.Web.Features.Offers;
 using Encore.Web.Features.Orders;
 using Encore.Web.Features.Sellers;
+using Encore.Web.Features.Sellers.Audit;
 using Encore.Web.Features.Sellers.Funnels;
 using Encore.Web.Features.Sellers.Erasure;
 using Encore.Web.Features.Sellers.Products;
@@ -68,6 +69,8 @@ if (args.Contains(Encore.Web.Features.Subscriptions.BillCommand.Name) &&
 }
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<PublishedFunnels>();
+builder.Services.AddSingleton<Encore.Web.Features.Branding.SellerBrands>();
+builder.Services.AddScoped<Encore.Web.Features.Branding.SellerBranding>();
 builder.Services.AddEncorePayments(builder.Configuration, builder.Environment);
 builder.Services.AddScoped<IdempotencyStore>();
 builder.Services.AddScoped<ChargeStatusCheck>();
@@ -142,6 +145,7 @@ builder.Services.AddScoped<FunnelDefinitions>();
 builder.Services.AddScoped<FunnelDrafts>();
 builder.Services.AddSellerOrders();
 builder.Services.AddSellerSubscriptions();
+builder.Services.AddSellerAudit();
 builder.Services.AddBuyerAccount(builder.Environment);
 builder.Services.AddEncoreRateLimits(builder.Configuration);
 builder.Services.AddRazorPages(options =>
@@ -157,6 +161,7 @@ builder.Services.AddRazorPages(options =>
     options.Conventions.AddPageApplicationModelConvention("/Buyers/Account", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
     options.Conventions.AddPageApplicationModelConvention("/Buyers/SignIn", page => page.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.BuyerSignIn)));
     options.Conventions.AuthorizeFolder("/Sellers", SellerAuth.PagesPolicy);
+    options.Conventions.AuthorizeSellerRoles(); // owner-only pages and handlers, in one table
     options.Conventions.AllowAnonymousToPage("/Sellers/SignIn");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUp");
     options.Conventions.AllowAnonymousToPage("/Sellers/SignUpSent");
@@ -200,6 +205,7 @@ if (app.Configuration.GetValue("Encore:SeedDemo", true))
     await using var scope = app.Services.CreateAsyncScope();
     await DemoSeed.EnsureAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
     await DemoSeed.EnsureMembershipAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
+    await DemoSeed.EnsureBrandingAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(), TimeProvider.System, CancellationToken.None);
     try
     {
         await DemoSeed.EnsureDeliveryAsync(scope.ServiceProvider.GetRequiredService<EncoreDbContext>(),
@@ -247,7 +253,9 @@ app.MapSellerOrdersApi();
 app.MapSellerSubscriptionsApi();
 app.MapSellerAnalyticsApi();
 app.MapSellerEraseRequestsApi();
+app.MapSellerAuditLogApi();
 app.MapBuyerData();
+Encore.Web.Features.Branding.BrandingEndpoints.MapBranding(app);
 app.MapStripeWebhooks();
 app.MapRazorPages();
 app.MapGet("/", () => Results.Redirect($"/f/{DemoSeed.FunnelSlug}")).ExcludeFromDescription();

@@ -86,7 +86,13 @@ public class BrowserApp : IAsyncLifetime
     /// A new seller (signed up in a browser, an API key made on its page) publishes a funnel of one product, monthly, with
     /// a free trial of <paramref name="trialDays"/> days (0: none), through the seller API; its slug.
     /// </summary>
-    public async Task<string> PublishSubscriptionFunnelAsync(string name, long amount, int trialDays)
+    public Task<string> PublishSubscriptionFunnelAsync(string name, long amount, int trialDays) =>
+        PublishFunnelAsync(name, new { amount, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays } });
+
+    /// <summary>A new seller's funnel of one product at a one-time price, without offers, published; its slug.</summary>
+    public Task<string> PublishOneTimeFunnelAsync(string name, long amount) => PublishFunnelAsync(name, new { amount, currency = "USD" });
+
+    private async Task<string> PublishFunnelAsync(string name, object priceBody)
     {
         var seller = await NewBuyerAsync();
         await SignUpSellerAsync(seller, name, $"seller-{Guid.NewGuid():N}@example.com", "a long enough password");
@@ -99,14 +105,13 @@ public class BrowserApp : IAsyncLifetime
         using var api = new HttpClient { BaseAddress = new Uri(BaseUrl) };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         var product = await PostAsync(api, "/api/v1/seller/products", new { name, description = "A guided session every week.", topics = new[] { "anxiety" } });
-        var price = await PostAsync(api, $"/api/v1/seller/products/{product["id"]}/prices",
-            new { amount, currency = "USD", recurring = new { interval = "month", intervalCount = 1, trialDays } });
+        var price = await PostAsync(api, $"/api/v1/seller/products/{product["id"]}/prices", priceBody);
         var slug = "monthly-" + Guid.NewGuid().ToString("N")[..10];
         var funnel = await PostAsync(api, "/api/v1/seller/funnels",
             new
             {
                 name, slug, windowMinutes = 30, steps = Array.Empty<object>(), entryStepId = (string?)null,
-                main = new { priceId = price["id"]!.GetValue<Guid>(), terms = TermsOf(price) },
+                main = new { priceId = price["id"]!.GetValue<Guid>(), terms = price["recurring"] is null ? null : TermsOf(price) },
             });
         await PostAsync(api, $"/api/v1/seller/funnels/{funnel["id"]}/publish", null);
         return slug;

@@ -61,7 +61,11 @@ public sealed class DeliveryJourneyTests(MailBrowserApp app) : IClassFixture<Mai
         await page.GetByLabel("Card number").FillAsync("4242424242424242");
         await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/40");
         await page.GetByLabel("Security code (CVC)").FillAsync("123");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Pay now" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = BuyerJourneyTests.PayButton }).ClickAsync();
+        // The offer, then the downsell: "No thanks" to both.
+        await page.GetByRole(AriaRole.Button, new() { Name = "No thanks" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Not the full program? Here is a smaller step.")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "No thanks" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Thank you, your order is complete" })).ToBeVisibleAsync();
 
         // The thank-you page delivers at once: the workbook's bytes, as the seller uploaded them.

@@ -12,7 +12,7 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Paying_on_the_checkout_page_leads_to_the_offer_and_yes_adds_it()
     {
         var client = app.CreateClient();
-        var offerUrl = await CheckoutOnPageAsync(client, "4242 4242 4242 4242", saveCard: true);
+        var offerUrl = await CheckoutOnPageAsync(client, "4242 4242 4242 4242");
         Assert.StartsWith("/o/", offerUrl);
 
         var offer = await FormPage.GetAsync(client, offerUrl);
@@ -43,7 +43,7 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Accepting_terms_other_than_those_shown_charges_nothing_and_says_so()
     {
         var client = app.CreateClient();
-        var offerUrl = await CheckoutOnPageAsync(client, "4242424242424242", saveCard: true);
+        var offerUrl = await CheckoutOnPageAsync(client, "4242424242424242");
         var offer = await FormPage.GetAsync(client, offerUrl);
         var response = await offer.PostAsync(client, offerUrl + "?handler=accept", ("stepId", offer.Value("stepId")), ("disclosureSha256", new string('0', 64)));
         Assert.Equal(offerUrl + "?notice=changed", response.Headers.Location!.OriginalString);
@@ -60,7 +60,7 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
         var key = page.Value("Input.CheckoutKey");
         var email = $"double-{Guid.NewGuid():N}@example.com";
         (string, string)[] fields = [("Input.CheckoutKey", key), ("Input.Email", email), ("Input.Name", "Dee"), ("Input.CardNumber", "4242424242424242"),
-            ("Input.Expiry", "12/40"), ("Input.Cvc", "123"), ("Input.SaveCard", "true")];
+            ("Input.Expiry", "12/40"), ("Input.Cvc", "123")];
         var responses = await Task.WhenAll(page.PostAsync(client, "/f/calm-your-anxiety", fields), page.PostAsync(client, "/f/calm-your-anxiety", fields));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         Assert.Equal(responses[0].Headers.Location, responses[1].Headers.Location);
@@ -101,7 +101,7 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
     [Fact]
     public async Task The_offer_page_answers_only_the_browser_that_bought()
     {
-        var offerUrl = await CheckoutOnPageAsync(app.CreateClient(), "4242424242424242", saveCard: true);
+        var offerUrl = await CheckoutOnPageAsync(app.CreateClient(), "4242424242424242");
         var otherBrowser = app.CreateClient();
         var page = await FormPage.GetAsync(otherBrowser, offerUrl);
         Assert.Equal(HttpStatusCode.Forbidden, page.Status);
@@ -123,22 +123,31 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
     }
 
     [Fact]
-    public async Task Without_consent_the_buyer_goes_straight_to_the_receipt()
+    public async Task The_checkout_posted_with_nothing_optional_ticked_leads_to_the_offer_and_a_no_to_the_downsells_own_line()
     {
         var client = app.CreateClient();
-        var receiptUrl = await CheckoutOnPageAsync(client, "5555 5555 5555 4444", saveCard: false);
-        Assert.StartsWith("/r/", receiptUrl);
-        var receipt = await FormPage.GetAsync(client, receiptUrl);
-        Assert.Contains("Thank you", receipt.Html);
-        Assert.Contains("$47.00", receipt.Html);
-        Assert.Contains("Mastercard 4444", receipt.Html);
+        var offerUrl = await CheckoutOnPageAsync(client, "5555 5555 5555 4444", withBump: false);
+        Assert.StartsWith("/o/", offerUrl); // no box to tick: every buyer meets the offer
+        var offer = await FormPage.GetAsync(client, offerUrl);
+        Assert.Contains("Your order is confirmed. One more thing, shown only now:", offer.Html);
+        Assert.Contains("Mastercard ending 4444", offer.Html);
+        Assert.Contains("Yes, add it for $97.00", offer.Html);
+        // The disclosure sits right above the button that names the charge.
+        Assert.Matches("id=\"disclosure\">[^<]+</p>\\s*<form[^>]*>(\\s*<input[^>]*>)*\\s*<button[^>]*>Yes, add it for \\$97.00</button>", offer.Html);
+
+        var decline = await offer.PostAsync(client, offerUrl + "?handler=decline", ("stepId", offer.Value("stepId")));
+        Assert.Equal(HttpStatusCode.Redirect, decline.StatusCode);
+        var downsell = await FormPage.GetAsync(client, offerUrl);
+        Assert.Contains("Not the full program? Here is a smaller step.", downsell.Html);
+        Assert.DoesNotContain("One more thing", downsell.Html);
+        Assert.Contains("Yes, add it for $37.00", downsell.Html);
     }
 
     [Fact]
     public async Task The_bank_sends_the_buyer_back_through_an_address_without_a_token_and_only_their_browser_goes_on()
     {
         var client = app.CreateClient();
-        var bank = await CheckoutOnPageAsync(client, "4000 0027 6000 3184", saveCard: true);
+        var bank = await CheckoutOnPageAsync(client, "4000 0027 6000 3184");
         Assert.StartsWith("/sandbox/authenticate/", bank);
         var paymentId = bank["/sandbox/authenticate/".Length..];
         var chargeId = await app.QueryAsync(db => db.Charges.Where(c => c.GatewayPaymentId == paymentId).Select(c => c.Id).SingleAsync());
@@ -168,7 +177,7 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
     public async Task Back_from_a_bank_that_refused_the_one_click_charge_the_downsell_page_says_why()
     {
         var client = app.CreateClient();
-        var bank = await CheckoutOnPageAsync(client, "4000 0027 6000 3184", saveCard: true);
+        var bank = await CheckoutOnPageAsync(client, "4000 0027 6000 3184");
         var offerUrl = (await (await FormPage.GetAsync(client, bank)).PostAsync(client, bank, ("approve", "true"))) is var approved
             ? (await client.GetAsync(approved.Headers.Location!.OriginalString)).Headers.Location!.OriginalString
             : null;
@@ -187,16 +196,17 @@ public abstract class BuyerPageTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Contains("Yes, add it for $37.00", downsell.Html);
     }
 
-    private static async Task<string> CheckoutOnPageAsync(HttpClient client, string card, bool saveCard)
+    /// <summary>The checkout form posted as a browser without JavaScript would; the address it redirects to.</summary>
+    private static async Task<string> CheckoutOnPageAsync(HttpClient client, string card, bool withBump = true)
     {
         var page = await FormPage.GetAsync(client, "/f/calm-your-anxiety");
         Assert.Equal(HttpStatusCode.OK, page.Status);
         var fields = new List<(string, string)>
         {
             ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", "page@example.com"), ("Input.Name", "Page Buyer"),
-            ("Input.CardNumber", card), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"), ("Input.Bumps", Buyer.Bump.ToString()),
+            ("Input.CardNumber", card), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"),
         };
-        if (saveCard) fields.Add(("Input.SaveCard", "true"));
+        if (withBump) fields.Add(("Input.Bumps", Buyer.Bump.ToString()));
         var response = await page.PostAsync(client, "/f/calm-your-anxiety", [.. fields]);
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         return response.Headers.Location!.OriginalString;

@@ -231,7 +231,7 @@ public abstract class BuyerPathTests<TApp>(TApp app) : IClassFixture<TApp> where
         var placed = await checkout.PostAsync(client, "/f/calm-your-anxiety",
             ("Input.CheckoutKey", checkout.Value("Input.CheckoutKey")), ("Input.Email", email), ("Input.Name", "Page Buyer"),
             ("Input.CardNumber", "4242 4242 4242 4242"), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"),
-            ("Input.Bumps", Buyer.Bump.ToString()), ("Input.SaveCard", "true"));
+            ("Input.Bumps", Buyer.Bump.ToString()));
         Assert.True(placed.StatusCode == HttpStatusCode.Redirect, await placed.Content.ReadAsStringAsync());
         var offerUrl = placed.Headers.Location!.OriginalString;
         Assert.StartsWith("/o/", offerUrl);

@@ -58,6 +58,11 @@ public abstract class EmailTests<TApp>(TApp app) : IClassFixture<TApp>, IAsyncLi
         Assert.Equal("receipts@encore.test", message.From.Mailboxes.Single().Address);
         Assert.Contains("Calm Mind Coaching", message.Subject);
         Assert.Contains("Calm Your Anxiety", message.TextBody);
+        // The seller's branding: the logo by its absolute address on Encore, the brand colour, the seller's links.
+        var logo = await app.QueryAsync(db => db.Sellers.Where(s => s.Id == Encore.Web.Data.DemoSeed.SellerId).Select(s => s.LogoSha256).SingleAsync());
+        Assert.Matches($"<img src=\"https?://[^\"/]+(:[0-9]+)?/media/{logo}\" alt=\"Calm Mind Coaching\"", message.HtmlBody);
+        Assert.Contains("border-top:6px solid #2f5d8a", message.HtmlBody);
+        Assert.Contains("href=\"https://calmmind.example/terms\"", message.HtmlBody);
         Assert.Contains("Printable calm-down worksheets", message.HtmlBody);
         Assert.Contains(buyer.OrderId.ToString(), message.TextBody);
         mail = Assert.Single(await MailsOfAsync(buyer.OrderId));

@@ -27,6 +27,7 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         Assert.Equal("offer", step["kind"]!.GetValue<string>());
         Assert.Equal(9700, step["price"]!["amount"]!.GetValue<long>());
         Assert.Equal("Yes, add it for $97.00", step["acceptLabel"]!.GetValue<string>());
+        Assert.Equal("Your order is confirmed. One more thing, shown only now:", step["opening"]!.GetValue<string>());
         Assert.Equal("visa", step["card"]!["brand"]!.GetValue<string>());
         Assert.Equal("4242", step["card"]!["last4"]!.GetValue<string>());
         var text = step["disclosure"]!["text"]!.GetValue<string>();
@@ -77,6 +78,7 @@ public abstract class OfferApiTests<TApp>(TApp app) : IClassFixture<TApp> where 
         var downsell = (await buyer.GetOfferAsync())["step"]!;
         Assert.Equal("downsell", downsell["kind"]!.GetValue<string>());
         Assert.Equal("Yes, add it for $37.00", downsell["acceptLabel"]!.GetValue<string>());
+        Assert.Equal("Not the full program? Here is a smaller step.", downsell["opening"]!.GetValue<string>()); // the storefront's opening line too
         await buyer.AcceptCurrentAsync(Buyer.DownsellStep);
         var order = await buyer.GetOrderAsync();
         Assert.Equal(["main", "downsell"], order["lines"]!.AsArray().Select(l => l!["kind"]!.GetValue<string>()));

@@ -109,6 +109,7 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         Assert.Equal(HttpStatusCode.Redirect, (await new CookieJar().SignInAsync(client, email, NewPassword)).StatusCode);
         await app.SendEmailsAsync();
         Assert.Contains(MailsTo(email), m => m.Subject == "Your Encore password was changed");
+        Assert.Equal(["password_reset"], await AuditedAsync(email)); // once, by the account itself; the refused tries left none
     }
 
     [Fact]
@@ -186,6 +187,8 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         Assert.Equal(HttpStatusCode.Gone, (await linkJar.PostAsync(client, form, link)).StatusCode); // once
         Assert.Equal(HttpStatusCode.OK, (await new CookieJar().SignInAsync(client, email, Password)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await new CookieJar().SignInAsync(client, next, Password)).StatusCode);
+        var audited = await app.QueryAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action == "email_changed" && a.SubjectId == user.Id.ToString()).ToListAsync());
+        Assert.Equal(email, Assert.Single(audited).Actor); // the address at the time; the altered and the second try left none
     }
 
     [Fact]
@@ -312,9 +315,17 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         Assert.False(await TwoFactorOnAsync(email));
         Assert.Equal(0, await app.QueryAsync(db => db.UserTokens.CountAsync(t => db.Users.Any(u => u.Id == t.UserId && u.Email == email)))); // key and codes forgotten
         Assert.Equal("/seller", (await new CookieJar().SignInAsync(client, email, Password)).Headers.Location!.OriginalString);
+        Assert.Equal(["two_factor_enabled", "two_factor_disabled"], await AuditedAsync(email)); // the refused "off" left none
     }
 
     // ---- Helpers ----
+
+    /// <summary>The actions the seller's audit log holds about this account, oldest first.</summary>
+    private async Task<List<string>> AuditedAsync(string email)
+    {
+        var account = (await app.QueryAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync())).ToString();
+        return await app.QueryAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.SubjectId == account).OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+    }
 
     /// <summary>"Turn on two-factor" on the account's page; returns the key the page shows (as an app reads it, Base32).</summary>
     private static async Task<string> StartSetupAsync(HttpClient client, CookieJar session)

@@ -196,6 +196,9 @@ public abstract class SellerSubscriptionsTests<TApp>(TApp app) : IClassFixture<T
         Assert.Equal(RefundStatus.Succeeded, row.Status);
         Assert.Equal(line.Amount, line.RefundedAmount);
         Assert.Equal(2900, (await Orders.SandboxRefundsAsync(app, line.ChargeId)).Sum(r => r.Amount));
+        // The refund is in the seller's audit log once, as the API key's.
+        var audited = Assert.Single(await app.QueryAsync(db => db.AuditEntries.AsNoTracking().Where(e => e.SubjectId == row.Id.ToString()).ToListAsync()));
+        Assert.Equal((Encore.Web.Features.Sellers.Audit.AuditActions.RefundIssued, shop.SellerId, true), (audited.Action, audited.SellerId, audited.ActorApiKeyId is not null));
 
         app.Clock.Advance(PastOnePeriod);
         await BillAsync();

@@ -21,7 +21,7 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
     {
         var shop = await ShopAsync(withOffer: true, SellersPage);
         var client = app.CreateClient();
-        var offer = await CheckoutOnPageAsync(client, shop.Slug, saveCard: true);
+        var offer = await CheckoutOnPageAsync(client, shop.Slug);
         Assert.StartsWith("/o/", offer);
 
         var page = await FormPage.GetAsync(client, offer);
@@ -51,7 +51,7 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
     {
         var shop = await ShopAsync(withOffer: false, "https://coach.example.com/thanks");
         var client = app.CreateClient();
-        var target = new Uri(await CheckoutOnPageAsync(client, shop.Slug, saveCard: false));
+        var target = new Uri(await CheckoutOnPageAsync(client, shop.Slug));
         Assert.Equal("https://coach.example.com/thanks", target.GetLeftPart(UriPartial.Path));
         var query = System.Web.HttpUtility.ParseQueryString(target.Query);
         var message = $"thank-you|{query["encore_order"]}|{query["encore_ts"]}";
@@ -65,7 +65,7 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
         // A new secret: what was signed before no longer checks out, and the next buyer's redirect uses the new one.
         var rotated = (await Buyer.ReadAsync(await shop.Api.PostAsync("/api/v1/seller/signing-secret/rotate", null), HttpStatusCode.OK))["secret"]!.GetValue<string>();
         Assert.NotEqual(Hmac(rotated, message), query["encore_signature"]);
-        var next = new Uri(await CheckoutOnPageAsync(app.CreateClient(), shop.Slug, saveCard: false));
+        var next = new Uri(await CheckoutOnPageAsync(app.CreateClient(), shop.Slug));
         var nextQuery = System.Web.HttpUtility.ParseQueryString(next.Query);
         Assert.Equal(Hmac(rotated, $"thank-you|{nextQuery["encore_order"]}|{nextQuery["encore_ts"]}"), nextQuery["encore_signature"]);
     }
@@ -76,7 +76,7 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
         var shop = await ShopAsync(withOffer: false, "https://coach.example.com/thanks");
         var client = app.CreateClient();
         // A card that needs the bank's authentication: the checkout goes to the bank, not to the seller's page.
-        var target = await CheckoutOnPageAsync(client, shop.Slug, saveCard: false, card: "4000002760003184");
+        var target = await CheckoutOnPageAsync(client, shop.Slug, card: "4000002760003184");
         Assert.DoesNotContain("coach.example.com", target);
     }
 
@@ -152,7 +152,7 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
     }
 
     /// <summary>The checkout form posted as a browser without JavaScript would; the address it redirects to.</summary>
-    private static async Task<string> CheckoutOnPageAsync(HttpClient client, string slug, bool saveCard, string card = "4242424242424242")
+    private static async Task<string> CheckoutOnPageAsync(HttpClient client, string slug, string card = "4242424242424242")
     {
         var page = await FormPage.GetAsync(client, $"/f/{slug}");
         Assert.Equal(HttpStatusCode.OK, page.Status);
@@ -161,7 +161,6 @@ public abstract class ThankYouPageTests<TApp>(TApp app) : IClassFixture<TApp> wh
             ("Input.CheckoutKey", page.Value("Input.CheckoutKey")), ("Input.Email", $"thanks-{Guid.NewGuid():N}@example.com"), ("Input.Name", "Tia Buyer"),
             ("Input.CardNumber", card), ("Input.Expiry", "12/40"), ("Input.Cvc", "123"),
         };
-        if (saveCard) fields.Add(("Input.SaveCard", "true"));
         var response = await page.PostAsync(client, $"/f/{slug}", [.. fields]);
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
         return response.Headers.Location!.OriginalString;

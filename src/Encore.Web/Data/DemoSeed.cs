@@ -210,6 +210,59 @@ public static class DemoSeed
         }
     }
 
+    /// <summary>The demo seller's brand colour: white text on it reads at 6.9:1.</summary>
+    public const string BrandColor = "#2f5d8a";
+
+    /// <summary>
+    /// The demo seller's branding: a logo, a brand colour, a refund policy, support, terms and privacy links, and an image
+    /// for each demo product (small PNGs embedded in the app). Added once; a seller who changes it later keeps the change.
+    /// </summary>
+    public static async Task EnsureBrandingAsync(EncoreDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.BrandImages.AnyAsync(i => i.SellerId == SellerId, cancellationToken)) return;
+        var seller = await db.Sellers.SingleOrDefaultAsync(s => s.Id == SellerId, cancellationToken);
+        if (seller is null) return;
+        var now = clock.GetUtcNow();
+        string Image(string resource)
+        {
+            using var stream = typeof(DemoSeed).Assembly.GetManifestResourceStream(resource)
+                               ?? throw new InvalidOperationException($"The demo image {resource} is not embedded.");
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            var bytes = buffer.ToArray();
+            var facts = Features.Branding.ImageFormats.Read(bytes) ?? throw new InvalidOperationException($"{resource} is not an image.");
+            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            db.BrandImages.Add(new BrandImage
+            {
+                SellerId = SellerId, Sha256 = sha, ContentType = facts.ContentType, Width = facts.Width, Height = facts.Height, Content = bytes, CreatedAt = now,
+            });
+            return sha;
+        }
+        seller.LogoSha256 = Image("Encore.Demo.Logo.png");
+        seller.BrandColor = BrandColor;
+        seller.RefundPolicy = "Not for you? Write to us within 30 days of buying for a full refund, no questions asked.";
+        seller.SupportUrl = "https://calmmind.example/help";
+        seller.TermsUrl = "https://calmmind.example/terms";
+        seller.PrivacyUrl = "https://calmmind.example/privacy";
+        foreach (var (productId, resource) in new[]
+                 {
+                     (CourseId, "Encore.Demo.Course.png"), (WorksheetsId, "Encore.Demo.Worksheets.png"),
+                     (ProgramId, "Encore.Demo.Program.png"), (StarterId, "Encore.Demo.Starter.png"),
+                 })
+        {
+            if (await db.Products.SingleOrDefaultAsync(p => p.Id == productId, cancellationToken) is { } product) product.ImageSha256 = Image(resource);
+        }
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another instance added them at the same moment: its rows are the same rows.
+            db.ChangeTracker.Clear();
+        }
+    }
+
     public const string MembershipFunnelSlug = "calm-circle";
     public static readonly Guid MembershipFunnelId = new("0b1e8a52-5d0c-4f0e-9a51-000000000040");
     public static readonly Guid MembershipVersionId = new("0b1e8a52-5d0c-4f0e-9a51-000000000041");

@@ -15,6 +15,7 @@ public abstract class EncoreDbContext(DbContextOptions options)
 {
     public DbSet<Seller> Sellers => Set<Seller>();
     public DbSet<Product> Products => Set<Product>();
+    public DbSet<BrandImage> BrandImages => Set<BrandImage>();
     public DbSet<ProductPrice> Prices => Set<ProductPrice>();
     public DbSet<Funnel> Funnels => Set<Funnel>();
     public DbSet<FunnelVersion> FunnelVersions => Set<FunnelVersion>();
@@ -42,6 +43,8 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<SellerApiKey> SellerApiKeys => Set<SellerApiKey>();
     public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+    public DbSet<SellerInvite> SellerInvites => Set<SellerInvite>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<BuyerSignInLink> BuyerSignInLinks => Set<BuyerSignInLink>();
     public DbSet<BuyerEraseRequest> BuyerEraseRequests => Set<BuyerEraseRequest>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

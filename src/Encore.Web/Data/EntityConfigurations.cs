@@ -11,6 +11,24 @@ internal sealed class SellerConfiguration : IEntityTypeConfiguration<Seller>
     {
         builder.ToTable("sellers");
         builder.Property(s => s.SigningSecret).HasMaxLength(64);
+        builder.Property(s => s.LogoSha256).HasMaxLength(64);
+        builder.Property(s => s.BrandColor).HasMaxLength(7);
+        builder.Property(s => s.RefundPolicy).HasMaxLength(1000);
+        builder.Property(s => s.SupportUrl).HasMaxLength(2000);
+        builder.Property(s => s.TermsUrl).HasMaxLength(2000);
+        builder.Property(s => s.PrivacyUrl).HasMaxLength(2000);
+    }
+}
+
+internal sealed class BrandImageConfiguration : IEntityTypeConfiguration<BrandImage>
+{
+    public void Configure(EntityTypeBuilder<BrandImage> builder)
+    {
+        builder.ToTable("brand_images");
+        builder.HasKey(i => new { i.SellerId, i.Sha256 });
+        builder.Property(i => i.Sha256).HasMaxLength(64);
+        builder.Property(i => i.ContentType).HasMaxLength(32);
+        builder.HasIndex(i => i.Sha256); // served by its hash alone
     }
 }
 
@@ -20,6 +38,7 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
     {
         builder.ToTable("products");
         builder.Property(p => p.Description).HasMaxLength(4000);
+        builder.Property(p => p.ImageSha256).HasMaxLength(64);
         builder.HasIndex(p => p.SellerId);
     }
 }
@@ -80,6 +99,7 @@ internal sealed class OfferStepConfiguration : IEntityTypeConfiguration<OfferSte
         builder.ToTable("offer_steps");
         builder.Property(s => s.Body).HasMaxLength(8000);
         builder.Property(s => s.Terms).HasMaxLength(4000);
+        builder.Property(s => s.Opening).HasMaxLength(200);
         builder.Property(s => s.Key).HasMaxLength(64);
         builder.HasIndex(s => new { s.FunnelVersionId, s.Key }).IsUnique();
         builder.ComplexProperty(s => s.Price, PriceTermsMapping.Configure);
@@ -314,7 +334,11 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
 
 internal sealed class SellerAccountConfiguration : IEntityTypeConfiguration<SellerUser>, IEntityTypeConfiguration<SellerApiKey>, IEntityTypeConfiguration<SignInThrottle>
 {
-    public void Configure(EntityTypeBuilder<SellerUser> builder) => builder.HasIndex(u => u.SellerId);
+    public void Configure(EntityTypeBuilder<SellerUser> builder)
+    {
+        builder.HasIndex(u => u.SellerId);
+        builder.Property(u => u.Role).HasDefaultValue(SellerRole.Owner); // the accounts made before roles were their seller's only one
+    }
 
     public void Configure(EntityTypeBuilder<SignInThrottle> builder)
     {

@@ -114,10 +114,13 @@ public sealed class EncoreProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private const int StartSeconds = 180;
+
     private async Task WaitReadyAsync()
     {
         using var client = CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: a process's start (JIT, migrations, the demo's seed) takes seconds, but minutes on a loaded 2-core machine.
+        var deadline = DateTime.UtcNow.AddSeconds(StartSeconds);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException("Encore exited while starting:\n" + Output);
@@ -130,7 +133,7 @@ public sealed class EncoreProcess : IAsyncDisposable
             }
             await Task.Delay(200);
         }
-        throw new TimeoutException("Encore did not start within 60 s:\n" + Output);
+        throw new TimeoutException($"Encore did not start within {StartSeconds} s:\n" + Output);
     }
 
     private static int FreePort()

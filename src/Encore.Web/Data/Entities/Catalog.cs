@@ -16,6 +16,43 @@ public sealed class Seller
 
     /// <summary>Days consent records keep the buyer's IP address and browser (null: 540, the longest dispute window).</summary>
     public int? ConsentRetentionDays { get; set; }
+
+    /// <summary>The seller's logo on every buyer page and e-mail: the SHA-256 of a <see cref="BrandImage"/> of theirs; null: their name only.</summary>
+    public string? LogoSha256 { get; set; }
+
+    /// <summary>The brand colour, "#1f6f5c": buttons and the page's accent. Kept only when white text on it reads (WCAG AA, 4.5:1); null: Encore's.</summary>
+    public string? BrandColor { get; set; }
+
+    /// <summary>The seller's refund policy in a sentence or two, shown on the checkout next to the Pay button.</summary>
+    public string? RefundPolicy { get; set; }
+
+    /// <summary>Where buyers get help: an https URL or an e-mail address; null: <see cref="SupportEmail"/>.</summary>
+    public string? SupportUrl { get; set; }
+
+    /// <summary>The seller's terms of sale and privacy notice (https), linked from every buyer page.</summary>
+    public string? TermsUrl { get; set; }
+
+    public string? PrivacyUrl { get; set; }
+}
+
+/// <summary>
+/// An image a seller uploaded (a logo, a product image), kept in the database so every instance serves it. Its address
+/// is its content's SHA-256, so it never changes and is cached for a year; checked to be the PNG, JPEG or WebP it claims.
+/// </summary>
+public sealed class BrandImage
+{
+    public Guid SellerId { get; set; }
+
+    /// <summary>Lower-case hex SHA-256 of <see cref="Content"/>.</summary>
+    public required string Sha256 { get; set; }
+
+    /// <summary>image/png, image/jpeg or image/webp, as read from the bytes.</summary>
+    public required string ContentType { get; set; }
+
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public required byte[] Content { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>Something a seller sells. Topics say what it is about, to judge whether two offers are related.</summary>
@@ -27,6 +64,9 @@ public sealed class Product
     public string Description { get; set; } = "";
     public List<string> Topics { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The product's image on the checkout: the SHA-256 of a <see cref="BrandImage"/> of the seller's; null: none.</summary>
+    public string? ImageSha256 { get; set; }
 }
 
 /// <summary>

@@ -117,6 +117,9 @@ public sealed class OfferStep
     public required string Headline { get; set; }
     public string Body { get; set; } = "";
 
+    /// <summary>The line above the headline ("Not the full program? Here is a smaller step."); null: the default for the step's kind.</summary>
+    public string? Opening { get; set; }
+
     /// <summary>The seller's own terms for a recurring price, shown under the disclosure.</summary>
     public string? Terms { get; set; }
     public required PriceTerms Price { get; set; }

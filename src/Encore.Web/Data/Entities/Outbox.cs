@@ -155,6 +155,12 @@ public enum EmailKind
 
     /// <summary>To the account's address at the time (<c>To</c>, set when queued): a change of address was asked for.</summary>
     SellerEmailChangeNotice = 23,
+
+    /// <summary>
+    /// An owner's invitation to join the seller's team (<c>OrderId</c> null, <c>Reference</c>: the invitation's id). The
+    /// link's token is made when the mail is sent (its hash stored on the invitation), and the row keeps the mail without it.
+    /// </summary>
+    TeamInvite = 30,
 }
 
 /// <summary>A mail to send, written with the change that calls for it; a mail server outage delays it, never loses it.</summary>

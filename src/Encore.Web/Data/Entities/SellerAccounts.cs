@@ -6,6 +6,9 @@ namespace Encore.Web.Data.Entities;
 public sealed class SellerUser : IdentityUser<Guid>
 {
     public Guid SellerId { get; set; }
+
+    /// <summary>What the person may do for the seller; every change to it also changes the security stamp (sessions end).</summary>
+    public SellerRole Role { get; set; }
 }
 
 /// <summary>

@@ -20,6 +20,19 @@ public sealed class BuyerData(EncoreDbContext db, TimeProvider clock)
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>
+    /// A seller's export of what their orders hold about one address, recorded in the seller's audit log (by the
+    /// address's SHA-256: the log keeps no buyer's address).
+    /// </summary>
+    public async Task<byte[]> ExportForSellerAsync(Sellers.Audit.AuditActor actor, string email, CancellationToken cancellationToken)
+    {
+        var document = await ExportAsync(email, cancellationToken, actor.SellerId);
+        Sellers.Audit.AuditLog.Add(db, actor, clock.GetUtcNow(), Sellers.Audit.AuditActions.BuyerDataExported, null,
+            new { addressSha256 = Infrastructure.SecretTokens.Hash(email) });
+        await db.SaveChangesAsync(cancellationToken);
+        return document;
+    }
+
     /// <param name="email">The signed-in address, normalized.</param>
     /// <param name="sellerId">For a seller's export: only what this seller's orders hold (no other seller's, no sign-in links).</param>
     public async Task<byte[]> ExportAsync(string email, CancellationToken cancellationToken, Guid? sellerId = null)

@@ -31,7 +31,8 @@ public sealed class BuyerErasure(EncoreDbContext db, TimeProvider clock, ILogger
 
     /// <param name="email">The address, trimmed and lower-case.</param>
     /// <param name="by">Who erased (the seller user's e-mail or the API key's prefix), recorded on the buyer's erase requests.</param>
-    public async Task<ErasureResult> EraseAsync(Guid sellerId, string email, string by, CancellationToken cancellationToken)
+    /// <param name="actor">Who erased, for the seller's audit log (written in the erasure's transaction).</param>
+    public async Task<ErasureResult> EraseAsync(Guid sellerId, string email, string by, Sellers.Audit.AuditActor actor, CancellationToken cancellationToken)
     {
         email = email.Trim().ToLowerInvariant();
         var strategy = db.Database.CreateExecutionStrategy();
@@ -78,6 +79,10 @@ public sealed class BuyerErasure(EncoreDbContext db, TimeProvider clock, ILogger
                 .ExecuteUpdateAsync(s => s.SetProperty(r => r.Email, pseudonym).SetProperty(r => r.Reason, (string?)null)
                     .SetProperty(r => r.ConfirmedAt, r => r.ConfirmedAt ?? now).SetProperty(r => r.ConfirmedBy, r => r.ConfirmedBy ?? by)
                     .SetProperty(r => r.ErasedAt, now), cancellationToken);
+            // The log keeps no address: the pseudonym the orders now carry, and the SHA-256 of the address to match a buyer who asks.
+            Sellers.Audit.AuditLog.Add(db, actor, now, Sellers.Audit.AuditActions.BuyerDataErased, pseudonym,
+                new { addressSha256 = Infrastructure.SecretTokens.Hash(email), orders = orders.Count, subscriptions = subscriptions.Count });
+            await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             logger.LogInformation("Seller {SellerId} erased a buyer: {Orders} orders, {Subscriptions} subscriptions, now {Pseudonym}",
                 sellerId, orders.Count, subscriptions.Count, pseudonym);

@@ -97,13 +97,13 @@ public sealed class EraseRequests(EncoreDbContext db, BuyerErasure erasure, Time
     /// seller's own. The view returned is the request as it was asked (its address), for the seller's message.
     /// </summary>
     public async Task<(EraseOutcome Outcome, EraseRequestView? Request, string? AskedBy)> ConfirmAsync(
-        Guid sellerId, Guid requestId, string confirmedBy, CancellationToken cancellationToken)
+        Guid sellerId, Guid requestId, string confirmedBy, Sellers.Audit.AuditActor actor, CancellationToken cancellationToken)
     {
         confirmedBy = confirmedBy.Length > 200 ? confirmedBy[..200] : confirmedBy;
         var request = await FindAsync(sellerId, requestId, cancellationToken);
         if (request is null) return (EraseOutcome.NotFound, null, null);
         if (request.ConfirmedAt is not null) return (EraseOutcome.Already, request, request.Email);
-        var result = await erasure.EraseAsync(sellerId, request.Email, confirmedBy, cancellationToken);
+        var result = await erasure.EraseAsync(sellerId, request.Email, confirmedBy, actor, cancellationToken);
         if (result.Outcome == ErasureOutcome.SubscriptionRunning) return (EraseOutcome.SubscriptionRunning, request, request.Email);
         // Erased (the request confirmed with it), or nothing left to erase (another confirm a moment ago): recorded either way.
         var now = clock.GetUtcNow();

@@ -8,7 +8,7 @@ namespace Encore.Web.Features.Buyers;
 /// per seller), each with its receipt and fresh download links, the subscriptions with fresh manage links, and the
 /// buyer's data: the JSON download and an erase request per seller.
 /// </summary>
-public sealed class PurchasesModel(BuyerPurchases purchases) : PageModel
+public sealed class PurchasesModel(BuyerPurchases purchases, Branding.SellerBrands brands) : PageModel
 {
     [FromQuery(Name = "seller")] public Guid? Seller { get; set; }
     [FromQuery(Name = "page")] public int PageNumber { get; set; } = 1;
@@ -16,12 +16,17 @@ public sealed class PurchasesModel(BuyerPurchases purchases) : PageModel
     public string Email { get; private set; } = "";
     public IReadOnlyList<SellerPurchases> Sections { get; private set; } = [];
 
+    /// <summary>Each seller's logo, by seller id, for the heading of their section.</summary>
+    public Dictionary<Guid, string> Logos { get; } = [];
+
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Response.Headers.CacheControl = "no-cache, no-store";
         Email = User.BuyerEmail();
         Sections = await purchases.ForBuyerAsync(Email, Seller, PageNumber, cancellationToken);
         if (Seller is not null && Sections.Count == 0) return NotFound(); // a seller this address never bought from
+        foreach (var section in Sections)
+            if ((await brands.GetAsync(section.SellerId, cancellationToken))?.LogoPath is { } logo) Logos[section.SellerId] = logo;
         return Page();
     }
 

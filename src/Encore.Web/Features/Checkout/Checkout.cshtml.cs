@@ -12,11 +12,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Encore.Web.Features.Checkout;
 
 /// <summary>
-/// The checkout page: main product, order bumps, card, and the buyer's explicit choice to keep the card for
-/// this order's one-click offers. Card details are mapped to a Sandbox test payment method and dropped:
-/// never stored, logged or shown again.
+/// The checkout page: the seller's brand, main product, order bumps, order summary, card, and by the Pay button one sentence
+/// saying the card is kept for this order's one-time offers (when the funnel has any): never charged without a click on a
+/// "Yes" button, forgotten when the offer window closes. There is no opt-in box: every buyer meets the offers, and each
+/// offer's own "Yes" button is the consent to its charge (decision 0018). Card details are mapped to a Sandbox test payment
+/// method and dropped: never stored, logged or shown again.
 /// </summary>
-public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService checkout, IdempotencyStore idempotency, IPaymentGateway gateway, ThankYouPages thankYou) : PageModel
+public sealed class CheckoutModel(
+    PublishedFunnels funnels, Branding.SellerBrands brands, CheckoutService checkout, IdempotencyStore idempotency, IPaymentGateway gateway, ThankYouPages thankYou) : PageModel
 {
     /// <summary>Set when Stripe is the gateway: the page collects the card with Stripe's Payment Element and posts only the ConfirmationToken Stripe.js made.</summary>
     public string? StripePublishableKey => gateway is StripeGateway stripe ? stripe.PublishableKey : null;
@@ -29,6 +32,19 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
 
     public PublishedFunnel? Funnel { get; private set; }
 
+    /// <summary>The seller's logo, colour, refund policy and links (cached: no query per page).</summary>
+    public Branding.SellerBrand? Brand { get; private set; }
+
+    /// <summary>"30 minutes": how long after paying the offers stay open and the card is kept for them.</summary>
+    public string WindowWords => Funnel is null ? "" : Funnel.Window.TotalMinutes switch
+    {
+        var m when m % 60 == 0 => m == 60 ? "1 hour" : $"{m / 60:0} hours",
+        var m => $"{m:0} minutes",
+    };
+
+    /// <summary>The card is kept for offers exactly when there are offers to show: the page says so by the Pay button.</summary>
+    private bool KeepsCardForOffers => Funnel?.EntryStepId is not null;
+
     [BindProperty]
     public CheckoutInput Input { get; set; } = new();
 
@@ -40,6 +56,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
     {
         Funnel = await funnels.FindBySlugAsync(slug, cancellationToken);
         if (Funnel is null) return NotFoundPage();
+        Brand = await brands.GetAsync(Funnel.SellerId, cancellationToken);
         BrowserBinding.Ensure(HttpContext);
         Input = new CheckoutInput { CheckoutKey = Guid.NewGuid() };
         AllowStripeJs();
@@ -50,6 +67,7 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
     {
         Funnel = await funnels.FindBySlugAsync(slug, cancellationToken);
         if (Funnel is null) return NotFoundPage();
+        Brand = await brands.GetAsync(Funnel.SellerId, cancellationToken);
         var binding = SecretTokens.Hash(BrowserBinding.Ensure(HttpContext));
 
         AllowStripeJs();
@@ -82,10 +100,10 @@ public sealed class CheckoutModel(PublishedFunnels funnels, CheckoutService chec
         }
 
         var bumps = (Input.Bumps ?? []).Distinct().Order().ToList();
-        var command = new CheckoutCommand(slug, Input.Email, Input.Name, paymentMethod, bumps, Input.SaveCard, binding, Input.Version,
+        var command = new CheckoutCommand(slug, Input.Email, Input.Name, paymentMethod, bumps, KeepsCardForOffers, binding, Input.Version,
             new Features.Offers.ConsentContext("page", HttpContext.Connection.RemoteIpAddress?.ToString(), Request.Headers.UserAgent.ToString()),
             Input.Terms ?? []);
-        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{paymentMethod}|{string.Join(',', bumps)}|{Input.SaveCard}|{Input.Version}|{string.Join(',', Input.Terms ?? [])}";
+        var canonical = $"{slug}|{Input.Email}|{Input.Name}|{paymentMethod}|{string.Join(',', bumps)}|{KeepsCardForOffers}|{Input.Version}|{string.Join(',', Input.Terms ?? [])}";
         var begin = await idempotency.BeginAsync("checkout-page", Input.CheckoutKey.ToString("N"), IdempotencyStore.HashRequest(canonical), cancellationToken);
         if (begin.Outcome == IdempotencyOutcome.InProgress)
             begin = await idempotency.WaitForCompletionAsync(begin.RecordId, TimeSpan.FromSeconds(10), cancellationToken) ?? begin;
@@ -215,7 +233,6 @@ public sealed class CheckoutInput
     public string? ConfirmationToken { get; set; }
 
     public List<Guid>? Bumps { get; set; }
-    public bool SaveCard { get; set; }
 
     /// <summary>The funnel version whose prices the form showed.</summary>
     public int? Version { get; set; }

@@ -79,8 +79,8 @@ public sealed class CheckoutService(
     TimeProvider clock,
     ILogger<CheckoutService> logger)
 {
-    /// <summary>The Pay button's words, which a recurring item's disclosure quotes.</summary>
-    public const string PayLabel = "Pay now";
+    /// <summary>The Pay button's first word (the button reads "Pay $64.00"), which a recurring item's disclosure quotes.</summary>
+    public const string PayLabel = "Pay";
 
     public async Task<CheckoutResult> PlaceOrderAsync(CheckoutCommand command, CancellationToken cancellationToken)
     {

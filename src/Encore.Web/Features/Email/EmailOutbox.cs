@@ -51,15 +51,28 @@ public sealed class EmailOutbox(EncoreDbContext db, TimeProvider clock, ILogger<
     public Task WriteLicenceKeysLowAsync(Guid sellerId, Guid orderId, Guid deliverableId, int left, CancellationToken cancellationToken) =>
         WriteAsync(sellerId, orderId, EmailKind.LicenceKeysLow, cancellationToken, reference: $"keys:{deliverableId:N}:{left}");
 
-    private async Task WriteAsync(Guid sellerId, Guid? orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
+    /// <summary>
+    /// The same mail added to the caller's unit of work, written by the caller's own save: for a writer that alone can
+    /// write this (order, kind, reference) in its transaction (the settlement that moved a payment's charge to succeeded),
+    /// so no refusal has to be survived and the insert rides in the caller's batch, without a savepoint.
+    /// </summary>
+    public void AddSubscriptionMail(Subscription subscription, Guid orderId, EmailKind kind, string reference) =>
+        db.EmailMessages.Add(NewMessage(subscription.SellerId, orderId, kind, subscription.Id, reference));
+
+    private EmailMessage NewMessage(Guid sellerId, Guid? orderId, EmailKind kind, Guid? subscriptionId, string reference)
     {
         var now = clock.GetUtcNow();
-        var message = new EmailMessage
+        return new EmailMessage
         {
             Id = Guid.CreateVersion7(now), SellerId = sellerId, OrderId = orderId, Kind = kind,
             SubscriptionId = subscriptionId, Reference = reference,
             Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
         };
+    }
+
+    private async Task WriteAsync(Guid sellerId, Guid? orderId, EmailKind kind, CancellationToken cancellationToken, Guid? subscriptionId = null, string reference = "")
+    {
+        var message = NewMessage(sellerId, orderId, kind, subscriptionId, reference);
         db.EmailMessages.Add(message);
         // Inside the caller's transaction a refused insert must not abort it: a savepoint of our own (set with the
         // next statement on PostgreSQL, no round trip), rolled back to on refusal and otherwise left to the commit,

@@ -32,6 +32,8 @@ public sealed class SmtpSettings
 public sealed class EmailSender(
     EncoreDbContext db, ReceiptQuery receipts, Subscriptions.SubscriptionMail subscriptionMail, Subscriptions.ManageLinks manageLinks,
     Delivery.Deliveries deliveries, Buyers.BuyerSignInMail signInMail, Delivery.LicenceKeysMail keysMail, Sellers.Accounts.SellerAccountMail accountMail,
+    Sellers.Team.TeamInviteMail inviteMail,
+    Branding.SellerBrands brands,
     Microsoft.Extensions.Options.IOptionsMonitor<SmtpSettings> settings, IHostEnvironment environment, PaymentMode mode, TimeProvider clock,
     ILogger<EmailSender> logger)
 {
@@ -90,6 +92,17 @@ public sealed class EmailSender(
                 (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
                 kept = (composed.KeptText, composed.KeptHtml);
             }
+            else if (message.Kind == EmailKind.TeamInvite)
+            {
+                var (composed, refusal) = await inviteMail.ComposeAsync(message, cancellationToken);
+                if (composed is null)
+                {
+                    await RecordAsync(message, refusal, permanent: true, abandonNow: true);
+                    continue;
+                }
+                (to, subject, text, html) = (composed.To, composed.Subject, composed.Text, composed.Html);
+                kept = (composed.KeptText, composed.KeptHtml);
+            }
             else if (message.SubscriptionId is not null)
             {
                 if (await subscriptionMail.ComposeAsync(message, cancellationToken) is not { } composed)
@@ -114,6 +127,12 @@ public sealed class EmailSender(
                 var delivered = await deliveries.ForOrderAsync(orderId, cancellationToken);
                 (subject, text, html) = ReceiptMail.Compose(receipt, message.Kind, manageLinks.UrlFor, delivered, $"{manageLinks.PublicUrl}/account", deliveries.LinkLifetimeWords);
                 to = receipt.Email;
+            }
+            // A buyer's mail wears the seller's branding (cached per seller, like the buyer's pages).
+            if (Branding.BrandedMail.IsBuyerMail(message.Kind) && await brands.GetAsync(message.SellerId, cancellationToken) is { } brand)
+            {
+                html = Branding.BrandedMail.Wrap(html, brand, manageLinks.PublicUrl);
+                if (kept is { } k) kept = (k.Text, Branding.BrandedMail.Wrap(k.Html, brand, manageLinks.PublicUrl));
             }
             if (!mode.IsLive)
             {

@@ -28,7 +28,7 @@ public sealed class PublishedFunnel
             .Select(b => new BumpItem(b.Id, b.ProductId, b.Name, b.Description, b.Price.ToPrice(), b.Terms))
             .ToList();
         Steps = version.Steps.ToDictionary(s => s.Id, s => new StepItem(
-            s.Id, s.Position, s.Kind, s.ProductId, s.ProductName, s.Headline, s.Body, s.Price.ToPrice(), s.OnAcceptStepId, s.OnDeclineStepId, s.Key, s.Terms));
+            s.Id, s.Position, s.Kind, s.ProductId, s.ProductName, s.Headline, s.Body, s.Price.ToPrice(), s.OnAcceptStepId, s.OnDeclineStepId, s.Key, s.Terms, s.Opening));
         EntryStepId = version.EntryStepId;
         Graph = new FunnelGraph(version.EntryStepId, Steps.Values.Select(s => new StepEdges(s.Id, s.OnAccept, s.OnDecline)));
     }
@@ -74,4 +74,5 @@ public sealed record StepItem(
     Guid? OnAccept,
     Guid? OnDecline,
     string Key = "",
-    string? Terms = null);
+    string? Terms = null,
+    string? Opening = null);

@@ -71,4 +71,17 @@ public sealed record AcceptResult(
 public sealed record DeclineResult(OfferRejection? Rejection, bool NextKnown = false, Guid? NextStepId = null);
 
 /// <summary>What the offer copy partial shows: the step, the exact disclosure and the saved card.</summary>
-public sealed record OfferCopy(StepItem Step, OfferDisclosure Disclosure, string CardBrand, string CardLast4);
+public sealed record OfferCopy(StepItem Step, OfferDisclosure Disclosure, string CardBrand, string CardLast4)
+{
+    public const string DefaultOfferOpening = "Your order is confirmed. One more thing, shown only now:";
+    public const string DefaultDownsellOpening = "Not the full program? Here is a smaller step.";
+
+    /// <summary>The defaults as the editor names them.</summary>
+    public const string DefaultOpenings = $"“{DefaultOfferOpening}” for an offer, “{DefaultDownsellOpening}” for a downsell";
+
+    /// <summary>The line above the headline: the seller's own, or the default for the step's kind.</summary>
+    public string Opening => OpeningOf(Step);
+
+    public static string OpeningOf(StepItem step) =>
+        step.Opening ?? (step.Kind == Data.Entities.OfferStepKind.Downsell ? DefaultDownsellOpening : DefaultOfferOpening);
+}

@@ -15,7 +15,7 @@ public sealed record DisclosureDto(string Text, string Sha256);
 
 public sealed record OfferStepDto(
     Guid Id, string Kind, string Name, string Headline, string Body, MoneyDto Price, RecurringDto? Recurring,
-    CardDto Card, string AcceptLabel, DisclosureDto Disclosure);
+    CardDto Card, string AcceptLabel, DisclosureDto Disclosure, string Opening);
 
 public sealed record OfferSessionResponse(Guid OrderId, string Status, DateTimeOffset ExpiresAt, OfferStepDto? Step, string? ActionUrl);
 
@@ -158,7 +158,7 @@ public static class OffersApi
                 s.Id, s.Kind == OfferStepKind.Downsell ? "downsell" : "offer", s.Name, s.Headline, s.Body,
                 MoneyDto.From(s.Price.Amount), RecurringDto.From(s.Price.Recurrence),
                 new CardDto(view.Row.CardBrand ?? "", view.Row.CardLast4 ?? ""), disclosure.AcceptLabel,
-                new DisclosureDto(disclosure.Text, disclosure.Sha256));
+                new DisclosureDto(disclosure.Text, disclosure.Sha256), OfferCopy.OpeningOf(s));
         }
         return new OfferSessionResponse(view.Row.OrderId, status, view.Row.ExpiresAt, step, view.ActionUrl);
     }

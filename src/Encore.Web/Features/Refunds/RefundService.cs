@@ -10,8 +10,10 @@ namespace Encore.Web.Features.Refunds;
 /// <summary>A seller's request to give back money on one line of one of their orders.</summary>
 /// <param name="Amount">Minor units; null means everything still left on the line.</param>
 /// <param name="IdempotencyKey">The client's key (API header, or the page's per-render key): the same key refunds once.</param>
+/// <param name="Actor">The person or API key asking, for the audit log (written with the refund); null when Encore itself refunds.</param>
 public sealed record RefundCommand(
-    Guid SellerId, Guid OrderId, Guid LineId, long? Amount, string? Reason, string IdempotencyKey, string RequestedBy);
+    Guid SellerId, Guid OrderId, Guid LineId, long? Amount, string? Reason, string IdempotencyKey, string RequestedBy,
+    Sellers.Audit.AuditActor? Actor = null);
 
 public enum RefundOutcome
 {
@@ -123,6 +125,10 @@ public sealed class RefundService(EncoreDbContext db, RefundSettlement settlemen
             else
             {
                 db.Refunds.Add(refund);
+                var audit = command.Actor is { } actor
+                    ? Sellers.Audit.AuditLog.Add(db, actor, now, Sellers.Audit.AuditActions.RefundIssued, refund.Id.ToString(),
+                        new { amount, currency = refund.Currency, orderId = refund.OrderId, lineId = refund.OrderLineId })
+                    : null;
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);
@@ -133,6 +139,7 @@ public sealed class RefundService(EncoreDbContext db, RefundSettlement settlemen
                 {
                     // Most likely the same key won a race a moment ago; the rollback gives the reservation back.
                     db.Entry(refund).State = EntityState.Detached;
+                    if (audit is not null) db.Entry(audit).State = EntityState.Detached;
                     await transaction.RollbackAsync(CancellationToken.None);
                     reserved = null;
                 }

@@ -20,6 +20,8 @@ public sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "SellerApiKey";
     public const string KeyPrefix = "enc_sk_";
+    public const string KeyIdClaim = "encore:api-key";
+    public const string KeyNameClaim = "encore:api-key-name";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -28,12 +30,19 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = header["Bearer ".Length..].Trim();
         if (!SecretTokens.LooksValid(key[KeyPrefix.Length..])) return AuthenticateResult.Fail("Malformed API key.");
         var hash = SecretTokens.Hash(key);
-        var sellerId = await db.SellerApiKeys.AsNoTracking()
+        var found = await db.SellerApiKeys.AsNoTracking()
             .Where(k => k.KeyHash == hash && k.RevokedAt == null)
-            .Select(k => (Guid?)k.SellerId)
+            .Select(k => new { k.Id, k.SellerId, k.Name, k.Prefix })
             .FirstOrDefaultAsync(Context.RequestAborted);
-        if (sellerId is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
-        var identity = new ClaimsIdentity([new Claim(SellerAuth.SellerIdClaim, sellerId.Value.ToString())], SchemeName);
+        if (found is null) return AuthenticateResult.Fail("Unknown or revoked API key.");
+        // A key acts as an owner (only owners create keys); the audit log names it by its id, name and first characters.
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(SellerAuth.SellerIdClaim, found.SellerId.ToString()),
+            new Claim(SellerAuth.RoleClaim, SellerAuth.RoleName(Data.Entities.SellerRole.Owner)),
+            new Claim(KeyIdClaim, found.Id.ToString()),
+            new Claim(KeyNameClaim, $"{found.Name} ({found.Prefix}…)"),
+        ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

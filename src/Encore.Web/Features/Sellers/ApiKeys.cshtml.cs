@@ -25,14 +25,14 @@ public sealed class ApiKeysModel(SellerApiKeys keys, SigningSecrets secrets) : P
 
     public async Task<IActionResult> OnPostRotateSecretAsync(CancellationToken cancellationToken)
     {
-        await secrets.RotateAsync(User.SellerId(), cancellationToken);
+        await secrets.RotateAsync(Audit.AuditActor.Of(HttpContext), CancellationToken.None);
         Flash = "New signing secret made. Put it in your site's settings: links and thank-you redirects signed with the old one no longer check out.";
         return RedirectToPage(null, null, "signing");
     }
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, CancellationToken cancellationToken)
     {
-        NewKey = await keys.CreateAsync(User.SellerId(), name ?? "", cancellationToken);
+        NewKey = await keys.CreateAsync(Audit.AuditActor.Of(HttpContext), name ?? "", CancellationToken.None);
         Response.Headers.CacheControl = "no-cache, no-store";
         Keys = await keys.ListAsync(User.SellerId(), cancellationToken);
         SigningSecret = await secrets.OfAsync(User.SellerId(), cancellationToken);
@@ -41,7 +41,7 @@ public sealed class ApiKeysModel(SellerApiKeys keys, SigningSecrets secrets) : P
 
     public async Task<IActionResult> OnPostRevokeAsync(Guid id, CancellationToken cancellationToken)
     {
-        if (!await keys.RevokeAsync(User.SellerId(), id, cancellationToken)) return NotFound();
+        if (!await keys.RevokeAsync(Audit.AuditActor.Of(HttpContext), id, CancellationToken.None)) return NotFound();
         return RedirectToPage();
     }
 }

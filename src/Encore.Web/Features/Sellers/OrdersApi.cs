@@ -124,7 +124,7 @@ public static class OrdersApi
             $"{orderId:N}|{lineId:N}|{request.Amount?.ToString() ?? "all"}|{request.Reason}", async () =>
             {
                 var result = await refunds.RefundAsync(
-                    new RefundCommand(sellerId, orderId, lineId, request.Amount, request.Reason, key!, requestedBy), CancellationToken.None);
+                    new RefundCommand(sellerId, orderId, lineId, request.Amount, request.Reason, key!, requestedBy, Audit.AuditActor.Of(http)), CancellationToken.None);
                 return result.Outcome switch
                 {
                     RefundOutcome.NotFound => ApiResponse.Problem(404, "not_found", "Order line not found", "You have no order line with this id in this order."),

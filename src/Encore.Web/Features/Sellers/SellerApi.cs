@@ -46,7 +46,7 @@ public static class SellerApi
             .WithSummary("The secret your site checks Encore's signatures with: signed course links and the redirect to your own thank-you page.")
             .ProducesProblem(401);
         seller.MapPost("/signing-secret/rotate", async (HttpContext http, SigningSecrets secrets) =>
-                TypedResults.Ok(new SigningSecretDto(await secrets.RotateAsync(http.User.SellerId(), http.RequestAborted))))
+                TypedResults.Ok(new SigningSecretDto(await secrets.RotateAsync(Audit.AuditActor.Of(http), CancellationToken.None))))
             .WithName("RotateSigningSecret")
             .WithSummary("Replaces the signing secret; what was signed with the old one no longer checks out.")
             .ProducesProblem(401);

@@ -12,8 +12,15 @@ namespace Encore.Web.Features.Sellers;
 public static class SellerAuth
 {
     public const string SellerIdClaim = "encore:seller";
+
+    /// <summary>The person's <see cref="SellerRole"/> (<c>owner</c> or <c>staff</c>); API keys carry <c>owner</c>.</summary>
+    public const string RoleClaim = "encore:role";
+
     public const string PagesPolicy = "seller-pages";
     public const string ApiPolicy = "seller-api";
+
+    /// <summary>Signed in as one of the seller's owners: what <see cref="SellerRoles"/> puts on owner-only pages and buttons.</summary>
+    public const string OwnerPolicy = "seller-owner";
 
     public static IServiceCollection AddSellerAuth(this IServiceCollection services, IHostEnvironment environment)
     {
@@ -43,13 +50,20 @@ public static class SellerAuth
         services.AddScoped<Accounts.SignInThrottling>();
         services.AddScoped<Accounts.SellerSignIns>();
         services.AddScoped<Accounts.SellerAccountMail>();
+        services.AddScoped<Team.SellerTeam>();
+        services.AddScoped<Team.TeamInviteMail>();
         services.AddHostedService<Accounts.SignInThrottlePruning>();
         services.AddSellerAccountSecurity(environment); // reset and change-of-address links, two-factor sign-in
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies => cookies.ApplicationCookie?.Configure(options =>
             {
                 options.LoginPath = "/seller/sign-in";
-                options.AccessDeniedPath = "/seller/sign-in";
+                // A member signed in but not allowed (staff on an owner's page): 403 and a page that says so, not the sign-in page.
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
                 options.Cookie.Name = "encore_seller";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = SameSiteMode.Lax;
@@ -60,6 +74,8 @@ public static class SellerAuth
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(PagesPolicy, policy => policy.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireClaim(SellerIdClaim))
+            .AddPolicy(OwnerPolicy, policy => policy.AddAuthenticationSchemes(IdentityConstants.ApplicationScheme).RequireClaim(SellerIdClaim)
+                .RequireClaim(RoleClaim, RoleName(SellerRole.Owner)))
             .AddPolicy(ApiPolicy, policy => policy.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(SellerIdClaim));
         return services;
     }
@@ -67,6 +83,12 @@ public static class SellerAuth
     /// <summary>The seller the signed-in person or API key acts for; every seller query is scoped by it.</summary>
     public static Guid SellerId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(SellerIdClaim), out var id) ? id : throw new InvalidOperationException("No seller is signed in.");
+
+    /// <summary>True for an owner (and an API key): for hiding what staff cannot use. The server's check is <see cref="OwnerPolicy"/>.</summary>
+    public static bool IsSellerOwner(this ClaimsPrincipal user) => user.HasClaim(RoleClaim, RoleName(SellerRole.Owner));
+
+    /// <summary>The role's name in claims, forms, the API and the audit log.</summary>
+    public static string RoleName(SellerRole role) => role == SellerRole.Owner ? "owner" : "staff";
 }
 
 /// <summary>
@@ -85,7 +107,10 @@ public sealed class SellerSessionValidator(SignInManager<SellerUser> signIn) : I
     }
 }
 
-/// <summary>Puts the seller's id into the sign-in cookie.</summary>
+/// <summary>
+/// Puts the seller's id and the person's role into the sign-in cookie. A role change also changes the security stamp, so
+/// a cookie never outlives the role it names (the stamp is checked on every request).
+/// </summary>
 public sealed class SellerClaimsFactory(UserManager<SellerUser> users, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<SellerUser>(users, options)
 {
@@ -93,6 +118,7 @@ public sealed class SellerClaimsFactory(UserManager<SellerUser> users, IOptions<
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(SellerAuth.SellerIdClaim, user.SellerId.ToString()));
+        identity.AddClaim(new Claim(SellerAuth.RoleClaim, SellerAuth.RoleName(user.Role)));
         return identity;
     }
 }

@@ -11,7 +11,7 @@ namespace Encore.Web.Features.Sellers;
 /// could sign. Made on first use by a conditional update (two instances making it at once agree on the first one
 /// written), shown on the seller's API keys page and in the seller API, and rotated there.
 /// </summary>
-public sealed class SigningSecrets(EncoreDbContext db)
+public sealed class SigningSecrets(EncoreDbContext db, TimeProvider clock)
 {
     /// <summary>The seller's secret, made now when they have none yet.</summary>
     public async Task<string> OfAsync(Guid sellerId, CancellationToken cancellationToken)
@@ -23,11 +23,15 @@ public sealed class SigningSecrets(EncoreDbContext db)
         return await ReadAsync(sellerId, cancellationToken) ?? throw new InvalidOperationException($"Seller {sellerId} not found.");
     }
 
-    /// <summary>Replaces the seller's secret: what was signed with the old one no longer checks out on the seller's site.</summary>
-    public async Task<string> RotateAsync(Guid sellerId, CancellationToken cancellationToken)
+    /// <summary>Replaces the seller's secret (audited): what was signed with the old one no longer checks out on the seller's site.</summary>
+    public async Task<string> RotateAsync(Audit.AuditActor actor, CancellationToken cancellationToken)
     {
         var fresh = NewSecret();
-        await db.Sellers.Where(s => s.Id == sellerId).ExecuteUpdateAsync(s => s.SetProperty(x => x.SigningSecret, fresh), cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Sellers.Where(s => s.Id == actor.SellerId).ExecuteUpdateAsync(s => s.SetProperty(x => x.SigningSecret, fresh), cancellationToken);
+        Audit.AuditLog.Add(db, actor, clock.GetUtcNow(), Audit.AuditActions.SigningSecretRotated, actor.SellerId.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return fresh;
     }
 

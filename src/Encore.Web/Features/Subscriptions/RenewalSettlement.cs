@@ -109,14 +109,16 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
                 subscription.NextChargeAt = periodEnd;
             }
         }
-        await db.SaveChangesAsync(cancellationToken);
-        await mail.WriteSubscriptionMailAsync(subscription, charge.OrderId, EmailKind.RenewalReceipt, "", cancellationToken);
+        // The receipt, the events and the rows above in one save (one round trip): only this settlement, which moved the
+        // payment's one successful charge, writes this payment's receipt, so no duplicate needs surviving.
+        mail.AddSubscriptionMail(subscription, charge.OrderId, EmailKind.RenewalReceipt, "");
         var data = SubscriptionEvents.Data(subscription);
-        await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionRenewed, charge.OrderId,
+        await webhooks.AddAsync(subscription.SellerId, WebhookOutbox.SubscriptionRenewed, charge.OrderId,
             new { subscription = data, orderId = charge.OrderId, chargeId = charge.Id, payment = payment + 1, amount = charge.Amount, currency = charge.Currency, recovered = wasPastDue },
             cancellationToken);
         if (subscription.Status == SubscriptionStatus.Ended)
-            await webhooks.PublishAsync(subscription.SellerId, WebhookOutbox.SubscriptionEnded, subscription.OrderId, data, cancellationToken);
+            await webhooks.AddAsync(subscription.SellerId, WebhookOutbox.SubscriptionEnded, subscription.OrderId, data, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task DeclinedAsync(

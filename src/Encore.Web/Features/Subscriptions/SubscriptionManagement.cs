@@ -62,7 +62,9 @@ public sealed class SubscriptionManagement(
         _ => "No further charges; access ends now.",
     };
 
-    public Task<ManageResult> CancelAsync(Guid subscriptionId, Guid? sellerId, ManageActor actor, bool atPeriodEnd, bool refundLastPayment, CancellationToken cancellationToken) =>
+    /// <param name="refundedBy">Who asked for the refund of the last payment, for the seller's audit log.</param>
+    public Task<ManageResult> CancelAsync(Guid subscriptionId, Guid? sellerId, ManageActor actor, bool atPeriodEnd, bool refundLastPayment, CancellationToken cancellationToken,
+        Sellers.Audit.AuditActor? refundedBy = null) =>
         ChangeAsync(subscriptionId, sellerId, async subscription =>
         {
             if (subscription.Status is SubscriptionStatus.Canceled or SubscriptionStatus.Ended || subscription.CancelAtPeriodEnd)
@@ -93,7 +95,7 @@ public sealed class SubscriptionManagement(
         }, cancellationToken, after: async result =>
         {
             if (!result.Succeeded || !refundLastPayment || actor != ManageActor.Seller || result.Subscription is not { } s) return result;
-            return await RefundLastPaymentAsync(s, cancellationToken) is { } problem ? result with { Message = result.Message + " " + problem } : result with { Message = result.Message + " The last payment was refunded." };
+            return await RefundLastPaymentAsync(s, refundedBy, cancellationToken) is { } problem ? result with { Message = result.Message + " " + problem } : result with { Message = result.Message + " The last payment was refunded." };
         });
 
     public Task<ManageResult> PauseAsync(Guid subscriptionId, Guid sellerId, CancellationToken cancellationToken) =>
@@ -195,7 +197,7 @@ public sealed class SubscriptionManagement(
     }
 
     /// <returns>Null when the refund went through; otherwise what went wrong, in the seller's words.</returns>
-    private async Task<string?> RefundLastPaymentAsync(Subscription subscription, CancellationToken cancellationToken)
+    private async Task<string?> RefundLastPaymentAsync(Subscription subscription, Sellers.Audit.AuditActor? refundedBy, CancellationToken cancellationToken)
     {
         var line = await db.OrderLines.AsNoTracking()
             .Where(l => l.SubscriptionId == subscription.Id && l.Amount > l.RefundedAmount &&
@@ -203,7 +205,7 @@ public sealed class SubscriptionManagement(
             .OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         if (line is null) return "There was no payment left to refund.";
         var result = await refunds.RefundAsync(new RefundCommand(subscription.SellerId, line.OrderId, line.Id, null, "Subscription cancelled at once",
-            $"cancel:{subscription.Id:N}", "seller"), cancellationToken);
+            $"cancel:{subscription.Id:N}", refundedBy?.Name ?? "seller", refundedBy), cancellationToken);
         return result.Outcome switch
         {
             RefundOutcome.Succeeded => null,

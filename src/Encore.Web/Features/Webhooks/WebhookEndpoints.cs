@@ -1,5 +1,6 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Sellers.Audit;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -36,8 +37,9 @@ public sealed class WebhookEndpoints(EncoreDbContext db, IDataProtectionProvider
         db.WebhookEndpoints.AsNoTracking().Where(e => e.SellerId == sellerId).OrderBy(e => e.CreatedAt).ToListAsync(cancellationToken);
 
     /// <summary>Creates an endpoint and returns it with its secret, the only time the secret is shown.</summary>
-    public async Task<(WebhookEndpoint Endpoint, string Secret)> CreateAsync(Guid sellerId, string url, IEnumerable<string> events, CancellationToken cancellationToken)
+    public async Task<(WebhookEndpoint Endpoint, string Secret)> CreateAsync(AuditActor actor, string url, IEnumerable<string> events, CancellationToken cancellationToken)
     {
+        var sellerId = actor.SellerId;
         var secret = WebhookSignature.NewSecret();
         var endpoint = new WebhookEndpoint
         {
@@ -49,19 +51,30 @@ public sealed class WebhookEndpoints(EncoreDbContext db, IDataProtectionProvider
             CreatedAt = clock.GetUtcNow(),
         };
         db.WebhookEndpoints.Add(endpoint);
-        await db.SaveChangesAsync(cancellationToken);
+        AuditLog.Add(db, actor, endpoint.CreatedAt, AuditActions.WebhookEndpointAdded, endpoint.Id.ToString(), new { endpoint.Url, endpoint.Events });
+        await db.SaveChangesAsync(cancellationToken); // one transaction: the endpoint and its entry
         return (endpoint, secret);
     }
 
     public Task<WebhookEndpoint?> FindAsync(Guid sellerId, Guid endpointId, CancellationToken cancellationToken) =>
         db.WebhookEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId && e.SellerId == sellerId, cancellationToken);
 
-    public async Task<bool> DisableAsync(Guid sellerId, Guid endpointId, CancellationToken cancellationToken)
+    /// <summary>Disables (removes) the endpoint, audited; true when it is disabled now, false when the seller has no such endpoint.</summary>
+    public async Task<bool> DisableAsync(AuditActor actor, Guid endpointId, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (await db.WebhookEndpoints.AnyAsync(e => e.Id == endpointId && e.SellerId == sellerId && e.DisabledAt != null, cancellationToken)) return true;
-        return await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.SellerId == sellerId && e.DisabledAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.DisabledAt, now), cancellationToken) == 1;
+        var sellerId = actor.SellerId;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var url = await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.SellerId == sellerId).Select(e => e.Url).FirstOrDefaultAsync(cancellationToken);
+        if (url is null) return false;
+        if (await db.WebhookEndpoints.Where(e => e.Id == endpointId && e.SellerId == sellerId && e.DisabledAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DisabledAt, now), cancellationToken) == 1)
+        {
+            AuditLog.Add(db, actor, now, AuditActions.WebhookEndpointRemoved, endpointId.ToString(), new { url });
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        return true; // disabled before: nothing changed, nothing recorded
     }
 
     public async Task<List<DeliveryLogEntry>> DeliveriesAsync(Guid sellerId, Guid endpointId, CancellationToken cancellationToken, int take = 100)

@@ -41,6 +41,21 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock, Encore
     public async Task<Guid?> PublishAsync(
         Guid sellerId, string type, Guid? orderId, Func<CancellationToken, Task<object?>> readData, CancellationToken cancellationToken)
     {
+        var id = await AddAsync(sellerId, type, orderId, readData, cancellationToken);
+        if (id is not null) await db.SaveChangesAsync(cancellationToken);
+        return id;
+    }
+
+    /// <summary>
+    /// The event and its deliveries added to the caller's unit of work (written by the caller's next save, in its
+    /// transaction), for a caller that saves other rows with them: one round trip instead of two.
+    /// </summary>
+    public Task<Guid?> AddAsync(Guid sellerId, string type, Guid? orderId, object data, CancellationToken cancellationToken) =>
+        AddAsync(sellerId, type, orderId, _ => Task.FromResult<object?>(data), cancellationToken);
+
+    private async Task<Guid?> AddAsync(
+        Guid sellerId, string type, Guid? orderId, Func<CancellationToken, Task<object?>> readData, CancellationToken cancellationToken)
+    {
         var endpoints = await db.WebhookEndpoints.AsNoTracking()
             .Where(e => e.SellerId == sellerId && e.DisabledAt == null)
             .Select(e => new { e.Id, e.Events })
@@ -59,7 +74,6 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock, Encore
                 Id = Guid.CreateVersion7(now), SellerId = sellerId, EventId = id, EndpointId = endpoint.Id,
                 Status = DeliveryStatus.Pending, NextAttemptAt = now, CreatedAt = now,
             });
-        await db.SaveChangesAsync(cancellationToken);
         return id;
     }
 

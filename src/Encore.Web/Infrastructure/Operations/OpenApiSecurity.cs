@@ -29,6 +29,7 @@ public static class OpenApiSecurity
         ["Seller orders"] = "Orders, refunds and consent records, with a seller API key.",
         ["Seller subscriptions"] = "Subscriptions, their changes and analytics, with a seller API key.",
         ["Seller erase requests"] = "Buyers' requests to erase their data, with a seller API key.",
+        ["Seller audit log"] = "Who did what for the seller (refunds, keys, webhooks, the team, buyers' data), with a seller API key.",
     };
 
     public static OpenApiOptions AddEncoreSecurity(this OpenApiOptions options)

@@ -1,5 +1,5 @@
-// Progressive enhancement for the buyer's pages: keep the total in step with the ticked bumps, and
-// stop a second submit while the first is on its way (the server is idempotent either way).
+// Progressive enhancement for the buyer's pages: keep the order summary, the total and the Pay button's amount in step
+// with the ticked bumps, and stop a second submit while the first is on its way (the server is idempotent either way).
 (function () {
   document.querySelectorAll("form[data-once]").forEach(function (f) {
     f.addEventListener("submit", function () {
@@ -19,12 +19,16 @@
     parts[0] = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ",");
     return symbol + parts.join(".");
   }
+  var pay = document.getElementById("pay");
   function update() {
     var sum = base;
     form.querySelectorAll("input[data-bump-price]").forEach(function (box) {
       if (box.checked) sum += parseInt(box.getAttribute("data-bump-price"), 10);
+      var line = form.querySelector('tr[data-summary-bump="' + box.value + '"]');
+      if (line) line.hidden = !box.checked;
     });
     total.textContent = format(sum);
+    if (pay) pay.textContent = pay.getAttribute("data-label") + " " + format(sum);
   }
   form.addEventListener("change", update);
   update();

@@ -5,8 +5,8 @@
 // The Element is told what the server will do with this form, and kept in step with it as the buyer ticks boxes: a
 // payment of what is due today (mode 'payment', the amount), or, when nothing is due (free trials alone, a new card on
 // the manage page), a card setup (mode 'setup'); and setupFutureUsage 'off_session' exactly when the card is kept (for a
-// recurring item's renewals, or because the buyer ticked "Keep this card"), which is when the Element says it will be
-// saved for future payments.
+// recurring item's renewals, or for the funnel's one-time offers, as the sentence by the Pay button says), which is when
+// the Element says it will be saved for future payments.
 (function () {
     'use strict';
     var root = document.getElementById('stripe-card');
@@ -28,7 +28,6 @@
     }
 
     var total = document.getElementById('total');
-    var saveCard = document.getElementById('Input_SaveCard');
 
     function dueToday() {
         if (!total) return 0; // the manage page: a new card, nothing charged
@@ -41,8 +40,7 @@
 
     function keepsCard() {
         if (root.getAttribute('data-keeps-card') === 'true') return true;
-        if (form.querySelector('input[data-bump-recurring="true"]:checked')) return true;
-        return !!(saveCard && saveCard.checked);
+        return !!form.querySelector('input[data-bump-recurring="true"]:checked');
     }
 
     // What the Element is for: the same decision CheckoutService makes on the server.

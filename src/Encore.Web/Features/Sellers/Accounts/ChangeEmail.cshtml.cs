@@ -1,3 +1,4 @@
+using Encore.Web.Features.Sellers.Audit;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -31,6 +32,7 @@ public sealed class ChangeEmailModel(UserManager<SellerUser> users, SignInManage
         Response.Headers.CacheControl = "no-store";
         if (await FindAsync(userId, email, code) is not { } found) return Gone();
         var user = found.User;
+        var previous = user.Email ?? "";
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Both refuse an address another account has (Identity's unique e-mail and user name), and a link used meanwhile
         // (a new stamp, or the account's concurrency stamp).
@@ -41,8 +43,11 @@ public sealed class ChangeEmailModel(UserManager<SellerUser> users, SignInManage
             await transaction.RollbackAsync(CancellationToken.None);
             return Gone();
         }
+        AuditLog.Add(db, new AuditActor(user.SellerId, user.Id, null, previous, HttpContext.Connection.RemoteIpAddress?.ToString()),
+            HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), AuditActions.EmailChanged, user.Id.ToString(),
+            new { from = previous, to = found.NewEmail });
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        // AUDIT: email_changed
         await signIn.SignOutAsync();
         return Redirect("/seller/sign-in?emailChanged=done");
     }

@@ -1,3 +1,4 @@
+using Encore.Web.Features.Sellers.Audit;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -47,8 +48,10 @@ public sealed class ResetModel(UserManager<SellerUser> users, SignInManager<Sell
             return Page();
         }
         await mails.QueueAsync(user, EmailKind.SellerPasswordChanged, cancellationToken);
+        AuditLog.Add(db, new AuditActor(user.SellerId, user.Id, null, user.Email ?? "", HttpContext.Connection.RemoteIpAddress?.ToString()),
+            HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), AuditActions.PasswordReset, user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        // AUDIT: password_reset
         await signIn.SignOutAsync(); // this browser's own session, if it had one, ended with the stamp anyway
         return Redirect("/seller/sign-in?reset=done");
     }

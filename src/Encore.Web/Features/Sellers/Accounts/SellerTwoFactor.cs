@@ -1,3 +1,4 @@
+using Encore.Web.Features.Sellers.Audit;
 using System.Security.Claims;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
@@ -13,7 +14,8 @@ namespace Encore.Web.Features.Sellers.Accounts;
 /// two-factor on or off. Turning it on or off rotates the security stamp, so every other session ends.
 /// </summary>
 public sealed class SellerTwoFactor(
-    UserManager<SellerUser> users, SignInManager<SellerUser> signIn, SellerUserStore store, SignInThrottling throttling, EncoreDbContext db)
+    UserManager<SellerUser> users, SignInManager<SellerUser> signIn, SellerUserStore store, SignInThrottling throttling, EncoreDbContext db,
+    TimeProvider clock)
 {
     public const int RecoveryCodeCount = 10;
 
@@ -68,8 +70,8 @@ public sealed class SellerTwoFactor(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))!.ToList();
         Ensure(await users.SetTwoFactorEnabledAsync(user, true)); // a new stamp: every other session ends
+        await AuditAsync(user, AuditActions.TwoFactorEnabled, client, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        // AUDIT: two_factor_enabled
         await signIn.RefreshSignInAsync(user);
         return (check, codes);
     }
@@ -82,8 +84,8 @@ public sealed class SellerTwoFactor(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await store.ForgetTwoFactorSecretsAsync(user, cancellationToken);
         Ensure(await users.SetTwoFactorEnabledAsync(user, false)); // saves the forgetting too, with a new stamp
+        await AuditAsync(user, AuditActions.TwoFactorDisabled, client, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        // AUDIT: two_factor_disabled
         await signIn.RefreshSignInAsync(user);
         return check;
     }
@@ -98,6 +100,13 @@ public sealed class SellerTwoFactor(
     }
 
     public Task<int> RecoveryCodesLeftAsync(SellerUser user) => users.CountRecoveryCodesAsync(user);
+
+    /// <summary>The change in the seller's audit log, in the change's transaction.</summary>
+    private async Task AuditAsync(SellerUser user, string action, string? client, CancellationToken cancellationToken)
+    {
+        AuditLog.Add(db, new AuditActor(user.SellerId, user.Id, null, user.Email ?? "", client), clock.GetUtcNow(), action, user.Id.ToString());
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     /// <summary>The key as the seller types it: groups of four, lower case.</summary>
     public static string Readable(string key) =>

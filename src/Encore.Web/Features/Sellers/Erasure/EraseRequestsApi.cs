@@ -33,7 +33,7 @@ public static class EraseRequestsApi
                          "the address; 409 while a subscription of theirs runs (cancel it first).")
             .ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
         seller.MapGet("/buyers/export", Export).WithName("ExportSellerBuyer")
-            .WithSummary("Everything your orders hold about one buyer's address (?email=), as one JSON document.")
+            .WithSummary("Everything your orders hold about one buyer's address (?email=), as one JSON document; recorded in your audit log.")
             .Produces(200, contentType: "application/json").ProducesProblem(401);
         return app;
     }
@@ -56,7 +56,8 @@ public static class EraseRequestsApi
     private static async Task<Results<Ok<EraseRequestDto>, ProblemHttpResult>> Confirm(Guid eraseRequestId, HttpContext http, EraseRequests requests)
     {
         // Recorded whatever the client does meanwhile.
-        var (outcome, request, asked) = await requests.ConfirmAsync(http.User.SellerId(), eraseRequestId, "api key " + OrdersApi.ApiKeyPrefix(http), CancellationToken.None);
+        var (outcome, request, asked) = await requests.ConfirmAsync(http.User.SellerId(), eraseRequestId, "api key " + OrdersApi.ApiKeyPrefix(http),
+            Audit.AuditActor.Of(http), CancellationToken.None);
         return outcome switch
         {
             EraseOutcome.Done => TypedResults.Ok(EraseRequestDto.From(request!)),
@@ -78,7 +79,7 @@ public static class EraseRequestsApi
         var email = (body?.Email ?? "").Trim().ToLowerInvariant();
         if (email.Length is 0 or > 320 || !email.Contains('@'))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["email"] = ["Give the buyer's e-mail address."] });
-        var result = await erasure.EraseAsync(http.User.SellerId(), email, "api key " + OrdersApi.ApiKeyPrefix(http), CancellationToken.None);
+        var result = await erasure.EraseAsync(http.User.SellerId(), email, "api key " + OrdersApi.ApiKeyPrefix(http), Audit.AuditActor.Of(http), CancellationToken.None);
         return result.Outcome switch
         {
             ErasureOutcome.Erased => TypedResults.Ok(new ErasureDto(result.Orders, result.Subscriptions, result.Pseudonym!)),
@@ -89,7 +90,7 @@ public static class EraseRequestsApi
     }
 
     private static async Task<IResult> Export(string? email, HttpContext http, BuyerData data) =>
-        Results.File(await data.ExportAsync((email ?? "").Trim().ToLowerInvariant(), http.RequestAborted, http.User.SellerId()), "application/json");
+        Results.File(await data.ExportForSellerAsync(Audit.AuditActor.Of(http), (email ?? "").Trim().ToLowerInvariant(), http.RequestAborted), "application/json");
 
     private static ProblemHttpResult Problem(int status, string code, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, extensions: new Dictionary<string, object?> { ["code"] = code });

@@ -64,7 +64,7 @@ public sealed class IndexModel(EraseRequests requests, BuyerErasure erasure, Buy
         Response.Headers.CacheControl = "no-cache, no-store";
         var sellerId = User.SellerId();
         var by = User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "seller";
-        var (outcome, request, asked) = await requests.ConfirmAsync(sellerId, requestId, by, CancellationToken.None);
+        var (outcome, request, asked) = await requests.ConfirmAsync(sellerId, requestId, by, Audit.AuditActor.Of(HttpContext), CancellationToken.None);
         if (outcome == EraseOutcome.NotFound) return NotFound();
         Refused = outcome != EraseOutcome.Done;
         Message = outcome switch
@@ -86,7 +86,7 @@ public sealed class IndexModel(EraseRequests requests, BuyerErasure erasure, Buy
         var sellerId = User.SellerId();
         var by = User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "seller";
         var address = (email ?? "").Trim().ToLowerInvariant();
-        var result = address.Length == 0 ? new ErasureResult(ErasureOutcome.NotFound) : await erasure.EraseAsync(sellerId, address, by, CancellationToken.None);
+        var result = address.Length == 0 ? new ErasureResult(ErasureOutcome.NotFound) : await erasure.EraseAsync(sellerId, address, by, Audit.AuditActor.Of(HttpContext), CancellationToken.None);
         Refused = result.Outcome != ErasureOutcome.Erased;
         Message = result.Outcome switch
         {
@@ -105,7 +105,7 @@ public sealed class IndexModel(EraseRequests requests, BuyerErasure erasure, Buy
     {
         var address = (email ?? "").Trim().ToLowerInvariant();
         Response.Headers.CacheControl = "no-cache, no-store";
-        var json = await data.ExportAsync(address, cancellationToken, User.SellerId());
+        var json = await data.ExportForSellerAsync(Audit.AuditActor.Of(HttpContext), address, cancellationToken);
         return File(json, "application/json", $"buyer-data-{DateTime.UtcNow:yyyyMMdd}.json");
     }
 

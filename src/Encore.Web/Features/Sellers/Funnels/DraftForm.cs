@@ -30,6 +30,7 @@ public sealed class DraftForm
     public List<string?> StepKey { get; set; } = [];
     public List<string?> Id { get; set; } = [];
     public List<string?> PriceId { get; set; } = [];
+    public List<string?> Opening { get; set; } = [];
     public List<string?> Headline { get; set; } = [];
     public List<string?> Body { get; set; } = [];
     public List<string?> Terms { get; set; } = [];
@@ -51,18 +52,18 @@ public sealed class DraftForm
         }
 
         var renamed = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var rows = new List<(string? Key, string? Id, string? Price, string? Headline, string? Body, string? Terms, string? Accept, string? Decline)>();
+        var rows = new List<(string? Key, string? Id, string? Price, string? Opening, string? Headline, string? Body, string? Terms, string? Accept, string? Decline)>();
         for (var i = 0; i < Id.Count; i++)
         {
-            var row = (Key: At(StepKey, i), Id: At(Id, i)?.Trim(), Price: At(PriceId, i), Headline: At(Headline, i), Body: At(Body, i), Terms: At(Terms, i),
+            var row = (Key: At(StepKey, i), Id: At(Id, i)?.Trim(), Price: At(PriceId, i), Opening: At(Opening, i), Headline: At(Headline, i), Body: At(Body, i), Terms: At(Terms, i),
                 Accept: At(OnAccept, i), Decline: At(OnDecline, i));
-            if (row.Key is null && row.Id is null && row.Price is null && row.Headline is null && row.Body is null && row.Terms is null) continue; // the empty "add a step" row
+            if (row.Key is null && row.Id is null && row.Price is null && row.Opening is null && row.Headline is null && row.Body is null && row.Terms is null) continue; // the empty "add a step" row
             if (row.Key is not null) renamed.TryAdd(row.Key, row.Id);
             rows.Add(row);
         }
         string? Edge(string? value) => FunnelDefinitions.Edge(value) is { } key && renamed.TryGetValue(key, out var now) ? now : FunnelDefinitions.Edge(value);
         // Headline and copy are stored empty rather than missing (terms the other way), so an unchanged form is the stored draft.
-        var steps = rows.Select(r => new DefinitionStepDto(r.Id, Guid(r.Price), r.Headline ?? "", r.Body ?? "", r.Terms, Edge(r.Accept), Edge(r.Decline))).ToList();
+        var steps = rows.Select(r => new DefinitionStepDto(r.Id, Guid(r.Price), r.Headline ?? "", r.Body ?? "", r.Terms, Edge(r.Accept), Edge(r.Decline), r.Opening)).ToList();
         var entry = EntryStepId is null ? Edge(current.EntryStepId) ?? steps.FirstOrDefault()?.Id : Edge(EntryStepId);
 
         var definition = current with

@@ -14,6 +14,10 @@ public sealed record DefinitionItemDto(Guid? PriceId, string? Description = null
 /// <param name="Terms">For a recurring price: amount, interval, first charge and how to cancel, in the seller's words.</param>
 /// <param name="OnAccept">The step after a yes; null: thank-you.</param>
 /// <param name="OnDecline">The step after a no (a downsell); null: thank-you.</param>
+/// <param name="Opening">
+/// The line above the headline; empty: "Your order is confirmed. One more thing, shown only now:" for an offer, "Not the full
+/// program? Here is a smaller step." for a downsell (a step reached by a no).
+/// </param>
 public sealed record DefinitionStepDto(
     string? Id,
     Guid? PriceId,
@@ -21,7 +25,8 @@ public sealed record DefinitionStepDto(
     string? Body = null,
     string? Terms = null,
     string? OnAccept = null,
-    string? OnDecline = null);
+    string? OnDecline = null,
+    string? Opening = null);
 
 /// <summary>
 /// A funnel definition as the seller API takes it to create a funnel, to save its draft, and to lint it: the

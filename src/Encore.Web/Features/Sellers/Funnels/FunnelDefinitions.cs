@@ -13,7 +13,7 @@ public sealed record PricedProduct(Guid PriceId, Guid ProductId, string ProductN
 public sealed record ResolvedItem(PricedProduct Product, string Description, string? Terms);
 
 public sealed record ResolvedStep(
-    string Key, PricedProduct Product, string Headline, string Body, string? Terms, string? OnAccept, string? OnDecline);
+    string Key, PricedProduct Product, string Headline, string Body, string? Terms, string? OnAccept, string? OnDecline, string? Opening = null);
 
 /// <summary>A definition whose prices were found among the seller's: ready to lint, and (when storable) to save.</summary>
 public sealed record ResolvedFunnel(
@@ -53,6 +53,7 @@ public enum ResolveMode
 public sealed partial class FunnelDefinitions(EncoreDbContext db)
 {
     public const int MaxHeadline = 200;
+    public const int MaxOpening = 200;
     public const int MaxBody = 8000;
     public const int MaxTerms = 4000;
     public const int MaxDescription = 4000;
@@ -113,9 +114,10 @@ public sealed partial class FunnelDefinitions(EncoreDbContext db)
             var headline = Text(step.Headline, MaxHeadline, $"{path}.headline");
             var body = Text(step.Body, MaxBody, $"{path}.body");
             var terms = Text(step.Terms, MaxTerms, $"{path}.terms");
+            var opening = Text(step.Opening, MaxOpening, $"{path}.opening");
             if (Priced(step.PriceId, path) is { } product)
                 resolvedSteps.Add(new ResolvedStep(key, product, Or(headline, $"Add {product.ProductName} to your order"), body,
-                    Blank(terms), Edge(step.OnAccept), Edge(step.OnDecline)));
+                    Blank(terms), Edge(step.OnAccept), Edge(step.OnDecline), Blank(opening)));
         }
 
         var entry = Edge(dto.EntryStepId);

@@ -204,7 +204,7 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
             new DefinitionItemDto(version.MainPriceId, version.MainDescription, version.MainTerms),
             version.Bumps.OrderBy(b => b.Position).Select(b => new DefinitionItemDto(b.PriceId, b.Description, b.Terms)).ToList(),
             version.Steps.OrderBy(s => s.Position)
-                .Select(s => new DefinitionStepDto(s.Key, s.PriceId, s.Headline, s.Body, s.Terms, Key(s.OnAcceptStepId), Key(s.OnDeclineStepId))).ToList(),
+                .Select(s => new DefinitionStepDto(s.Key, s.PriceId, s.Headline, s.Body, s.Terms, Key(s.OnAcceptStepId), Key(s.OnDeclineStepId), s.Opening)).ToList(),
             Key(version.EntryStepId),
             version.ThankYouUrl);
     }
@@ -260,7 +260,7 @@ public sealed partial class FunnelDrafts(EncoreDbContext db, FunnelDefinitions d
             Id = ids[s.Key], FunnelVersionId = version.Id, Position = i, Key = s.Key,
             Kind = downsells.Contains(s.Key) ? OfferStepKind.Downsell : OfferStepKind.Offer,
             ProductId = s.Product.ProductId, PriceId = s.Product.PriceId, ProductName = s.Product.ProductName,
-            Headline = s.Headline, Body = s.Body, Terms = s.Terms, Price = PriceTerms.From(s.Product.Price),
+            Headline = s.Headline, Body = s.Body, Opening = s.Opening, Terms = s.Terms, Price = PriceTerms.From(s.Product.Price),
             OnAcceptStepId = Id(s.OnAccept), OnDeclineStepId = Id(s.OnDecline),
         }));
     }

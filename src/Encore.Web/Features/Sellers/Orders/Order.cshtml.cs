@@ -66,7 +66,7 @@ public sealed class OrderModel(SellerOrders orders, RefundService refunds, Deliv
         if (error is null)
         {
             var requestedBy = User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "seller";
-            var result = await refunds.RefundAsync(new RefundCommand(sellerId, orderId, lineId, minor, reason, key!, requestedBy), CancellationToken.None);
+            var result = await refunds.RefundAsync(new RefundCommand(sellerId, orderId, lineId, minor, reason, key!, requestedBy, Audit.AuditActor.Of(HttpContext)), CancellationToken.None);
             if (result.Outcome == RefundOutcome.NotFound) return NotFound();
             if (result.Outcome != RefundOutcome.Invalid)
                 return Redirect($"/seller/orders/{orderId}?refund={result.Refund!.Id}#refunds");

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Encore.Web.Features.Sellers.Products;
 
 /// <summary>One product: edit it, add prices, archive prices.</summary>
-public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog deliverables) : PageModel
+public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog deliverables, Branding.SellerBranding branding) : PageModel
 {
     public Product Product { get; private set; } = null!;
 
@@ -82,6 +82,17 @@ public sealed class ProductModel(Catalog catalog, Delivery.DeliverableCatalog de
         var request = new Delivery.DeliverableRequest(null, title, url, signLink, text, downloadLimit, SplitKeys(keys), position);
         var (deliverable, errors) = await deliverables.UpdateAsync(User.SellerId(), ProductId, deliverableId, request, cancellationToken);
         return await AfterAsync(deliverable is null && errors is null, errors, cancellationToken);
+    }
+
+    /// <summary>The product's image on the checkout (PNG, JPEG or WebP; see <see cref="Branding.BrandImages"/>); <paramref name="remove"/>: none.</summary>
+    public async Task<IActionResult> OnPostImageAsync(IFormFile? image, bool remove, CancellationToken cancellationToken)
+    {
+        var (found, refusal) = await branding.SetProductImageAsync(User.SellerId(), ProductId, image, remove, cancellationToken);
+        if (!found) return NotFound();
+        if (refusal is null) return Redirect($"/seller/products/{ProductId}#image");
+        Errors = new() { ["image"] = [refusal] };
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return await LoadAsync(cancellationToken) ? Page() : NotFound();
     }
 
     public async Task<IActionResult> OnPostRemoveDeliverableAsync(Guid deliverableId, CancellationToken cancellationToken) =>

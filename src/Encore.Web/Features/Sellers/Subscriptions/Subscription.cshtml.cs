@@ -34,7 +34,8 @@ public sealed class SubscriptionModel(SellerSubscriptions subscriptions, Subscri
         ChangeAsync(subscriptionId, seller => management.CancelAsync(subscriptionId, seller, ManageActor.Seller, atPeriodEnd: true, refundLastPayment: false, CancellationToken.None));
 
     public Task<IActionResult> OnPostCancelNowAsync(Guid subscriptionId) =>
-        ChangeAsync(subscriptionId, seller => management.CancelAsync(subscriptionId, seller, ManageActor.Seller, atPeriodEnd: false, refundLastPayment: true, CancellationToken.None));
+        ChangeAsync(subscriptionId, seller => management.CancelAsync(subscriptionId, seller, ManageActor.Seller, atPeriodEnd: false, refundLastPayment: true, CancellationToken.None,
+            Audit.AuditActor.Of(HttpContext)));
 
     public Task<IActionResult> OnPostPauseAsync(Guid subscriptionId) =>
         ChangeAsync(subscriptionId, seller => management.PauseAsync(subscriptionId, seller, CancellationToken.None));

@@ -75,7 +75,7 @@ public static class SubscriptionsApi
             });
         var sellerId = http.User.SellerId();
         // A change is never abandoned halfway because the client went away: it runs to its answer.
-        var result = await management.CancelAsync(subscriptionId, sellerId, ManageActor.Seller, atPeriodEnd, refund, CancellationToken.None);
+        var result = await management.CancelAsync(subscriptionId, sellerId, ManageActor.Seller, atPeriodEnd, refund, CancellationToken.None, Audit.AuditActor.Of(http));
         return await AnswerAsync(result, sellerId, subscriptionId, subscriptions);
     }
 

@@ -27,7 +27,7 @@ public sealed class EndpointModel(WebhookEndpoints endpoints) : PageModel
 
     public async Task<IActionResult> OnPostDisableAsync(Guid endpointId, CancellationToken cancellationToken)
     {
-        if (!await endpoints.DisableAsync(User.SellerId(), endpointId, cancellationToken)) return NotFound();
+        if (!await endpoints.DisableAsync(Audit.AuditActor.Of(HttpContext), endpointId, CancellationToken.None)) return NotFound();
         return Redirect("/seller/webhooks");
     }
 }

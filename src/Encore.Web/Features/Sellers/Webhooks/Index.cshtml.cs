@@ -23,7 +23,7 @@ public sealed class IndexModel(WebhookEndpoints endpoints) : PageModel
         UrlError = endpoints.CheckUrl(url);
         if (UrlError is null)
         {
-            (Created, NewSecret) = await endpoints.CreateAsync(User.SellerId(), url!, events ?? [], cancellationToken);
+            (Created, NewSecret) = await endpoints.CreateAsync(Audit.AuditActor.Of(HttpContext), url!, events ?? [], CancellationToken.None);
             Response.Headers.CacheControl = "no-cache, no-store";
             EnteredUrl = null;
         }
