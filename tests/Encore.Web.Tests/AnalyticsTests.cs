@@ -94,8 +94,8 @@ public abstract class AnalyticsTests<TApp>(TApp app) : IClassFixture<TApp> where
         Assert.Contains("data-testid=\"aov\">$80.60<", page.Html);
         Assert.Contains("data-testid=\"aov-lift\">71.5%<", page.Html);
         Assert.Contains("data-testid=\"revenue-per-buyer\">$96.50<", page.Html);
-        Assert.Contains("<td>33.3%</td>", page.Html);
-        Assert.Contains("<td>40.0%</td>", page.Html);
+        Assert.Contains("<td class=\"num\">33.3%</td>", page.Html);
+        Assert.Contains("<td class=\"num\">40.0%</td>", page.Html);
         Assert.Contains("data-testid=\"take-rate-chart\"", page.Html);
         Assert.Contains("data-testid=\"revenue-chart\"", page.Html);
         Assert.Equal(2, CountOf(page.Html, "role=\"img\""));

@@ -122,7 +122,7 @@ public abstract partial class DeliveryTests<TApp>(TApp app) : IClassFixture<TApp
 
         var seller = await app.SignInAsDemoAsync();
         var order = await FormPage.GetAsync(seller, $"/seller/orders/{orderId}");
-        Assert.Matches("Workbook \\(PDF\\) <span class=\"muted\">\\(file\\)</span></td>\\s*<td>1</td>", order.Html);
+        Assert.Matches("Workbook \\(PDF\\) <span class=\"muted\">\\(file\\)</span></td>\\s*<td class=\"num\">1</td>", order.Html);
         var before = await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.OrderId == orderId));
         var resent = await order.PostAsync(seller, $"/seller/orders/{orderId}?handler=resend");
         Assert.Equal(HttpStatusCode.Redirect, resent.StatusCode);
