@@ -75,7 +75,6 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         Assert.Equal(toKnown.StatusCode, toUnknown.StatusCode);
         Assert.Equal("/seller/forgot/sent", toKnown.Headers.Location!.OriginalString);
         Assert.Equal(toKnown.Headers.Location, toUnknown.Headers.Location);
-        Assert.Equal(await toKnown.Content.ReadAsStringAsync(), await toUnknown.Content.ReadAsStringAsync());
 
         await app.SendEmailsAsync();
         Assert.Empty(MailsTo(unknown));
@@ -133,7 +132,6 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         Assert.Equal(HttpStatusCode.Gone, (await jar.PageAsync(client, link)).Status);
         var expired = await jar.PostAsync(client, form, link, ("NewPassword", NewPassword));
         Assert.Equal(HttpStatusCode.Gone, expired.StatusCode);
-        Assert.Contains("expired", await expired.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await new CookieJar().SignInAsync(client, email, Password)).StatusCode); // unchanged
 
         for (var i = 0; i < 5; i++) await ForgotAsync(client, email);
@@ -226,7 +224,7 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
     [Fact]
     public async Task Two_factor_turns_on_only_with_a_right_code_and_then_signing_in_needs_the_code()
     {
-        var (_, email) = await app.SignUpAsync();
+        var (_, email, confirmLink) = await app.SignUpKeepingLinkAsync();
         var client = Client("203.0.113.25");
         var session = new CookieJar();
         await session.SignInAsync(client, email, Password);
@@ -260,6 +258,12 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         Assert.Equal("/seller/sign-in/code", first.Headers.Location!.OriginalString);
         Assert.False(jar.Has("encore_seller"));
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(client, jar));
+        // Nor does the account's old confirmation link with the password: once confirmed, the link opens nothing.
+        var viaLink = new CookieJar();
+        Assert.Equal(HttpStatusCode.NotFound, (await viaLink.GetAsync(client, confirmLink)).StatusCode);
+        var anyForm = await viaLink.PageAsync(client, "/seller/sign-in");
+        Assert.Equal(HttpStatusCode.NotFound, (await viaLink.PostAsync(client, anyForm, confirmLink, ("Password", Password))).StatusCode);
+        Assert.False(viaLink.Has("encore_seller"));
         var codePage = await jar.PageAsync(client, "/seller/sign-in/code");
         Assert.Equal(HttpStatusCode.OK, codePage.Status);
         Assert.Equal(HttpStatusCode.Redirect, (await new CookieJar().GetAsync(client, "/seller/sign-in/code")).StatusCode); // no password, no code step
@@ -271,7 +275,7 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
             Assert.Contains("not right", await refused.Content.ReadAsStringAsync());
         }
-        var slowed = await jar.PostAsync(client, codePage, "/seller/sign-in/code", ("Code", Code(key)));
+        var slowed = await jar.PostAsync(Client("203.0.113.99"), codePage, "/seller/sign-in/code", ("Code", Code(key))); // from another client too
         Assert.Equal(HttpStatusCode.TooManyRequests, slowed.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, await HomeAsync(client, jar));
         app.Clock.Advance(SignInThrottling.SecondFactor.First);

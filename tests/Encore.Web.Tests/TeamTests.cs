@@ -163,7 +163,6 @@ public abstract partial class TeamTests<TApp>(TApp app) : IClassFixture<TApp>, I
         app.Clock.Advance(Encore.Web.Features.Sellers.Team.SellerTeam.InviteLifetime + TimeSpan.FromMinutes(1));
         var expired = await FormPage.GetAsync(anonymous, late);
         Assert.Equal(HttpStatusCode.NotFound, expired.Status);
-        Assert.Contains("expired", expired.Html);
         Assert.False(await app.QueryAsync(db => db.Users.AnyAsync(u => u.Email == lateEmail)));
     }
 

@@ -231,12 +231,7 @@ public static class DemoSeed
             stream.CopyTo(buffer);
             var bytes = buffer.ToArray();
             var facts = Features.Branding.ImageFormats.Read(bytes) ?? throw new InvalidOperationException($"{resource} is not an image.");
-            var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-            db.BrandImages.Add(new BrandImage
-            {
-                SellerId = SellerId, Sha256 = sha, ContentType = facts.ContentType, Width = facts.Width, Height = facts.Height, Content = bytes, CreatedAt = now,
-            });
-            return sha;
+            return db.BrandImages.Add(Features.Branding.BrandImages.From(SellerId, bytes, facts, now)).Entity.Sha256;
         }
         seller.LogoSha256 = Image("Encore.Demo.Logo.png");
         seller.BrandColor = BrandColor;

@@ -48,7 +48,15 @@ public sealed class EncoreProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) info.Environment[key] = value;
         var process = new EncoreProcess(Process.Start(info)!, $"http://127.0.0.1:{port}");
-        await process.WaitReadyAsync();
+        try
+        {
+            await process.WaitReadyAsync();
+        }
+        catch
+        {
+            await process.DisposeAsync(); // a start that never became ready leaves no process behind
+            throw;
+        }
         return process;
     }
 

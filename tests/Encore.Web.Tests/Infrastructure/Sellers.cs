@@ -21,15 +21,23 @@ public static partial class Sellers
     /// </summary>
     public static async Task<(HttpClient Client, string Email)> SignUpAsync(this EncoreApp app, string businessName = "Sleep Well Studio")
     {
+        var (client, email, _) = await app.SignUpKeepingLinkAsync(businessName);
+        return (client, email);
+    }
+
+    /// <summary><see cref="SignUpAsync"/>, also giving back the confirmation link it followed.</summary>
+    public static async Task<(HttpClient Client, string Email, string ConfirmLink)> SignUpKeepingLinkAsync(this EncoreApp app, string businessName = "Sleep Well Studio")
+    {
         var client = app.CreateClient();
         var email = $"seller-{Guid.NewGuid():N}@example.com";
         var response = await PostSignUpAsync(app, client, email, Password, businessName);
         if (response.StatusCode != HttpStatusCode.Redirect || response.Headers.Location?.OriginalString != "/seller/sign-up/sent")
             throw new InvalidOperationException("Sign-up failed: " + await response.Content.ReadAsStringAsync());
-        var confirmed = await ConfirmAsync(client, await app.ConfirmLinkAsync(email), Password);
+        var link = await app.ConfirmLinkAsync(email);
+        var confirmed = await ConfirmAsync(client, link, Password);
         if (confirmed.StatusCode != HttpStatusCode.Redirect || confirmed.Headers.Location?.OriginalString != "/seller")
             throw new InvalidOperationException("Confirming failed: " + await confirmed.Content.ReadAsStringAsync());
-        return (client, email);
+        return (client, email, link);
     }
 
     /// <summary>Posts the sign-up form; returns the answer.</summary>

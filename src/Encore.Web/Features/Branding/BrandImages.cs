@@ -30,12 +30,15 @@ public static class BrandImages
             return (null, $"The file says it is {file.ContentType} but its content is {facts.ContentType}. Upload the image as saved by an image editor.");
         if (facts.Width is < MinPixels or > MaxPixels || facts.Height is < MinPixels or > MaxPixels)
             return (null, $"The image is {facts.Width} × {facts.Height} pixels; each side must be {MinPixels} to {MaxPixels} pixels.");
-        return (new BrandImage
-        {
-            SellerId = sellerId, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), ContentType = facts.ContentType,
-            Width = facts.Width, Height = facts.Height, Content = bytes, CreatedAt = now,
-        }, null);
+        return (From(sellerId, bytes, facts, now), null);
     }
+
+    /// <summary>An image's row, named by its content's SHA-256, for bytes already known to be an image (<paramref name="facts"/>).</summary>
+    public static BrandImage From(Guid sellerId, byte[] bytes, ImageFacts facts, DateTimeOffset now) => new()
+    {
+        SellerId = sellerId, Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)), ContentType = facts.ContentType,
+        Width = facts.Width, Height = facts.Height, Content = bytes, CreatedAt = now,
+    };
 
     private static string Kilobytes(long bytes) => $"{(bytes + 1023) / 1024:N0} KB";
 }

@@ -42,6 +42,21 @@ public sealed class CheckoutModel(
         var m => $"{m:0} minutes",
     };
 
+    /// <summary>
+    /// An offer on the path is a subscription or payment plan: taken, it keeps the card for its payments (CardRelease
+    /// forgets it only once that subscription ends), so the sentence by the Pay button says so.
+    /// </summary>
+    public bool OffersKeepCard => Funnel?.Steps.Values.Any(s => s.Price.IsRecurring) == true;
+
+    /// <summary>
+    /// The card brands the buyer may type here: the Sandbox's test cards'. Under Stripe's Payment Element none are listed:
+    /// the element shows the brands the seller's Stripe account takes.
+    /// </summary>
+    public IReadOnlyList<string> CardBrands => StripePublishableKey is not null ? [] : SandboxBrands;
+
+    private static readonly IReadOnlyList<string> SandboxBrands =
+        [.. Encore.Web.Payments.Sandbox.SandboxTestCards.All.Select(c => System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(c.Brand)).Distinct()];
+
     /// <summary>The card is kept for offers exactly when there are offers to show: the page says so by the Pay button.</summary>
     private bool KeepsCardForOffers => Funnel?.EntryStepId is not null;
 

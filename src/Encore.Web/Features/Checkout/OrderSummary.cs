@@ -7,15 +7,15 @@ namespace Encore.Web.Features.Checkout;
 /// <summary>One line of the checkout's order summary: what is paid today, and for a recurring price what follows.</summary>
 /// <param name="BumpId">The bump's id; null for the main product.</param>
 /// <param name="Schedule">For a recurring price: "$0.00 today, then $29.00 monthly from 9 December 2026"; null for a one-time price.</param>
-public sealed record SummaryLine(Guid? BumpId, Guid ProductId, string Name, Money Today, string? Schedule);
+public sealed record SummaryLine(Guid? BumpId, string Name, Money Today, string? Schedule);
 
 /// <summary>The checkout's order summary and the Pay button's words, from the published funnel and the ticked bumps.</summary>
 public static class OrderSummary
 {
     public static IReadOnlyList<SummaryLine> Lines(PublishedFunnel funnel, DateOnly today) =>
     [
-        Line(null, funnel.Main.ProductId, funnel.Main.Name, funnel.Main.Price, today),
-        .. funnel.Bumps.Select(b => Line(b.Id, b.ProductId, b.Name, b.Price, today)),
+        Line(null, funnel.Main.Name, funnel.Main.Price, today),
+        .. funnel.Bumps.Select(b => Line(b.Id, b.Name, b.Price, today)),
     ];
 
     public static Money Total(PublishedFunnel funnel, IEnumerable<Guid> ticked)
@@ -27,6 +27,6 @@ public static class OrderSummary
     /// <summary>"Pay $64.00": the button states what is charged today.</summary>
     public static string PayButton(Money total) => $"{CheckoutService.PayLabel} {total.Format()}";
 
-    private static SummaryLine Line(Guid? bumpId, Guid productId, string name, Price price, DateOnly today) =>
-        new(bumpId, productId, name, price.DueToday(), price.IsRecurring ? RecurringSchedule.TodayThen(price, today) : null);
+    private static SummaryLine Line(Guid? bumpId, string name, Price price, DateOnly today) =>
+        new(bumpId, name, price.DueToday(), price.IsRecurring ? RecurringSchedule.TodayThen(price, today) : null);
 }

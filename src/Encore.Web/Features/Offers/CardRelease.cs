@@ -1,5 +1,6 @@
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
+using Encore.Web.Features.Subscriptions;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,10 +16,6 @@ namespace Encore.Web.Features.Offers;
 /// </summary>
 public sealed class CardRelease(EncoreDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<CardRelease> logger)
 {
-    /// <summary>Subscriptions that will charge their card again.</summary>
-    private static readonly SubscriptionStatus[] Charging =
-        [SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.Paused];
-
     /// <summary>Forgets the cards of sessions that are over; the number forgotten.</summary>
     public async Task<int> ForgetAsync(CancellationToken cancellationToken, int batch = 50)
     {
@@ -26,7 +23,7 @@ public sealed class CardRelease(EncoreDbContext db, IPaymentGateway gateway, Tim
             .Where(s => s.PaymentMethodId != null && s.CardForgottenAt == null &&
                         s.Status != SessionStatus.Active && s.Status != SessionStatus.AwaitingPayment &&
                         !db.Charges.Any(c => c.OrderId == s.OrderId && ChargeStates.Open.Contains(c.Status)) &&
-                        !db.Subscriptions.Any(x => x.PaymentMethodId == s.PaymentMethodId && Charging.Contains(x.Status)))
+                        !db.Subscriptions.Any(x => x.PaymentMethodId == s.PaymentMethodId && SubscriptionManagement.Live.Contains(x.Status)))
             .OrderBy(s => s.ExpiresAt)
             .Select(s => new { s.Id, s.PaymentMethodId })
             .Take(batch)

@@ -9,7 +9,8 @@ namespace Encore.Web.Features.Sellers;
 /// <summary>
 /// The link a new account's mail carries. Opening it (mail scanners open links first) only shows a form; confirming takes
 /// the password chosen at sign-up as well, so the link alone confirms nothing: whoever holds the inbox and the password
-/// finishes the account, and is signed in. Password attempts here are throttled like sign-in.
+/// finishes the account, and is signed in. Password attempts here are throttled like sign-in. Once the account is
+/// confirmed the link opens nothing: signing in is the sign-in page's, with its second step when two-factor is on.
 /// </summary>
 public sealed class ConfirmModel(UserManager<SellerUser> users, SignInManager<SellerUser> signIn, SellerSignIns signIns) : PageModel
 {
@@ -49,16 +50,20 @@ public sealed class ConfirmModel(UserManager<SellerUser> users, SignInManager<Se
                     Response.StatusCode = StatusCodes.Status400BadRequest;
                     return Page();
                 }
-                break;
+                await signIn.SignInAsync(result.User!, isPersistent: false);
+                return Redirect("/seller");
+            default:
+                // Confirmed meanwhile: the link's work is done, and an account's sessions begin only on the sign-in page
+                // (which asks for the second factor when it is on), never here.
+                return Gone();
         }
-        await signIn.SignInAsync(result.User!, isPersistent: false);
-        return Redirect("/seller");
     }
 
     private async Task<(SellerUser User, string Token)?> FindAsync(Guid userId, string? code)
     {
         if (SellerAccountMail.DecodeToken(code) is not { } token) return null;
-        if (await users.FindByIdAsync(userId.ToString()) is not { Email: not null } user) return null;
+        // Only an account waiting for its confirmation: for a confirmed one the link is spent.
+        if (await users.FindByIdAsync(userId.ToString()) is not { Email: not null, EmailConfirmed: false } user) return null;
         return (user, token);
     }
 

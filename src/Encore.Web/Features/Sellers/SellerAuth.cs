@@ -45,7 +45,6 @@ public static class SellerAuth
         services.Configure<DataProtectionTokenProviderOptions>(options => options.TokenLifespan = TimeSpan.FromHours(24));
         // The cookie is checked against the account's security stamp on every request (one read by primary key), so
         // signing out, changing the password or "sign out everywhere" (each changes the stamp) ends every session at once.
-        services.Configure<SecurityStampValidatorOptions>(options => options.ValidationInterval = TimeSpan.Zero);
         services.AddScoped<ISecurityStampValidator, SellerSessionValidator>();
         services.AddScoped<Accounts.SignInThrottling>();
         services.AddScoped<Accounts.SellerSignIns>();

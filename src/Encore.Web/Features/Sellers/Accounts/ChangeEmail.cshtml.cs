@@ -43,7 +43,7 @@ public sealed class ChangeEmailModel(UserManager<SellerUser> users, SignInManage
             await transaction.RollbackAsync(CancellationToken.None);
             return Gone();
         }
-        AuditLog.Add(db, new AuditActor(user.SellerId, user.Id, null, previous, HttpContext.Connection.RemoteIpAddress?.ToString()),
+        AuditLog.Add(db, AuditActor.For(user, previous, HttpContext.Connection.RemoteIpAddress?.ToString()),
             HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), AuditActions.EmailChanged, user.Id.ToString(),
             new { from = previous, to = found.NewEmail });
         await db.SaveChangesAsync(cancellationToken);

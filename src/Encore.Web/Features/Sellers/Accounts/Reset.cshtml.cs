@@ -48,7 +48,7 @@ public sealed class ResetModel(UserManager<SellerUser> users, SignInManager<Sell
             return Page();
         }
         await mails.QueueAsync(user, EmailKind.SellerPasswordChanged, cancellationToken);
-        AuditLog.Add(db, new AuditActor(user.SellerId, user.Id, null, user.Email ?? "", HttpContext.Connection.RemoteIpAddress?.ToString()),
+        AuditLog.Add(db, AuditActor.For(user, user.Email, HttpContext.Connection.RemoteIpAddress?.ToString()),
             HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), AuditActions.PasswordReset, user.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

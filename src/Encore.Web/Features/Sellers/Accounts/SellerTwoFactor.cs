@@ -104,7 +104,7 @@ public sealed class SellerTwoFactor(
     /// <summary>The change in the seller's audit log, in the change's transaction.</summary>
     private async Task AuditAsync(SellerUser user, string action, string? client, CancellationToken cancellationToken)
     {
-        AuditLog.Add(db, new AuditActor(user.SellerId, user.Id, null, user.Email ?? "", client), clock.GetUtcNow(), action, user.Id.ToString());
+        AuditLog.Add(db, AuditActor.For(user, user.Email, client), clock.GetUtcNow(), action, user.Id.ToString());
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Infrastructure;
@@ -60,7 +58,7 @@ public sealed class SignInThrottling(EncoreDbContext db, TimeProvider clock)
 
     private static string Normalize(string email) => email.Trim().ToUpperInvariant();
 
-    private static string Key(Rule rule, string value) => $"{rule.Name}:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))}";
+    private static string Key(Rule rule, string value) => $"{rule.Name}:{SecretTokens.Hash(value)}";
 
     /// <summary>Counts an attempt at <paramref name="email"/> from <paramref name="client"/> on both keys, or says how long to wait.</summary>
     public Task<Admission> AdmitAsync(string email, string? client, CancellationToken cancellationToken) =>

@@ -48,6 +48,10 @@ public sealed record AuditActor(Guid SellerId, Guid? UserId, Guid? ApiKeyId, str
         var userId = Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : (Guid?)null;
         return new AuditActor(user.SellerId(), userId, null, user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name ?? "seller", ip);
     }
+
+    /// <summary>A person acting on their own account without a seller session (a mailed link, the second sign-in step).</summary>
+    /// <param name="email">Their address at the time (before a change of address, the old one).</param>
+    public static AuditActor For(SellerUser account, string? email, string? ip) => new(account.SellerId, account.Id, null, email ?? "", ip);
 }
 
 /// <summary>
@@ -60,10 +64,6 @@ public static class AuditLog
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public const int MaxDetailsLength = 4000;
-
-    /// <summary>Adds an entry for what the request's person or API key did; saved with the caller's next save.</summary>
-    public static AuditEntry Add(EncoreDbContext db, HttpContext http, string action, string? subjectId, object? details = null) =>
-        Add(db, AuditActor.Of(http), http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(), action, subjectId, details);
 
     /// <summary>Adds an entry for what <paramref name="actor"/> did at <paramref name="at"/>; saved with the caller's next save.</summary>
     public static AuditEntry Add(EncoreDbContext db, AuditActor actor, DateTimeOffset at, string action, string? subjectId, object? details = null)

@@ -154,7 +154,7 @@ public sealed class SellerOrders(EncoreDbContext db)
                 Version = db.FunnelVersions.Where(v => v.Id == o.FunnelVersionId).Select(v => v.Number).FirstOrDefault(),
                 Card = db.PostPurchaseSessions.Where(s => s.OrderId == o.Id && s.PaymentMethodId != null)
                     .Select(s => new OfferCard(s.CardBrand, s.CardLast4, s.Status, s.CardForgottenAt,
-                        db.Subscriptions.Any(x => x.PaymentMethodId == s.PaymentMethodId && x.Status != SubscriptionStatus.Canceled && x.Status != SubscriptionStatus.Ended)))
+                        db.Subscriptions.Any(x => x.PaymentMethodId == s.PaymentMethodId && Features.Subscriptions.SubscriptionManagement.Live.Contains(x.Status))))
                     .FirstOrDefault(),
             })
             .FirstOrDefaultAsync(cancellationToken);

@@ -176,7 +176,7 @@ public sealed class SellerTeam(EncoreDbContext db, UserManager<SellerUser> users
                 ? new Acceptance(null, $"{invite.Email} already has an Encore account. Nothing was changed.", [])
                 : new Acceptance(null, null, created.Errors.Select(e => e.Description).ToList());
         }
-        AuditLog.Add(db, new AuditActor(invite.SellerId, user.Id, null, invite.Email, ip), now, AuditActions.InviteAccepted, user.Id.ToString(),
+        AuditLog.Add(db, AuditActor.For(user, invite.Email, ip), now, AuditActions.InviteAccepted, user.Id.ToString(),
             new { inviteId = invite.Id, role = SellerAuth.RoleName(invite.Role) });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
