@@ -38,7 +38,7 @@ public sealed class SellerJourneyTests(BrowserApp app) : IClassFixture<BrowserAp
         var editorUrl = seller.Url;
         await program.GetByLabel("Headline").FillAsync("Not kept");
         var asked = new TaskCompletionSource<string>();
-        seller.Dialog += async (_, dialog) => { asked.TrySetResult(dialog.Type); await dialog.AcceptAsync(); };
+        seller.Dialog += (_, dialog) => asked.TrySetResult(dialog.Type); // the handler above accepts it (one accept per dialog)
         await seller.EvaluateAsync("() => { setTimeout(() => { window.location.href = '/seller'; }, 0); }");
         Assert.Equal("beforeunload", await asked.Task.WaitAsync(TimeSpan.FromSeconds(15)));
         await seller.WaitForURLAsync("**/seller");
