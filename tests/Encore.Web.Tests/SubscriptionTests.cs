@@ -387,6 +387,41 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_paid_renewal_settled_again_from_its_pending_copy_changes_nothing()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var subscription = await shop.SubscriptionOfAsync((await shop.CheckoutAsync(app.CreateClient()))["orderId"]!.GetValue<Guid>());
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        await SubscriptionShop.BillAsync(app);
+        var paid = Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+        Assert.Equal(ChargeStatus.Succeeded, paid.Status);
+        var after = await shop.SubscriptionOfAsync(subscription.OrderId);
+
+        // A second answer for the same charge (a late webhook, the reconciler) read the charge while it was pending, in a
+        // context that tracks the renewal order, as the billing run's own does: its one save is refused by the charge's
+        // status, and the general path finds the charge moved already.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<Encore.Web.Data.EncoreDbContext>();
+            Assert.NotNull(await db.Orders.FindAsync(paid.OrderId));
+            var pending = await db.Charges.AsNoTracking().SingleAsync(c => c.Id == paid.Id);
+            pending.Status = ChargeStatus.Pending;
+            var answer = new Encore.Web.Payments.PaymentResult
+            {
+                PaymentId = paid.GatewayPaymentId!, Status = Encore.Web.Payments.PaymentStatus.Succeeded, Amount = paid.Amount, Currency = paid.Currency,
+            };
+            await scope.ServiceProvider.GetRequiredKeyedService<Encore.Web.Payments.IChargeSettlement>(ChargeKind.Renewal).ApplyAsync(pending, answer, CancellationToken.None);
+        }
+
+        Assert.Equal(ChargeStatus.Succeeded, Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id)).Status);
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => l.ChargeId == paid.Id)));
+        Assert.Equal(1, await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.OrderId == paid.OrderId && m.Kind == EmailKind.RenewalReceipt)));
+        var again = await shop.SubscriptionOfAsync(subscription.OrderId);
+        Assert.Equal(after.NextPayment, again.NextPayment);
+        Assert.Equal(after.NextChargeAt, again.NextChargeAt);
+    }
+
+    [Fact]
     public async Task Bad_links_and_late_requests_get_a_clear_answer_and_change_nothing()
     {
         var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));

@@ -166,6 +166,9 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
     public void Configure(EntityTypeBuilder<Charge> builder)
     {
         builder.ToTable("charges");
+        // A tracked charge is written only where it still has the status it was read in (a renewal's settlement saves its
+        // move with the rest in one batch, Charges.TrackSettled); every other move is a conditional ExecuteUpdate.
+        builder.Property(c => c.Status).IsConcurrencyToken();
         builder.Property(c => c.Currency).HasMaxLength(3);
         builder.Property(c => c.IdempotencyKey).HasMaxLength(200);
         builder.Property(c => c.ActionUrl).HasMaxLength(2000);

@@ -128,6 +128,32 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
         return moved;
     }
 
+    /// <summary>
+    /// <see cref="MoveAsync"/>'s move added to the caller's unit of work instead of run at once, for a settlement that saves
+    /// it with its other rows in one batch: the update is conditional on the status the charge was read in (the status is
+    /// a concurrency token), so the caller's save throws <see cref="DbUpdateConcurrencyException"/>, writing nothing, when
+    /// another settlement moved the charge first. False when the move is not one <see cref="ChargeStates"/> allows.
+    /// </summary>
+    public static bool TrackMove(EncoreDbContext db, Charge charge, ChargeStatus to, PaymentResult result, DateTimeOffset now)
+    {
+        if (!ChargeStates.From(to).Contains(charge.Status)) return false;
+        // The context that recorded the charge still tracks that instance: the caller's, left as it is.
+        if (db.Charges.Local.FindEntry(charge.Id) is { } recorded) recorded.State = EntityState.Detached;
+        var moved = AsSettled(charge, to, result);
+        moved.SettledAt = to is ChargeStatus.Succeeded or ChargeStatus.Failed ? now : charge.SettledAt;
+        var entry = db.Charges.Attach(moved);
+        entry.Property(c => c.Status).OriginalValue = charge.Status;
+        foreach (var property in MovedProperties) entry.Property(property).IsModified = true;
+        return true;
+    }
+
+    /// <summary>The columns <see cref="MoveAsync"/> sets.</summary>
+    private static readonly string[] MovedProperties =
+    [
+        nameof(Charge.Status), nameof(Charge.GatewayPaymentId), nameof(Charge.DeclineCode), nameof(Charge.FailureMessage), nameof(Charge.ActionUrl),
+        nameof(Charge.CardBrand), nameof(Charge.CardLast4), nameof(Charge.SettledAt),
+    ];
+
     /// <summary>The charge as <see cref="MoveAsync"/> writes it from this result (all but SettledAt, which no answer shows).</summary>
     public static Charge AsSettled(Charge charge, ChargeStatus status, PaymentResult result) => new()
     {

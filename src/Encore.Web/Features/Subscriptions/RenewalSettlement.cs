@@ -2,6 +2,7 @@ using Encore.Web.Data;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Email;
 using Encore.Web.Features.Webhooks;
+using Encore.Web.Infrastructure.Operations;
 using Encore.Web.Payments;
 using Microsoft.EntityFrameworkCore;
 
@@ -21,7 +22,6 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
         if (charge.SubscriptionId is not { } subscriptionId || charge.PaymentIndex is not { } payment || charge.Attempt is not { } attempt)
             throw new ArgumentException("A renewal charge names its subscription, payment and attempt.", nameof(charge));
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
         var to = result.Status switch
         {
             PaymentStatus.Succeeded => ChargeStatus.Succeeded,
@@ -29,12 +29,18 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
             PaymentStatus.RequiresAction => ChargeStatus.RequiresAction,
             _ => (ChargeStatus?)null,
         };
-        if (to is not { } status || await Charges.MoveAsync(db, charge, status, result, now, cancellationToken) == 0) return;
-        var subscription = await db.Subscriptions.SingleAsync(s => s.Id == subscriptionId, cancellationToken);
+        if (to is not { } status) return;
+        if (status == ChargeStatus.Succeeded && await PaidInOneSaveAsync(subscriptionId, charge, result, payment, now, cancellationToken)) return;
+
+        await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
+        if (await Charges.MoveAsync(db, charge, status, result, now, cancellationToken) == 0) return;
+        var (subscription, endpoints) = await ReadAsync(subscriptionId, cancellationToken);
         switch (status)
         {
             case ChargeStatus.Succeeded:
-                await PaidAsync(subscription, charge, payment, now, cancellationToken);
+                Paid(subscription, endpoints, charge, payment, now);
+                await PayOrderAsync(charge, now, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
                 break;
             case ChargeStatus.Failed:
                 await DeclinedAsync(subscription, charge, result, payment, attempt, now, cancellationToken);
@@ -54,9 +60,68 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task PaidAsync(Subscription subscription, Charge charge, int payment, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The common case, a renewal paid, in three round trips instead of five: the subscription and the seller's
+    /// endpoints in one read, then the charge's move (conditional on the status it was read in), the order's line and
+    /// payment, the subscription's next payment, the receipt and the events in one save, its own transaction. False,
+    /// having written nothing, when the save is refused (the charge moved since it was read) or the order is not one this
+    /// context wrote: the general path decides then, as for every other answer.
+    /// </summary>
+    private async Task<bool> PaidInOneSaveAsync(Guid subscriptionId, Charge charge, PaymentResult result, int payment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // The money moved: it is recorded on the renewal order whatever became of the subscription meanwhile.
+        if (db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId) is not { } order) return false;
+        if (!Charges.TrackMove(db, charge, ChargeStatus.Succeeded, result, now)) return false;
+        try
+        {
+            var (subscription, endpoints) = await ReadAsync(subscriptionId, cancellationToken);
+            Paid(subscription, endpoints, charge, payment, now);
+            if (order.Status != OrderStatus.Paid) (order.Status, order.PaidAt) = (OrderStatus.Paid, now);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Refused, so written nothing: the charge's status no longer the one read (a concurrency exception), or, as
+            // the batch's order is EF Core's, the receipt's unique index first. The general path's conditional move decides.
+            db.ChangeTracker.Clear();
+            return false;
+        }
+        EncoreMetrics.ChargeMoved(db, charge.Kind, ChargeStatus.Succeeded);
+        return true;
+    }
+
+    /// <summary>The subscription (tracked) and its seller's active webhook endpoints, in one query.</summary>
+    private async Task<(Subscription Subscription, List<WebhookOutbox.Endpoint> Endpoints)> ReadAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    {
+        var read = await db.Subscriptions.Where(s => s.Id == subscriptionId)
+            .Select(s => new
+            {
+                Subscription = s,
+                Endpoints = db.WebhookEndpoints.Where(e => e.SellerId == s.SellerId && e.DisabledAt == null).Select(e => new WebhookOutbox.Endpoint(e.Id, e.Events)).ToList(),
+            })
+            .SingleAsync(cancellationToken);
+        return (read.Subscription, read.Endpoints);
+    }
+
+    /// <summary>The renewal order paid, when the context that wrote it is not the one settling (the reconciler, a webhook).</summary>
+    private async Task PayOrderAsync(Charge charge, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId) is { } written)
+        {
+            if (written.Status != OrderStatus.Paid) (written.Status, written.PaidAt) = (OrderStatus.Paid, now);
+            return;
+        }
+        await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// A paid renewal's rows, added to the unit of work for the caller's save: the money moved, so it is recorded on the
+    /// renewal order whatever became of the subscription meanwhile; the subscription moves on only if this was its
+    /// next payment. Only the settlement that moved the payment's one successful charge gets here, so the receipt
+    /// needs no duplicate to survive.
+    /// </summary>
+    private void Paid(Subscription subscription, List<WebhookOutbox.Endpoint> endpoints, Charge charge, int payment, DateTimeOffset now)
+    {
         db.OrderLines.Add(new OrderLine
         {
             Id = Guid.CreateVersion7(now),
@@ -72,16 +137,6 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
             ChargeId = charge.Id,
             CreatedAt = now,
         });
-        // The billing run's own context still tracks the order it wrote a moment ago: it is paid with the save below.
-        if (db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId) is { } written)
-        {
-            if (written.Status != OrderStatus.Paid) (written.Status, written.PaidAt) = (OrderStatus.Paid, now);
-        }
-        else
-        {
-            await db.Orders.Where(o => o.Id == charge.OrderId && o.Status != OrderStatus.Paid)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.PaidAt, now), cancellationToken);
-        }
         var wasPastDue = subscription.Status == SubscriptionStatus.PastDue;
         if (subscription.NextPayment == payment)
         {
@@ -109,16 +164,12 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
                 subscription.NextChargeAt = periodEnd;
             }
         }
-        // The receipt, the events and the rows above in one save (one round trip): only this settlement, which moved the
-        // payment's one successful charge, writes this payment's receipt, so no duplicate needs surviving.
         mail.AddSubscriptionMail(subscription, charge.OrderId, EmailKind.RenewalReceipt, "");
         var data = SubscriptionEvents.Data(subscription);
-        await webhooks.AddAsync(subscription.SellerId, WebhookOutbox.SubscriptionRenewed, charge.OrderId,
-            new { subscription = data, orderId = charge.OrderId, chargeId = charge.Id, payment = payment + 1, amount = charge.Amount, currency = charge.Currency, recovered = wasPastDue },
-            cancellationToken);
+        webhooks.Add(endpoints, subscription.SellerId, WebhookOutbox.SubscriptionRenewed, charge.OrderId,
+            new { subscription = data, orderId = charge.OrderId, chargeId = charge.Id, payment = payment + 1, amount = charge.Amount, currency = charge.Currency, recovered = wasPastDue });
         if (subscription.Status == SubscriptionStatus.Ended)
-            await webhooks.AddAsync(subscription.SellerId, WebhookOutbox.SubscriptionEnded, subscription.OrderId, data, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+            webhooks.Add(endpoints, subscription.SellerId, WebhookOutbox.SubscriptionEnded, subscription.OrderId, data);
     }
 
     private async Task DeclinedAsync(

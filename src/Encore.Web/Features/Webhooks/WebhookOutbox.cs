@@ -58,12 +58,26 @@ public sealed class WebhookOutbox(EncoreDbContext db, TimeProvider clock, Encore
     {
         var endpoints = await db.WebhookEndpoints.AsNoTracking()
             .Where(e => e.SellerId == sellerId && e.DisabledAt == null)
-            .Select(e => new { e.Id, e.Events })
+            .Select(e => new Endpoint(e.Id, e.Events))
             .ToListAsync(cancellationToken);
-        var subscribed = endpoints.Where(e => e.Events.Count == 0 || e.Events.Contains(type)).ToList();
-        if (subscribed.Count == 0) return null;
-        if (await readData(cancellationToken) is not { } data) return null;
+        if (!endpoints.Any(e => e.Wants(type))) return null;
+        return await readData(cancellationToken) is { } data ? Add(endpoints, sellerId, type, orderId, data) : null;
+    }
 
+    /// <summary>A seller's active endpoint as the outbox needs it: which events it wants (none listed: all).</summary>
+    public sealed record Endpoint(Guid Id, List<string> Events)
+    {
+        public bool Wants(string type) => Events.Count == 0 || Events.Contains(type);
+    }
+
+    /// <summary>
+    /// The same, for a caller that read the seller's active endpoints (<c>DisabledAt == null</c>) in a query of its own,
+    /// with the row the event is about: no round trip here.
+    /// </summary>
+    public Guid? Add(IReadOnlyList<Endpoint> endpoints, Guid sellerId, string type, Guid? orderId, object data)
+    {
+        var subscribed = endpoints.Where(e => e.Wants(type)).ToList();
+        if (subscribed.Count == 0) return null;
         var now = clock.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var payload = JsonSerializer.Serialize(new { id, type, created = now.ToUnixTimeSeconds(), livemode = mode.IsLive, data }, Json);
