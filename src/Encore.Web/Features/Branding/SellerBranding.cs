@@ -47,7 +47,23 @@ public sealed class SellerBranding(EncoreDbContext db, SellerBrands brands, Time
     }
 
     /// <summary>Sets (or, with no file and <paramref name="remove"/>, removes) the seller's logo.</summary>
-    public async Task<string?> SetLogoAsync(Guid sellerId, IFormFile? file, bool remove, CancellationToken cancellationToken)
+    public Task<string?> SetLogoAsync(Guid sellerId, IFormFile? file, bool remove, CancellationToken cancellationToken) =>
+        SetImageAsync(sellerId, file, remove,
+            async hash => (await db.Sellers.SingleAsync(s => s.Id == sellerId, cancellationToken)).LogoSha256 = hash, cancellationToken);
+
+    /// <returns>Found: false when the seller has no such product; a refusal when the image is not kept.</returns>
+    public async Task<(bool Found, string? Refusal)> SetProductImageAsync(Guid sellerId, Guid productId, IFormFile? file, bool remove, CancellationToken cancellationToken)
+    {
+        if (!await db.Products.AnyAsync(p => p.Id == productId && p.SellerId == sellerId, cancellationToken)) return (false, null);
+        return (true, await SetImageAsync(sellerId, file, remove,
+            async hash => (await db.Products.SingleAsync(p => p.Id == productId && p.SellerId == sellerId, cancellationToken)).ImageSha256 = hash, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads the upload (unless removing), then in one transaction points the seller's row or product at the image (or at
+    /// none), deletes the images nothing uses any more, and forgets the cached brand. Returns the refusal, if any.
+    /// </summary>
+    private async Task<string?> SetImageAsync(Guid sellerId, IFormFile? file, bool remove, Func<string?, Task> point, CancellationToken cancellationToken)
     {
         BrandImage? image = null;
         if (!remove)
@@ -56,33 +72,12 @@ public sealed class SellerBranding(EncoreDbContext db, SellerBrands brands, Time
             if (image is null) return refusal;
         }
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var seller = await db.Sellers.SingleAsync(s => s.Id == sellerId, cancellationToken);
-        seller.LogoSha256 = image is null ? null : await KeepAsync(image, cancellationToken);
+        await point(image is null ? null : await KeepAsync(image, cancellationToken));
         await db.SaveChangesAsync(cancellationToken);
         await DeleteUnusedAsync(sellerId, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         brands.Forget(sellerId);
         return null;
-    }
-
-    /// <returns>Found: false when the seller has no such product; a refusal when the image is not kept.</returns>
-    public async Task<(bool Found, string? Refusal)> SetProductImageAsync(Guid sellerId, Guid productId, IFormFile? file, bool remove, CancellationToken cancellationToken)
-    {
-        if (!await db.Products.AnyAsync(p => p.Id == productId && p.SellerId == sellerId, cancellationToken)) return (false, null);
-        BrandImage? image = null;
-        if (!remove)
-        {
-            (image, var refusal) = await BrandImages.ReadAsync(sellerId, file, clock.GetUtcNow(), cancellationToken);
-            if (image is null) return (true, refusal);
-        }
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var product = await db.Products.SingleAsync(p => p.Id == productId && p.SellerId == sellerId, cancellationToken);
-        product.ImageSha256 = image is null ? null : await KeepAsync(image, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await DeleteUnusedAsync(sellerId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        brands.Forget(sellerId);
-        return (true, null);
     }
 
     /// <summary>Adds the image unless the seller already has these bytes; its hash either way.</summary>

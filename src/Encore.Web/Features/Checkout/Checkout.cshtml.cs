@@ -46,7 +46,19 @@ public sealed class CheckoutModel(
     /// An offer on the path is a subscription or payment plan: taken, it keeps the card for its payments (CardRelease
     /// forgets it only once that subscription ends), so the sentence by the Pay button says so.
     /// </summary>
-    public bool OffersKeepCard => Funnel?.Steps.Values.Any(s => s.Price.IsRecurring) == true;
+    private bool OffersKeepCard => Funnel?.Steps.Values.Any(s => s.Price.IsRecurring) == true;
+
+    /// <summary>
+    /// The end of the sentence by the Pay button: when the card is kept past the offer window. A subscription bought here
+    /// keeps it for its renewals; an offer paid over time, once taken, for its payments.
+    /// </summary>
+    public string KeepCardUnless(bool subscriptionAbove) => (subscriptionAbove, OffersKeepCard) switch
+    {
+        (true, true) => ", unless a subscription above keeps it for its renewals, or unless you take an offer paid over time, which keeps it for its payments until they end",
+        (true, false) => ", unless a subscription above keeps it for its renewals",
+        (false, true) => ", unless you take an offer paid over time, which keeps it for its payments until they end",
+        _ => "",
+    };
 
     /// <summary>
     /// The card brands the buyer may type here: the Sandbox's test cards'. Under Stripe's Payment Element none are listed:

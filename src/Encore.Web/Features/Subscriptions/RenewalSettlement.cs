@@ -69,13 +69,12 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
     /// </summary>
     private async Task<bool> PaidInOneSaveAsync(Guid subscriptionId, Charge charge, PaymentResult result, int payment, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId) is not { } order) return false;
-        if (!Charges.TrackMove(db, charge, ChargeStatus.Succeeded, result, now)) return false;
+        if (WrittenOrder(charge) is null || !Charges.TrackMove(db, charge, ChargeStatus.Succeeded, result, now)) return false;
         try
         {
             var (subscription, endpoints) = await ReadAsync(subscriptionId, cancellationToken);
             Paid(subscription, endpoints, charge, payment, now);
-            if (order.Status != OrderStatus.Paid) (order.Status, order.PaidAt) = (OrderStatus.Paid, now);
+            await PayOrderAsync(charge, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -102,10 +101,16 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
         return (read.Subscription, read.Endpoints);
     }
 
-    /// <summary>The renewal order paid, when the context that wrote it is not the one settling (the reconciler, a webhook).</summary>
+    /// <summary>The renewal order as this context wrote it a moment ago (the billing run's own), or null elsewhere.</summary>
+    private Order? WrittenOrder(Charge charge) => db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId);
+
+    /// <summary>
+    /// The renewal order paid: in the unit of work, saved with the rest, when this context wrote it; otherwise (the
+    /// reconciler, a webhook) by a conditional update at once.
+    /// </summary>
     private async Task PayOrderAsync(Charge charge, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (db.Orders.Local.FirstOrDefault(o => o.Id == charge.OrderId) is { } written)
+        if (WrittenOrder(charge) is { } written)
         {
             if (written.Status != OrderStatus.Paid) (written.Status, written.PaidAt) = (OrderStatus.Paid, now);
             return;
