@@ -367,6 +367,100 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Renewals_claimed_together_are_each_settled_by_their_own_answer()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        // Four buyers whose cards answer their renewal differently: paid, declined, the bank asks for the buyer, no funds.
+        (string Card, string? Later)[] cards =
+        [
+            (SandboxTestCards.Visa, null), (SandboxTestCards.DeclinedOffSession, null),
+            (SandboxTestCards.Visa, SandboxTestCards.AuthenticationRequired), (SandboxTestCards.Visa, SandboxTestCards.InsufficientFunds),
+        ];
+        var subscriptions = new List<Subscription>();
+        for (var i = 0; i < cards.Length; i++)
+        {
+            var subscription = await shop.SubscriptionOfAsync((await shop.CheckoutAsync(app.CreateClient(), cards[i].Card, $"together{i}@example.com"))["orderId"]!.GetValue<Guid>());
+            // What happens to a card after checkout: the bank now asks for authentication, or the account ran dry.
+            if (cards[i].Later is { } later)
+                await app.QueryAsync(db => db.SandboxPaymentMethods.Where(m => m.Id == subscription.PaymentMethodId)
+                    .ExecuteUpdateAsync(m => m.SetProperty(x => x.TestMethod, later)));
+            subscriptions.Add(subscription);
+        }
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var due = await app.QueryAsync(db => db.Subscriptions.AsNoTracking().Where(s => subscriptions.Select(x => x.Id).Contains(s.Id)).ToListAsync());
+
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(4, await scope.ServiceProvider.GetRequiredService<BillingRun>().RenewTogetherAsync(due));
+
+        var renewals = new List<Charge>();
+        foreach (var subscription in subscriptions) renewals.Add(Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id)));
+        Assert.Equal([ChargeStatus.Succeeded, ChargeStatus.Failed, ChargeStatus.RequiresAction, ChargeStatus.Failed], renewals.Select(c => c.Status));
+        Assert.Equal([null, "generic_decline", null, "insufficient_funds"], renewals.Select(c => c.DeclineCode));
+        Assert.NotNull(renewals[2].ActionUrl);
+        var after = new List<Subscription>();
+        foreach (var subscription in subscriptions) after.Add(await shop.SubscriptionOfAsync(subscription.OrderId));
+        Assert.Equal([SubscriptionStatus.Active, SubscriptionStatus.PastDue, SubscriptionStatus.PastDue, SubscriptionStatus.PastDue], after.Select(s => s.Status));
+        Assert.Equal([2, 1, 1, 1], after.Select(s => s.NextPayment));
+        Assert.Equal([0, 1, 0, 1], after.Select(s => s.FailedAttempts));
+        Assert.All(after, s => Assert.Null(s.LockedUntil));
+        // Each buyer told what happened to them, once: a receipt, a failed payment, the bank's link, a failed payment.
+        EmailKind[] told = [EmailKind.RenewalReceipt, EmailKind.PaymentFailed, EmailKind.AuthenticationNeeded, EmailKind.PaymentFailed];
+        for (var i = 0; i < subscriptions.Count; i++)
+        {
+            var id = subscriptions[i].Id;
+            var kinds = await app.QueryAsync(db => db.EmailMessages.Where(m => m.SubscriptionId == id).Select(m => m.Kind).ToListAsync());
+            Assert.Equal(told[i], Assert.Single(kinds));
+        }
+        var orders = await app.QueryAsync(db => db.Orders.AsNoTracking().Where(o => renewals.Select(c => c.OrderId).Contains(o.Id)).ToDictionaryAsync(o => o.Id));
+        Assert.Equal([OrderStatus.Paid, OrderStatus.PaymentFailed, OrderStatus.Pending, OrderStatus.PaymentFailed], renewals.Select(c => orders[c.OrderId].Status));
+        Assert.Equal(1, await app.QueryAsync(db => db.OrderLines.CountAsync(l => renewals.Select(c => c.Id).Contains(l.ChargeId))));
+        // At the gateway: one payment made, under the paid renewal's key.
+        Assert.Equal([renewals[0].IdempotencyKey], await SubscriptionShop.GatewayRenewalKeysAsync(app, subscriptions[0].Id));
+        Assert.Empty(await SubscriptionShop.GatewayRenewalKeysAsync(app, subscriptions[1].Id));
+    }
+
+    [Fact]
+    public async Task Renewals_claimed_together_where_one_payment_is_already_recorded_are_renewed_one_by_one_and_that_one_not_at_all()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var subscriptions = new List<Subscription>();
+        for (var i = 0; i < 3; i++)
+            subscriptions.Add(await shop.SubscriptionOfAsync((await shop.CheckoutAsync(app.CreateClient(), email: $"again{i}@example.com"))["orderId"]!.GetValue<Guid>()));
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        // Another writer's charge for the last one's payment 1, attempt 1, settled and not open: the chunk's recording
+        // transaction is refused by the charges' unique key as a whole.
+        var stray = subscriptions[2];
+        await app.QueryAsync(async db =>
+        {
+            db.Charges.Add(new Charge
+            {
+                Id = Guid.CreateVersion7(), OrderId = stray.OrderId, Kind = ChargeKind.Renewal, SubscriptionId = stray.Id, PaymentIndex = 1, Attempt = 1,
+                Amount = 1500, Currency = "USD", IdempotencyKey = $"stray:{stray.Id:N}", Status = ChargeStatus.Failed, CreatedAt = app.Clock.GetUtcNow(),
+            });
+            return await db.SaveChangesAsync();
+        });
+        var due = await app.QueryAsync(db => db.Subscriptions.AsNoTracking().Where(s => subscriptions.Select(x => x.Id).Contains(s.Id)).ToListAsync());
+
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<BillingRun>().RenewTogetherAsync(due));
+
+        foreach (var paid in subscriptions.Take(2))
+        {
+            Assert.Equal(ChargeStatus.Succeeded, Assert.Single(await SubscriptionShop.RenewalsAsync(app, paid.Id)).Status);
+            Assert.Single(await SubscriptionShop.GatewayRenewalKeysAsync(app, paid.Id));
+            Assert.Equal(2, (await shop.SubscriptionOfAsync(paid.OrderId)).NextPayment);
+            Assert.Equal(1, await app.QueryAsync(db => db.Orders.CountAsync(o => o.SubscriptionId == paid.Id && o.PaymentIndex == 1)));
+        }
+        // The refused one: nothing charged, no renewal order, its payment still due and not held by a lease.
+        Assert.Equal("stray:" + stray.Id.ToString("N"), Assert.Single(await SubscriptionShop.RenewalsAsync(app, stray.Id)).IdempotencyKey);
+        Assert.Empty(await SubscriptionShop.GatewayRenewalKeysAsync(app, stray.Id));
+        Assert.Equal(0, await app.QueryAsync(db => db.Orders.CountAsync(o => o.SubscriptionId == stray.Id && o.PaymentIndex == 1)));
+        var left = await shop.SubscriptionOfAsync(stray.OrderId);
+        Assert.Equal((1, SubscriptionStatus.Active), (left.NextPayment, left.Status));
+        Assert.Equal(stray.LockedUntil, left.LockedUntil);
+    }
+
+    [Fact]
     public async Task A_renewal_whose_answer_is_lost_is_settled_by_the_reconciler_and_never_charged_twice()
     {
         var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));

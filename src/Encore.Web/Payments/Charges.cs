@@ -32,6 +32,56 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
     }
 
     /// <summary>
+    /// <see cref="CallAsync"/> for several recorded charges at once (a billing run's chunk of renewals): the gateway is
+    /// called <paramref name="parallelism"/> at a time, then every answer is recorded together by
+    /// <paramref name="settleAll"/> (which saves them in one batch), and every charge without an answer is marked
+    /// unknown. The calls share one deadline, the single call's time-out from the first call, so each answer is still
+    /// recorded by its own request within the reconciler's grace; a call not made by then is left unknown, and the
+    /// reconciler, finding no payment under its key, settles it as never received. Never throws for the gateway's or the
+    /// database's failures: what is not recorded stays open for the reconciler.
+    /// </summary>
+    public async Task CallTogetherAsync(
+        IReadOnlyList<(Charge Charge, ChargeRequest Request)> calls, int parallelism,
+        Func<IReadOnlyList<(Charge Charge, PaymentResult Result)>, Task> settleAll)
+    {
+        var answers = new GatewayAnswer[calls.Count];
+        using var deadline = new CancellationTokenSource(GatewayCalls.Timeout);
+        await Parallel.ForEachAsync(Enumerable.Range(0, calls.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) },
+            async (i, _) =>
+            {
+                var (charge, request) = calls[i];
+                if (deadline.IsCancellationRequested)
+                {
+                    answers[i] = new GatewayAnswer(null, null);
+                    return;
+                }
+                EncoreMetrics.ChargeCalled(charge.Kind);
+                answers[i] = await GatewayCalls.ChargeAsync(gateway, request, logger, deadline.Token);
+            });
+
+        var results = new List<(Charge Charge, PaymentResult Result)>(calls.Count);
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var charge = calls[i].Charge;
+            var answer = answers[i];
+            if ((answer.Result ?? (answer.Refusal is { } refusal ? GatewayCalls.Refused(charge.Amount, charge.Currency, refusal) : null)) is { } result)
+                results.Add((charge, result));
+            else
+                await GatewayCalls.TryRecordAsync(logger, charge.Id, () => MarkUnknownAsync(charge, CancellationToken.None));
+        }
+        if (results.Count == 0) return;
+        try
+        {
+            await settleAll(results);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            logger.LogError(exception, "Could not record the gateway's answers for {Count} charges (the first {ChargeId}); the reconciler will settle them",
+                results.Count, results[0].Charge.Id);
+        }
+    }
+
+    /// <summary>
     /// Settles a charge of nothing (a free trial accepted with one click): no money moves, so no gateway is asked;
     /// it succeeds through its kind's settlement like any other charge.
     /// </summary>

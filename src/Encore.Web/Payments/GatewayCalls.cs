@@ -52,9 +52,11 @@ public static class GatewayCalls
     /// Calls the gateway with its own time-out and deliberately not the buyer's request token: once a
     /// charge is recorded, a buyer closing the tab must not abandon it half-way.
     /// </summary>
-    public static async Task<GatewayAnswer> ChargeAsync(IPaymentGateway gateway, ChargeRequest request, ILogger logger)
+    /// <param name="deadline">An earlier end for the call than its own time-out (a billing run's chunk of renewals); ending counts as no answer.</param>
+    public static async Task<GatewayAnswer> ChargeAsync(IPaymentGateway gateway, ChargeRequest request, ILogger logger, CancellationToken deadline = default)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline);
+        timeout.CancelAfter(Timeout);
         try
         {
             return new GatewayAnswer(await gateway.ChargeAsync(request, timeout.Token), null);

@@ -18,7 +18,7 @@ namespace Encore.Web.Features.Subscriptions;
 /// </summary>
 public sealed class BillingRun(
     EncoreDbContext db, Charges charges, EmailOutbox mail, WebhookOutbox webhooks, TimeProvider clock, ILogger<BillingRun> logger,
-    IServiceScopeFactory scopes, IConfiguration configuration)
+    IServiceScopeFactory scopes, IConfiguration configuration, RenewalSettlement settlement)
 {
     /// <summary>
     /// Renewals in flight at once within one run (<c>Encore:Billing:Parallelism</c>; default 4 on PostgreSQL, 1 on SQLite),
@@ -29,6 +29,13 @@ public sealed class BillingRun(
     /// </summary>
     public int Parallelism => Math.Clamp(
         configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? 4 : 1), 1, 32);
+
+    /// <summary>
+    /// First attempts claimed, recorded and settled together (<c>Encore:Billing:ChunkSize</c>, default 4 per renewal in
+    /// flight): per chunk two transactions in all, besides the gateway's calls. Bounded so that the chunk's calls, made
+    /// <see cref="Parallelism"/> at a time, end within one call's time-out of the first (<see cref="Charges.CallTogetherAsync"/>).
+    /// </summary>
+    public int ChunkSize => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:ChunkSize") ?? 4 * Parallelism, 1, 200);
 
     /// <summary>How long a billing run holds a subscription it is charging; past it, another run may take over.</summary>
     public static readonly TimeSpan Lease = GatewayCalls.Timeout + TimeSpan.FromSeconds(40);
@@ -65,7 +72,16 @@ public sealed class BillingRun(
             var due = await DueAsync(batch, cancellationToken);
             if (due.Count == 0) break;
             var progress = 0;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            // First attempts, the most by far, in chunks: claimed and recorded together, charged Parallelism at a time,
+            // their answers recorded together.
+            foreach (var chunk in due.Where(s => s.FailedAttempts == 0).Chunk(ChunkSize))
+            {
+                if (cancellationToken.IsCancellationRequested) break;
+                await using var scope = scopes.CreateAsyncScope();
+                progress += await scope.ServiceProvider.GetRequiredService<BillingRun>().RenewTogetherAsync(chunk);
+            }
+            // Dunning's retries one by one: each reuses its payment's order and has its own key.
+            await Parallel.ForEachAsync(due.Where(s => s.FailedAttempts > 0), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
                 async (subscription, token) =>
                 {
                     await using var scope = scopes.CreateAsyncScope();
@@ -110,21 +126,7 @@ public sealed class BillingRun(
         var subscriptionId = subscription.Id;
         var payment = subscription.NextPayment;
         var attempt = subscription.FailedAttempts + 1;
-        var charge = new Charge
-        {
-            Id = Guid.CreateVersion7(now),
-            Kind = ChargeKind.Renewal,
-            SubscriptionId = subscription.Id,
-            PaymentIndex = payment,
-            Attempt = attempt,
-            Amount = subscription.Amount,
-            Currency = subscription.Currency,
-            IdempotencyKey = RenewalKey(subscription.Id, payment, attempt),
-            Status = ChargeStatus.Pending,
-            CardBrand = subscription.CardBrand,
-            CardLast4 = subscription.CardLast4,
-            CreatedAt = now,
-        };
+        var charge = NewCharge(subscription, payment, attempt, now);
 
         var uncancellable = CancellationToken.None;
         await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
@@ -159,27 +161,111 @@ public sealed class BillingRun(
             }
         }
 
-        await charges.CallAsync(charge, new ChargeRequest
-        {
-            Amount = charge.Amount,
-            Currency = charge.Currency,
-            CustomerId = subscription.GatewayCustomerId,
-            PaymentMethodId = subscription.PaymentMethodId,
-            IdempotencyKey = charge.IdempotencyKey,
-            OffSession = true,
-            Description = $"{subscription.ProductName} (payment {payment + 1}{(subscription.Payments is { } n ? $" of {n}" : "")})",
-            ReturnUrl = BankReturn.UrlFor(charge.Id),
-            Metadata = new Dictionary<string, string>
-            {
-                ["encore_order"] = charge.OrderId.ToString(),
-                ["encore_charge"] = charge.Id.ToString(),
-                ["encore_subscription"] = subscription.Id.ToString(),
-            },
-        });
+        await charges.CallAsync(charge, Request(subscription, charge));
         EncoreMetrics.RenewalAttempted();
         db.ChangeTracker.Clear();
         return true;
     }
+
+    /// <summary>
+    /// The first attempts of a chunk of due subscriptions, together: one transaction claims them all (the same conditions
+    /// as <see cref="RenewAsync(Subscription, CancellationToken)"/>'s claim, then the claimed rows read back as they stand
+    /// under the lease) and records each one's renewal order and charge; the gateway is called for each,
+    /// <see cref="Parallelism"/> at a time; one save records what it said (<see cref="RenewalSettlement.ApplyAllAsync"/>).
+    /// When the recording transaction is refused (a charge already recorded for a payment: another run got there), nothing
+    /// of it stays and each subscription goes through <see cref="RenewAsync(Subscription, CancellationToken)"/> alone.
+    /// The number of charges attempted.
+    /// </summary>
+    public async Task<int> RenewTogetherAsync(IReadOnlyList<Subscription> chunk)
+    {
+        var uncancellable = CancellationToken.None;
+        var now = clock.GetUtcNow();
+        // The lease's end names this claim: truncated to the microsecond both databases keep, so it reads back equal.
+        var until = now + Lease;
+        until = until.AddTicks(-(until.Ticks % 10));
+        var ids = chunk.Select(s => s.Id).ToList();
+        var recorded = new List<(Subscription Subscription, Charge Charge)>(chunk.Count);
+        await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
+        {
+            var claimed = await db.Subscriptions
+                .Where(s => ids.Contains(s.Id) && s.FailedAttempts == 0 &&
+                            Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
+                            (s.LockedUntil == null || s.LockedUntil < now) &&
+                            !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), uncancellable);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(uncancellable);
+                return 0;
+            }
+            // As claimed, not as read for the batch: the payment due may have moved on since (another run renewed it).
+            var rows = await db.Subscriptions.AsNoTracking()
+                .Where(s => ids.Contains(s.Id) && s.LockedUntil == until && s.FailedAttempts == 0).ToListAsync(uncancellable);
+            foreach (var subscription in rows)
+            {
+                var charge = NewCharge(subscription, subscription.NextPayment, 1, now);
+                charge.OrderId = NewRenewalOrder(subscription, subscription.NextPayment, now);
+                db.Charges.Add(charge);
+                recorded.Add((subscription, charge));
+            }
+            try
+            {
+                await db.SaveChangesAsync(uncancellable);
+                await transaction.CommitAsync(uncancellable);
+            }
+            catch (DbUpdateException exception)
+            {
+                logger.LogInformation(exception, "A renewal of {Count} claimed together is already recorded; renewing them one by one", rows.Count);
+                await transaction.RollbackAsync(uncancellable);
+                db.ChangeTracker.Clear();
+                var attempted = 0;
+                foreach (var subscription in rows)
+                    if (await RenewAsync(subscription, uncancellable)) attempted++;
+                return attempted;
+            }
+        }
+
+        await charges.CallTogetherAsync(recorded.Select(r => (r.Charge, Request(r.Subscription, r.Charge))).ToList(), Parallelism,
+            answers => settlement.ApplyAllAsync(answers, uncancellable));
+        foreach (var _ in recorded) EncoreMetrics.RenewalAttempted();
+        db.ChangeTracker.Clear();
+        return recorded.Count;
+    }
+
+    private static Charge NewCharge(Subscription subscription, int payment, int attempt, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now),
+        Kind = ChargeKind.Renewal,
+        SubscriptionId = subscription.Id,
+        PaymentIndex = payment,
+        Attempt = attempt,
+        Amount = subscription.Amount,
+        Currency = subscription.Currency,
+        IdempotencyKey = RenewalKey(subscription.Id, payment, attempt),
+        Status = ChargeStatus.Pending,
+        CardBrand = subscription.CardBrand,
+        CardLast4 = subscription.CardLast4,
+        CreatedAt = now,
+    };
+
+    /// <summary>The off-session payment of a recorded renewal charge, under the charge's key.</summary>
+    private static ChargeRequest Request(Subscription subscription, Charge charge) => new()
+    {
+        Amount = charge.Amount,
+        Currency = charge.Currency,
+        CustomerId = subscription.GatewayCustomerId,
+        PaymentMethodId = subscription.PaymentMethodId,
+        IdempotencyKey = charge.IdempotencyKey,
+        OffSession = true,
+        Description = $"{subscription.ProductName} (payment {charge.PaymentIndex + 1}{(subscription.Payments is { } n ? $" of {n}" : "")})",
+        ReturnUrl = BankReturn.UrlFor(charge.Id),
+        Metadata = new Dictionary<string, string>
+        {
+            ["encore_order"] = charge.OrderId.ToString(),
+            ["encore_charge"] = charge.Id.ToString(),
+            ["encore_subscription"] = subscription.Id.ToString(),
+        },
+    };
 
     /// <summary>The first attempt's key is the period's; each dunning retry (after a decided failure) has its own.</summary>
     public static string RenewalKey(Guid subscriptionId, int payment, int attempt) =>
@@ -196,6 +282,12 @@ public sealed class BillingRun(
                 .Where(o => o.SubscriptionId == subscription.Id && o.PaymentIndex == payment)
                 .Select(o => (Guid?)o.Id).FirstOrDefaultAsync(cancellationToken) is { } id)
             return id;
+        return NewRenewalOrder(subscription, payment, now);
+    }
+
+    /// <summary>A payment's renewal order, added to the unit of work (pending until its charge is paid).</summary>
+    private Guid NewRenewalOrder(Subscription subscription, int payment, DateTimeOffset now)
+    {
         var order = new Order
         {
             Id = Guid.CreateVersion7(now),

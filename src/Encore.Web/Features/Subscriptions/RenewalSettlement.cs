@@ -30,11 +30,11 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
             _ => (ChargeStatus?)null,
         };
         if (to is not { } status) return;
-        if (status == ChargeStatus.Succeeded && await PaidInOneSaveAsync(subscriptionId, charge, result, payment, now, cancellationToken)) return;
+        if (status == ChargeStatus.Succeeded && await PaidTogetherAsync([(charge, result)], now, cancellationToken)) return;
 
         await using var transaction = await db.Database.BeginWithoutSavepointsAsync(cancellationToken);
         if (await Charges.MoveAsync(db, charge, status, result, now, cancellationToken) == 0) return;
-        var (subscription, endpoints) = await ReadAsync(subscriptionId, cancellationToken);
+        var (subscription, endpoints) = (await ReadAsync([subscriptionId], cancellationToken))[subscriptionId];
         switch (status)
         {
             case ChargeStatus.Succeeded:
@@ -61,44 +61,68 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
     }
 
     /// <summary>
-    /// The common case, a renewal paid, in three round trips instead of five: the subscription and the seller's
-    /// endpoints in one read, then the charge's move (conditional on the status it was read in), the order's line and
-    /// payment, the subscription's next payment, the receipt and the events in one save, its own transaction. False,
-    /// having written nothing, when the save is refused (the charge moved since it was read) or the order is not one this
-    /// context wrote: the general path decides then, as for every other answer.
+    /// The answers for a billing run's chunk of renewals, recorded together: the paid ones (the common case) in one
+    /// read and one save for the whole chunk (<see cref="PaidTogetherAsync"/>), every other answer, and any paid one that
+    /// save refused, one by one through <see cref="ApplyAsync"/>. Each is recorded once whichever way it goes: every
+    /// move is conditional on the state it was read in.
     /// </summary>
-    private async Task<bool> PaidInOneSaveAsync(Guid subscriptionId, Charge charge, PaymentResult result, int payment, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task ApplyAllAsync(IReadOnlyList<(Charge Charge, PaymentResult Result)> answers, CancellationToken cancellationToken)
     {
-        if (WrittenOrder(charge) is null || !Charges.TrackMove(db, charge, ChargeStatus.Succeeded, result, now)) return false;
+        var now = clock.GetUtcNow();
+        var paid = answers.Where(a => a.Result.Status == PaymentStatus.Succeeded).ToList();
+        var rest = answers.Where(a => a.Result.Status != PaymentStatus.Succeeded).ToList();
+        if (paid.Count > 0 && !await PaidTogetherAsync(paid, now, cancellationToken)) rest.InsertRange(0, paid);
+        foreach (var (charge, result) in rest)
+            await ApplyAsync(charge, result, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renewals paid, in one read and one save however many: the subscriptions and their sellers' endpoints in one query,
+    /// then each charge's move (conditional on the status it was read in), its order's line and payment, its
+    /// subscription's next payment, its receipt and events, all in one save, its own transaction. For one renewal that is
+    /// three round trips instead of the general path's five. False, having written nothing, when the save is refused (a
+    /// charge moved since it was read) or an order is not one this context wrote: the general path decides then, one by one.
+    /// </summary>
+    private async Task<bool> PaidTogetherAsync(IReadOnlyList<(Charge Charge, PaymentResult Result)> paid, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (paid.Any(p => WrittenOrder(p.Charge) is null || p.Charge.SubscriptionId is null || p.Charge.PaymentIndex is null ||
+                          !ChargeStates.From(ChargeStatus.Succeeded).Contains(p.Charge.Status)))
+            return false;
         try
         {
-            var (subscription, endpoints) = await ReadAsync(subscriptionId, cancellationToken);
-            Paid(subscription, endpoints, charge, payment, now);
-            await PayOrderAsync(charge, now, cancellationToken);
+            foreach (var (charge, result) in paid) Charges.TrackMove(db, charge, ChargeStatus.Succeeded, result, now);
+            var read = await ReadAsync(paid.Select(p => p.Charge.SubscriptionId!.Value).Distinct().ToList(), cancellationToken);
+            foreach (var (charge, _) in paid)
+            {
+                var (subscription, endpoints) = read[charge.SubscriptionId!.Value];
+                Paid(subscription, endpoints, charge, charge.PaymentIndex!.Value, now);
+                await PayOrderAsync(charge, now, cancellationToken);
+            }
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // Refused, so written nothing: the charge's status no longer the one read (a concurrency exception), or, as
-            // the batch's order is EF Core's, the receipt's unique index first. The general path's conditional move decides.
+            // Refused, so written nothing: a charge's status no longer the one read (a concurrency exception), or, as the
+            // batch's order is EF Core's, a receipt's unique index first. The general path's conditional move decides.
             db.ChangeTracker.Clear();
             return false;
         }
-        EncoreMetrics.ChargeMoved(db, charge.Kind, ChargeStatus.Succeeded);
+        foreach (var (charge, _) in paid) EncoreMetrics.ChargeMoved(db, charge.Kind, ChargeStatus.Succeeded);
         return true;
     }
 
-    /// <summary>The subscription (tracked) and its seller's active webhook endpoints, in one query.</summary>
-    private async Task<(Subscription Subscription, List<WebhookOutbox.Endpoint> Endpoints)> ReadAsync(Guid subscriptionId, CancellationToken cancellationToken)
+    /// <summary>The subscriptions (tracked) and their sellers' active webhook endpoints, in one query.</summary>
+    private async Task<Dictionary<Guid, (Subscription Subscription, List<WebhookOutbox.Endpoint> Endpoints)>> ReadAsync(
+        List<Guid> subscriptionIds, CancellationToken cancellationToken)
     {
-        var read = await db.Subscriptions.Where(s => s.Id == subscriptionId)
+        var read = await db.Subscriptions.Where(s => subscriptionIds.Contains(s.Id))
             .Select(s => new
             {
                 Subscription = s,
                 Endpoints = db.WebhookEndpoints.Where(e => e.SellerId == s.SellerId && e.DisabledAt == null).Select(e => new WebhookOutbox.Endpoint(e.Id, e.Events)).ToList(),
             })
-            .SingleAsync(cancellationToken);
-        return (read.Subscription, read.Endpoints);
+            .ToListAsync(cancellationToken);
+        return read.ToDictionary(r => r.Subscription.Id, r => (r.Subscription, r.Endpoints));
     }
 
     /// <summary>The renewal order as this context wrote it a moment ago (the billing run's own), or null elsewhere.</summary>
