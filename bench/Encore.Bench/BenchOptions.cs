@@ -39,8 +39,6 @@ public sealed record BenchOptions
     /// <summary>Billing: subscriptions billed once before the measured runs, not measured (<c>--billing-warm-up</c>).</summary>
     public int BillingWarmUp { get; init; } = 1_000;
 
-    /// <summary>Billing: one measured run per entry; 1 is Encore's BillingRun as it is, more is the parallel proposal (<c>--billing-parallel 1,4</c>).</summary>
-    public IReadOnlyList<int> BillingParallel { get; init; } = [1, 4];
 
     public static BenchOptions Parse(string[] args)
     {
@@ -67,7 +65,6 @@ public sealed record BenchOptions
                 "--mode" => options with { Mode = value },
                 "--subscriptions" => options with { Subscriptions = int.Parse(value, CultureInfo.InvariantCulture) },
                 "--billing-warm-up" => options with { BillingWarmUp = int.Parse(value, CultureInfo.InvariantCulture) },
-                "--billing-parallel" => options with { BillingParallel = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}"),
             };
         }

@@ -1,5 +1,4 @@
 extern alias EncoreWeb;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -26,8 +25,6 @@ namespace Encore.Bench;
 /// </summary>
 public static class BillingBench
 {
-    private const int BatchSize = 200; // BillingRun.RunOnceAsync's default batch
-
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var database = options.Database ?? throw new ArgumentException("--mode billing needs --database (a fresh one: Encore migrates it).");
@@ -66,25 +63,20 @@ public static class BillingBench
             await BillingSeed.SeedAsync(services, "warmup", options.BillingWarmUp, clock);
             var warm = await RunEncoreBillingAsync(services);
             await VerifyAsync(services, "warmup", options.BillingWarmUp, warm);
-            if (options.BillingParallel.Any(p => p > 1))
-            {
-                await BillingSeed.SeedAsync(services, "warmup-parallel", options.BillingWarmUp, clock);
-                await VerifyAsync(services, "warmup-parallel", options.BillingWarmUp, await RunInParallelAsync(services, options.BillingParallel.Max()));
-            }
         }
 
-        foreach (var parallel in options.BillingParallel.Distinct())
         {
-            var tag = parallel <= 1 ? "sequential" : $"parallel{parallel}";
+            const string tag = "measured";
             // Encore's own run has its renewals in flight Encore:Billing:Parallelism at a time (4 on PostgreSQL, 1 on SQLite by default):
             // the ceiling it is compared with is measured with as many connections.
-            int encoreInFlight;
+            int connections;
+            string variant;
             using (var scope = services.CreateScope())
-                encoreInFlight = scope.ServiceProvider.GetRequiredService<BillingRun>().Parallelism;
-            var variant = parallel <= 1
-                ? $"Encore: BillingRun.RunOnceAsync ({encoreInFlight} in flight, Encore:Billing:Parallelism)"
-                : $"Proposal, emulated: each batch of {BatchSize} due split over {parallel} scopes (own DbContext each) calling BillingRun.RenewAsync in parallel";
-            var connections = parallel <= 1 ? encoreInFlight : parallel;
+            {
+                var run = scope.ServiceProvider.GetRequiredService<BillingRun>();
+                connections = run.Parallelism;
+                variant = $"Encore: BillingRun.RunOnceAsync ({run.Parallelism} in flight: chunks of {run.ChunkSize}, {run.ChunksInFlight} at a time, {run.CallsPerChunk} calls each)";
+            }
             Console.WriteLine($"== {variant}");
             Console.WriteLine($"   seeding {options.Subscriptions:N0} subscriptions due now (not measured)");
             var seedClock = Stopwatch.StartNew();
@@ -102,7 +94,7 @@ public static class BillingBench
             var allocatedBefore = GC.GetTotalAllocatedBytes();
             counters.Start();
             var watch = Stopwatch.StartNew();
-            var charged = parallel <= 1 ? await RunEncoreBillingAsync(services) : await RunInParallelAsync(services, parallel);
+            var charged = await RunEncoreBillingAsync(services);
             watch.Stop();
             var ef = counters.Stop();
             process.Refresh();
@@ -147,7 +139,7 @@ public static class BillingBench
                 Statements = ef.Statements,
             };
             report.Results.Add(result);
-            Console.WriteLine($"   write tx/renewal {result.WriteTransactionsPerRenewal:N2}{(result.PgWriteTransactionsPerRenewal is { } x ? $" (xact ids {x:N2})" : "")}, write share of the DB ceiling {result.WriteShare:P0}; " +
+            Console.WriteLine($"   write tx/renewal {result.WriteTransactionsPerRenewal:N2}{(result.PgWriteTransactionsPerRenewal is { } x ? $" (xact ids {x:N2})" : "")}, write share of the DB ceiling {result.WriteShare:P0}, renewals as a share of it {result.RenewalShare:P0}; " +
                               $"{result.EfCommandsPerRenewal:N1} commands + {result.EfCommitsPerRenewal:N1} commits per renewal, {result.DatabaseCallMsPerRenewal:N2} of {result.WallMsPerRenewal:N2} ms in database calls, " +
                               $"CPU here {result.ProcessCpuMsPerRenewal:N2} ms, {result.AllocatedKbPerRenewal:N0} KB allocated{(result.PostgresBackendCpuMsPerRenewal is { } b ? $", PostgreSQL backends {b:N2} ms" : "")}");
         }
@@ -170,55 +162,6 @@ public static class BillingBench
         await using var scope = services.CreateAsyncScope();
         var summary = await scope.ServiceProvider.GetRequiredService<BillingRun>().RunOnceAsync(CancellationToken.None);
         return summary.Charged;
-    }
-
-    /// <summary>
-    /// The proposal, without changing Encore: RunOnceAsync's loop (the same due query, batches of 200, stop when a
-    /// batch makes no progress) with each batch's renewals shared by <paramref name="parallel"/> workers, each with
-    /// its own scope (its own BillingRun, DbContext and Charges), calling Encore's public <see cref="BillingRun.RenewAsync"/>.
-    /// </summary>
-    private static async Task<int> RunInParallelAsync(IServiceProvider services, int parallel)
-    {
-        var clock = services.GetRequiredService<TimeProvider>();
-        var scopes = Enumerable.Range(0, parallel).Select(_ => services.CreateAsyncScope()).ToList();
-        try
-        {
-            var charged = 0;
-            while (true)
-            {
-                var due = await DueAsync(scopes[0].ServiceProvider.GetRequiredService<EncoreDbContext>(), clock.GetUtcNow(), BatchSize);
-                if (due.Count == 0) break;
-                var queue = new ConcurrentQueue<Guid>(due);
-                var progress = 0;
-                await Task.WhenAll(scopes.Select(scope => Task.Run(async () =>
-                {
-                    var run = scope.ServiceProvider.GetRequiredService<BillingRun>();
-                    while (queue.TryDequeue(out var id))
-                        if (await run.RenewAsync(id, CancellationToken.None)) Interlocked.Increment(ref progress);
-                })));
-                charged += progress;
-                if (progress == 0) break;
-            }
-            return charged;
-        }
-        finally
-        {
-            foreach (var scope in scopes) await scope.DisposeAsync();
-        }
-    }
-
-    /// <summary>BillingRun's due query (private there), word for word.</summary>
-    private static Task<List<Guid>> DueAsync(EncoreDbContext db, DateTimeOffset now, int batch)
-    {
-        SubscriptionStatus[] billable = [SubscriptionStatus.Trialing, SubscriptionStatus.Active, SubscriptionStatus.PastDue];
-        return db.Subscriptions.AsNoTracking()
-            .Where(s => billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
-                        (s.LockedUntil == null || s.LockedUntil < now) &&
-                        !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
-            .OrderBy(s => s.NextChargeAt)
-            .Select(s => s.Id)
-            .Take(batch)
-            .ToListAsync();
     }
 
     /// <summary>

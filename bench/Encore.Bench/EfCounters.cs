@@ -112,12 +112,22 @@ public sealed partial class EfCounters : IObserver<DiagnosticListener>, IObserve
         Interlocked.Add(ref counter.Ticks, duration.Ticks);
     }
 
-    /// <summary>"SELECT subscriptions", "INSERT orders + INSERT charges": verb and table of each statement of a command.</summary>
-    internal static string Label(string commandText) =>
-        string.Join(" + ", commandText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    /// <summary>
+    /// "SELECT subscriptions", "INSERT orders + INSERT charges", "8 × INSERT orders + 8 × INSERT charges": verb and table of
+    /// each statement of a command, a run of the same one counted.
+    /// </summary>
+    internal static string Label(string commandText)
+    {
+        var statements = commandText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(statement => StatementPattern().Match(statement) is { Success: true } m
                 ? $"{m.Groups["verb"].Value.ToUpperInvariant()} {m.Groups["table"].Value}"
-                : statement.Split(' ', 2)[0].ToUpperInvariant()));
+                : statement.Split(' ', 2)[0].ToUpperInvariant());
+        var runs = new List<(string Statement, int Count)>();
+        foreach (var statement in statements)
+            if (runs.Count > 0 && runs[^1].Statement == statement) runs[^1] = (statement, runs[^1].Count + 1);
+            else runs.Add((statement, 1));
+        return string.Join(" + ", runs.Select(r => r.Count == 1 ? r.Statement : $"{r.Count} × {r.Statement}"));
+    }
 
     [GeneratedRegex("""^\s*(?:(?<verb>UPDATE)\s+|(?<verb>INSERT)\s+INTO\s+|(?<verb>DELETE)\s+FROM\s+|(?<verb>SELECT)\b.*?\bFROM\s+)"?(?<table>[A-Za-z_][A-Za-z0-9_]*)""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex StatementPattern();

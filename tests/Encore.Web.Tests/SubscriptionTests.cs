@@ -461,6 +461,58 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_chunk_whose_gateway_stalls_ends_its_calls_at_one_time_out_and_the_reconciler_retries_them_once_each()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));
+        var subscriptions = new List<Subscription>();
+        for (var i = 0; i < 3; i++)
+            subscriptions.Add(await shop.SubscriptionOfAsync((await shop.CheckoutAsync(app.CreateClient(), email: $"stall{i}@example.com"))["orderId"]!.GetValue<Guid>()));
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var due = await app.QueryAsync(db => db.Subscriptions.AsNoTracking().Where(s => subscriptions.Select(x => x.Id).Contains(s.Id)).ToListAsync());
+
+        // The gateway hangs on every renewal: the chunk's calls share one deadline, the single call's time-out, so the
+        // run ends with every charge recorded as unknown (the calls never made too) instead of waiting call after call.
+        app.Faults.OffSessionFault = ChargeFault.Stalls;
+        var stalledBefore = app.Faults.Stalled;
+        try
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            var run = scope.ServiceProvider.GetRequiredService<BillingRun>();
+            var renewing = run.RenewTogetherAsync(due);
+            while (app.Faults.Stalled - stalledBefore < Math.Min(run.CallsPerChunk, due.Count)) await Task.Delay(10);
+            Assert.False(renewing.IsCompleted);
+            app.Clock.Advance(Encore.Web.Payments.GatewayCalls.Timeout);
+            Assert.Equal(3, await renewing.WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+        finally { app.Faults.OffSessionFault = ChargeFault.None; }
+        foreach (var subscription in subscriptions)
+        {
+            Assert.Equal(ChargeStatus.Unknown, Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id)).Status);
+            Assert.Empty(await SubscriptionShop.GatewayRenewalKeysAsync(app, subscription.Id));
+        }
+
+        // The reconciler finds no payment under any of the keys: never received, so each payment is attempted again at
+        // once under its next key, without a failed-payment mail, and charged once.
+        await app.ReconcileAsync();
+        foreach (var subscription in subscriptions)
+        {
+            var first = Assert.Single(await SubscriptionShop.RenewalsAsync(app, subscription.Id));
+            Assert.Equal((ChargeStatus.Failed, Encore.Web.Payments.GatewayCalls.NotReceived), (first.Status, first.DeclineCode));
+        }
+        await SubscriptionShop.BillAsync(app);
+        foreach (var subscription in subscriptions)
+        {
+            var attempts = await SubscriptionShop.RenewalsAsync(app, subscription.Id);
+            Assert.Equal([ChargeStatus.Failed, ChargeStatus.Succeeded], attempts.Select(c => c.Status));
+            Assert.Equal([$"encore:renewal:{subscription.Id:N}:1:retry1"], await SubscriptionShop.GatewayRenewalKeysAsync(app, subscription.Id));
+            var id = subscription.Id;
+            Assert.Equal(0, await app.QueryAsync(db => db.EmailMessages.CountAsync(m => m.SubscriptionId == id && m.Kind == EmailKind.PaymentFailed)));
+            var after = await shop.SubscriptionOfAsync(subscription.OrderId);
+            Assert.Equal((SubscriptionStatus.Active, 2, 0), (after.Status, after.NextPayment, after.FailedAttempts));
+        }
+    }
+
+    [Fact]
     public async Task A_renewal_whose_answer_is_lost_is_settled_by_the_reconciler_and_never_charged_twice()
     {
         var shop = await SubscriptionShop.PublishAsync(app, (1500, new { interval = "month", intervalCount = 1, trialDays = 0 }));

@@ -45,7 +45,7 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
         Func<IReadOnlyList<(Charge Charge, PaymentResult Result)>, Task> settleAll)
     {
         var answers = new GatewayAnswer[calls.Count];
-        using var deadline = new CancellationTokenSource(GatewayCalls.Timeout);
+        using var deadline = new CancellationTokenSource(GatewayCalls.Timeout, clock);
         await Parallel.ForEachAsync(Enumerable.Range(0, calls.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism) },
             async (i, _) =>
             {

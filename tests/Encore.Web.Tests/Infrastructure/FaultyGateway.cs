@@ -12,6 +12,9 @@ public enum ChargeFault
 
     /// <summary>The request never reaches the gateway (a time-out before the charge).</summary>
     NeverReached,
+
+    /// <summary>The gateway takes the request and hangs, charging nothing, until the caller gives up (a stalled connection).</summary>
+    Stalls,
 }
 
 /// <summary>The real Sandbox gateway with faults injected into charges on demand.</summary>
@@ -35,6 +38,11 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
     {
         var fault = request.OffSession ? OffSessionFault : OnSessionFault;
         if (fault == ChargeFault.NeverReached) throw new GatewayUnavailableException("Injected: the request never reached the gateway.");
+        if (fault == ChargeFault.Stalls)
+        {
+            Interlocked.Increment(ref _stalled);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
         var result = await inner.ChargeAsync(request, cancellationToken);
         if (fault == ChargeFault.AnswerLostAfterCharging) throw new GatewayUnavailableException("Injected: the answer was lost after charging.");
         return result;
@@ -60,4 +68,9 @@ public sealed class FaultyGateway(SandboxGateway inner) : IPaymentGateway
         DetachUnavailable ? throw new GatewayUnavailableException("The gateway is unreachable (test fault).") : inner.DetachPaymentMethodAsync(paymentMethodId, cancellationToken);
 
     public bool DetachUnavailable { get; set; }
+
+    /// <summary>Calls that have stalled so far (<see cref="ChargeFault.Stalls"/>).</summary>
+    public int Stalled => Volatile.Read(ref _stalled);
+
+    private int _stalled;
 }
