@@ -107,18 +107,18 @@ public sealed class BillingRun(
     }
 
     /// <summary>The batch's rows as they stood when read: each renewal's claim checks again that its payment is still due.</summary>
-    private Task<List<Subscription>> DueAsync(int batch, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        return db.Subscriptions.AsNoTracking()
-            .Where(s => Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
-                        (s.LockedUntil == null || s.LockedUntil < now) &&
-                        // A renewal still waiting for an answer or for the buyer's bank is never attempted again beside it.
-                        !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
-            .OrderBy(s => s.NextChargeAt)
-            .Take(batch)
-            .ToListAsync(cancellationToken);
-    }
+    private Task<List<Subscription>> DueAsync(int batch, CancellationToken cancellationToken) =>
+        Claimable(clock.GetUtcNow()).AsNoTracking().OrderBy(s => s.NextChargeAt).Take(batch).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Subscriptions a billing run may claim now: billable, due, not cancelled, no lease held, and no renewal of theirs
+    /// still waiting for an answer or for the buyer's bank (never attempted again beside it). The due query and every
+    /// claim's conditional update share it.
+    /// </summary>
+    private IQueryable<Subscription> Claimable(DateTimeOffset now) =>
+        db.Subscriptions.Where(s => Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
+                                    (s.LockedUntil == null || s.LockedUntil < now) &&
+                                    !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)));
 
     /// <summary>
     /// Charges the subscription's next payment (or dunning's next retry of it). Transaction 1 takes the lease and
@@ -146,11 +146,8 @@ public sealed class BillingRun(
         {
             var until = now + Lease;
             var failed = subscription.FailedAttempts;
-            var claimed = await db.Subscriptions
-                .Where(s => s.Id == subscriptionId && s.NextPayment == payment && s.FailedAttempts == failed &&
-                            Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
-                            (s.LockedUntil == null || s.LockedUntil < now) &&
-                            !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
+            var claimed = await Claimable(now)
+                .Where(s => s.Id == subscriptionId && s.NextPayment == payment && s.FailedAttempts == failed)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), uncancellable);
             if (claimed == 0)
             {
@@ -200,11 +197,8 @@ public sealed class BillingRun(
         var recorded = new List<(Subscription Subscription, Charge Charge)>(chunk.Count);
         await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
         {
-            var claimed = await db.Subscriptions
-                .Where(s => ids.Contains(s.Id) && s.FailedAttempts == 0 &&
-                            Billable.Contains(s.Status) && s.NextChargeAt <= now && !s.CancelAtPeriodEnd &&
-                            (s.LockedUntil == null || s.LockedUntil < now) &&
-                            !db.Charges.Any(c => c.SubscriptionId == s.Id && ChargeStates.Open.Contains(c.Status)))
+            var claimed = await Claimable(now)
+                .Where(s => ids.Contains(s.Id) && s.FailedAttempts == 0)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), uncancellable);
             if (claimed == 0)
             {
