@@ -181,7 +181,7 @@ public sealed class BillingRun(
     /// The first attempts of a chunk of due subscriptions, together: one transaction claims them all (the same conditions
     /// as <see cref="RenewAsync(Subscription, CancellationToken)"/>'s claim, then the claimed rows read back as they stand
     /// under the lease) and records each one's renewal order and charge; the gateway is called for each,
-    /// <see cref="Parallelism"/> at a time; one save records what it said (<see cref="RenewalSettlement.ApplyAllAsync"/>).
+    /// <see cref="CallsPerChunk"/> at a time; one save records what it said (<see cref="RenewalSettlement.ApplyAllAsync"/>).
     /// When the recording transaction is refused (a charge already recorded for a payment: another run got there), nothing
     /// of it stays and each subscription goes through <see cref="RenewAsync(Subscription, CancellationToken)"/> alone.
     /// The number of charges attempted.

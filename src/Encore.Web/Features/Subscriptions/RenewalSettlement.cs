@@ -15,7 +15,8 @@ namespace Encore.Web.Features.Subscriptions;
 /// The bank asks for authentication: the buyer gets a link, and the subscription waits, past due. Every move of the
 /// subscription is conditional on the payment and attempt this charge was for, so a second settlement changes nothing.
 /// </summary>
-public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, WebhookOutbox webhooks, TimeProvider clock) : IChargeSettlement
+public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, WebhookOutbox webhooks, TimeProvider clock, ILogger<RenewalSettlement> logger)
+    : IChargeSettlement
 {
     public async Task ApplyAsync(Charge charge, PaymentResult result, CancellationToken cancellationToken)
     {
@@ -64,7 +65,8 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
     /// The answers for a billing run's chunk of renewals, recorded together: the paid ones (the common case) in one
     /// read and one save for the whole chunk (<see cref="PaidTogetherAsync"/>), every other answer, and any paid one that
     /// save refused, one by one through <see cref="ApplyAsync"/>. Each is recorded once whichever way it goes: every
-    /// move is conditional on the state it was read in.
+    /// move is conditional on the state it was read in. One that cannot be recorded is logged and left open for the
+    /// reconciler, and nothing of it is carried into the next one's save.
     /// </summary>
     public async Task ApplyAllAsync(IReadOnlyList<(Charge Charge, PaymentResult Result)> answers, CancellationToken cancellationToken)
     {
@@ -73,7 +75,17 @@ public sealed class RenewalSettlement(EncoreDbContext db, EmailOutbox mail, Webh
         var rest = answers.Where(a => a.Result.Status != PaymentStatus.Succeeded).ToList();
         if (paid.Count > 0 && !await PaidTogetherAsync(paid, now, cancellationToken)) rest.InsertRange(0, paid);
         foreach (var (charge, result) in rest)
-            await ApplyAsync(charge, result, cancellationToken);
+        {
+            try
+            {
+                await ApplyAsync(charge, result, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                logger.LogError(exception, "Could not record the gateway's answer for charge {ChargeId}; the reconciler will settle it", charge.Id);
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     /// <summary>
