@@ -103,6 +103,12 @@ public sealed class Subscription
     /// <summary>Lease of the billing run that is charging it now (several instances run billing at once).</summary>
     public DateTimeOffset? LockedUntil { get; set; }
 
+    /// <summary>
+    /// The claim that set <see cref="LockedUntil"/> last, when a billing run claimed it with others (a chunk): the claim
+    /// reads back exactly its own rows by it, even when another run's lease ends at the same instant.
+    /// </summary>
+    public Guid? LeaseId { get; set; }
+
     public Guid? ConsentRecordId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 

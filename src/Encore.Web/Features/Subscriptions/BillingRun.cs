@@ -27,8 +27,9 @@ public sealed class BillingRun(
     /// (bench/README.md, "Billing run"). Exactly once does not depend on it: every renewal is claimed by its own
     /// conditional update.
     /// </summary>
-    public int Parallelism => Math.Clamp(
-        configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true ? 4 : 1), 1, 32);
+    public int Parallelism => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (IsPostgres ? 4 : 1), 1, 32);
+
+    private bool IsPostgres => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// Chunks of first attempts in flight at once (<c>Encore:Billing:ChunksInFlight</c>; default 2 when renewals run in
@@ -190,24 +191,33 @@ public sealed class BillingRun(
     {
         var uncancellable = CancellationToken.None;
         var now = clock.GetUtcNow();
-        // The lease's end names this claim: truncated to the microsecond both databases keep, so it reads back equal.
         var until = now + Lease;
-        until = until.AddTicks(-(until.Ticks % 10));
+        var lease = Guid.NewGuid(); // names this claim: the rows read back are exactly the ones it took
         var ids = chunk.Select(s => s.Id).ToList();
         var recorded = new List<(Subscription Subscription, Charge Charge)>(chunk.Count);
         await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
         {
-            var claimed = await Claimable(now)
+            if (IsPostgres)
+            {
+                // The chunk's rows locked first, in one order, skipping any another run holds: a chunk's claim then never
+                // waits for a row, so runs in several instances cannot deadlock (two multi-row updates may lock the same
+                // rows in different orders, and a single renewal's claim queued behind them becomes the victim).
+                // SQLite has one writer and no row locks.
+                var candidates = ids.ToArray();
+                ids = await db.Database.SqlQuery<Guid>(
+                        $"SELECT \"Id\" AS \"Value\" FROM subscriptions WHERE \"Id\" = ANY({candidates}) ORDER BY \"Id\" FOR NO KEY UPDATE SKIP LOCKED")
+                    .ToListAsync(uncancellable);
+            }
+            var claimed = ids.Count == 0 ? 0 : await Claimable(now)
                 .Where(s => ids.Contains(s.Id) && s.FailedAttempts == 0)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until), uncancellable);
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LockedUntil, until).SetProperty(x => x.LeaseId, lease), uncancellable);
             if (claimed == 0)
             {
                 await transaction.RollbackAsync(uncancellable);
                 return 0;
             }
             // As claimed, not as read for the batch: the payment due may have moved on since (another run renewed it).
-            var rows = await db.Subscriptions.AsNoTracking()
-                .Where(s => ids.Contains(s.Id) && s.LockedUntil == until && s.FailedAttempts == 0).ToListAsync(uncancellable);
+            var rows = await db.Subscriptions.AsNoTracking().Where(s => ids.Contains(s.Id) && s.LeaseId == lease).ToListAsync(uncancellable);
             foreach (var subscription in rows)
             {
                 var charge = NewCharge(subscription, subscription.NextPayment, 1, now);

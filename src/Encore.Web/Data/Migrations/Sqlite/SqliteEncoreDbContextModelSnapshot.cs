@@ -1791,6 +1791,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("LeaseId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LockedUntil")
                         .HasColumnType("INTEGER");
 
