@@ -479,7 +479,8 @@ public abstract partial class SubscriptionTests<TApp>(TApp app) : IClassFixture<
             await using var scope = app.Services.CreateAsyncScope();
             var run = scope.ServiceProvider.GetRequiredService<BillingRun>();
             var renewing = run.RenewTogetherAsync(due);
-            while (app.Faults.Stalled - stalledBefore < Math.Min(run.CallsPerChunk, due.Count)) await Task.Delay(10);
+            var waitedFor = System.Diagnostics.Stopwatch.StartNew();
+            while (app.Faults.Stalled - stalledBefore < Math.Min(run.CallsPerChunk, due.Count) && waitedFor.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(10);
             Assert.False(renewing.IsCompleted);
             app.Clock.Advance(Encore.Web.Payments.GatewayCalls.Timeout);
             Assert.Equal(3, await renewing.WaitAsync(TimeSpan.FromSeconds(30)));

@@ -167,7 +167,7 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
     {
         builder.ToTable("charges");
         // A tracked charge is written only where it still has the status it was read in (a renewal's settlement saves its
-        // move with the rest in one batch, Charges.TrackSettled); every other move is a conditional ExecuteUpdate.
+        // move with the rest in one batch, Charges.TrackMove); every other move is a conditional ExecuteUpdate.
         builder.Property(c => c.Status).IsConcurrencyToken();
         builder.Property(c => c.Currency).HasMaxLength(3);
         builder.Property(c => c.IdempotencyKey).HasMaxLength(200);

@@ -23,7 +23,7 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
     {
         EncoreMetrics.ChargeCalled(charge.Kind);
         var answer = await GatewayCalls.ChargeAsync(gateway, request, logger);
-        var result = answer.Result ?? (answer.Refusal is { } refusal ? GatewayCalls.Refused(charge.Amount, charge.Currency, refusal) : null);
+        var result = ResultOf(charge, answer);
         settle ??= r => SettlementFor(charge.Kind).ApplyAsync(charge, r, CancellationToken.None);
         // Not cancellable: the money may have moved.
         var recorded = await GatewayCalls.TryRecordAsync(logger, charge.Id, () =>
@@ -63,8 +63,7 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
         for (var i = 0; i < calls.Count; i++)
         {
             var charge = calls[i].Charge;
-            var answer = answers[i];
-            if ((answer.Result ?? (answer.Refusal is { } refusal ? GatewayCalls.Refused(charge.Amount, charge.Currency, refusal) : null)) is { } result)
+            if (ResultOf(charge, answers[i]) is { } result)
                 results.Add((charge, result));
             else
                 await GatewayCalls.TryRecordAsync(logger, charge.Id, () => MarkUnknownAsync(charge, CancellationToken.None));
@@ -80,6 +79,10 @@ public sealed class Charges(EncoreDbContext db, IPaymentGateway gateway, IServic
                 results.Count, results[0].Charge.Id);
         }
     }
+
+    /// <summary>What an answer means for the charge: the gateway's result, a refusal as nothing charged, or null when none came.</summary>
+    private static PaymentResult? ResultOf(Charge charge, GatewayAnswer answer) =>
+        answer.Result ?? (answer.Refusal is { } refusal ? GatewayCalls.Refused(charge.Amount, charge.Currency, refusal) : null);
 
     /// <summary>
     /// Settles a charge of nothing (a free trial accepted with one click): no money moves, so no gateway is asked;

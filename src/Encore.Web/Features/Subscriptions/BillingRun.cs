@@ -27,9 +27,7 @@ public sealed class BillingRun(
     /// (bench/README.md, "Billing run"). Exactly once does not depend on it: every renewal is claimed by its own
     /// conditional update.
     /// </summary>
-    public int Parallelism => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (IsPostgres ? 4 : 1), 1, 32);
-
-    private bool IsPostgres => db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
+    public int Parallelism => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (db.Database.IsNpgsql() ? 4 : 1), 1, 32);
 
     /// <summary>
     /// Chunks of first attempts in flight at once (<c>Encore:Billing:ChunksInFlight</c>; default 2 when renewals run in
@@ -197,7 +195,7 @@ public sealed class BillingRun(
         var recorded = new List<(Subscription Subscription, Charge Charge)>(chunk.Count);
         await using (var transaction = await db.Database.BeginWithoutSavepointsAsync(uncancellable))
         {
-            if (IsPostgres)
+            if (db.Database.IsNpgsql())
             {
                 // The chunk's rows locked first, in one order, skipping any another run holds: a chunk's claim then never
                 // waits for a row, so runs in several instances cannot deadlock (two multi-row updates may lock the same
@@ -244,7 +242,7 @@ public sealed class BillingRun(
 
         await charges.CallTogetherAsync(recorded.Select(r => (r.Charge, Request(r.Subscription, r.Charge))).ToList(), CallsPerChunk,
             answers => settlement.ApplyAllAsync(answers, uncancellable));
-        foreach (var _ in recorded) EncoreMetrics.RenewalAttempted();
+        EncoreMetrics.RenewalAttempted(recorded.Count);
         db.ChangeTracker.Clear();
         return recorded.Count;
     }

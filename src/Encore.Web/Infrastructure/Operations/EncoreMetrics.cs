@@ -109,7 +109,7 @@ public static class EncoreMetrics
         BillingRunDuration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds);
     }
 
-    public static void RenewalAttempted() => Renewals.Add(1);
+    public static void RenewalAttempted(int count = 1) => Renewals.Add(count);
 }
 
 /// <summary>
