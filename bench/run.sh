@@ -12,7 +12,7 @@
 # ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label), ENCORE_BENCH_PEER_INSTANCES (Vendure server
 # processes, default 1).
 # Billing: ENCORE_BENCH_SUBSCRIPTIONS (due at once in the measured run, default 10000), ENCORE_BENCH_BILLING_WARMUP
-# (billed first, not measured; default 1000); ENCORE_BENCH_SECONDS is the ceiling's time. Encore's own settings
+# (billed first, not measured; default 5000); ENCORE_BENCH_SECONDS is the ceiling's time. Encore's own settings
 # (Encore__Billing__Parallelism, __ChunkSize, __ChunksInFlight) pass through the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +46,7 @@ for label in "${labels[@]}"; do
     # No Encore process: the bench hosts Encore's Program itself (its Release build), which migrates the database.
     dotnet bench/Encore.Bench/bin/Release/net10.0/Encore.Bench.dll --mode billing --label "$label" --database "$database" \
       --subscriptions "${ENCORE_BENCH_SUBSCRIPTIONS:-10000}" \
-      --billing-warm-up "${ENCORE_BENCH_BILLING_WARMUP:-1000}" --seconds "$seconds" --out bench/results
+      --billing-warm-up "${ENCORE_BENCH_BILLING_WARMUP:-5000}" --seconds "$seconds" --out bench/results
     if [[ "$label" == "postgres" ]]; then
       PGPASSWORD=encore psql -q -h localhost -U encore -d postgres -c "DROP DATABASE $db_name" >/dev/null
     fi

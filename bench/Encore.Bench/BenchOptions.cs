@@ -37,7 +37,7 @@ public sealed record BenchOptions
     public int Subscriptions { get; init; } = 10_000;
 
     /// <summary>Billing: subscriptions billed once before the measured runs, not measured (<c>--billing-warm-up</c>).</summary>
-    public int BillingWarmUp { get; init; } = 1_000;
+    public int BillingWarmUp { get; init; } = 5_000;
 
 
     public static BenchOptions Parse(string[] args)

@@ -92,6 +92,8 @@ public static class BillingBench
             var cpuBefore = process.TotalProcessorTime;
             var gcBefore = GC.CollectionCount(0);
             var allocatedBefore = GC.GetTotalAllocatedBytes();
+            var pausedBefore = GC.GetTotalPauseDuration();
+            var (jittedBefore, jitTimeBefore) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
             counters.Start();
             var watch = Stopwatch.StartNew();
             var charged = await RunEncoreBillingAsync(services);
@@ -101,6 +103,8 @@ public static class BillingBench
             var cpu = process.TotalProcessorTime - cpuBefore;
             var gen0 = GC.CollectionCount(0) - gcBefore;
             var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+            var paused = GC.GetTotalPauseDuration() - pausedBefore;
+            var (jitted, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount() - jittedBefore, System.Runtime.JitInfo.GetCompilationTime() - jitTimeBefore);
             var backendsAfter = postgres ? await BackendCpuAsync(database) : null;
             var statsAfter = await DbStats.ReadAsync(database);
             var loadAfter = LoadAverage();
@@ -135,13 +139,15 @@ public static class BillingBench
                     ? backendsAfter.Sum(b => b.Value - backendsBefore.GetValueOrDefault(b.Key)) * 10.0 / n : null, // clock ticks of 10 ms
                 Gen0CollectionsPerThousand = gen0 * 1000.0 / n,
                 AllocatedKbPerRenewal = allocated / 1024.0 / n,
+                GcPauseMsPerRenewal = paused.TotalMilliseconds / n,
+                MethodsJitted = jitted, JitSeconds = jitTime.TotalSeconds,
                 Checks = checks,
                 Statements = ef.Statements,
             };
             report.Results.Add(result);
             Console.WriteLine($"   write tx/renewal {result.WriteTransactionsPerRenewal:N2}{(result.PgWriteTransactionsPerRenewal is { } x ? $" (xact ids {x:N2})" : "")}, write share of the DB ceiling {result.WriteShare:P0}, renewals as a share of it {result.RenewalShare:P0}; " +
                               $"{result.EfCommandsPerRenewal:N1} commands + {result.EfCommitsPerRenewal:N1} commits per renewal, {result.DatabaseCallMsPerRenewal:N2} of {result.WallMsPerRenewal:N2} ms in database calls, " +
-                              $"CPU here {result.ProcessCpuMsPerRenewal:N2} ms, {result.AllocatedKbPerRenewal:N0} KB allocated{(result.PostgresBackendCpuMsPerRenewal is { } b ? $", PostgreSQL backends {b:N2} ms" : "")}");
+                              $"CPU here {result.ProcessCpuMsPerRenewal:N2} ms, {result.AllocatedKbPerRenewal:N0} KB allocated, GC pauses {result.GcPauseMsPerRenewal:N2} ms, {result.MethodsJitted:N0} methods compiled in {result.JitSeconds:N2} s{(result.PostgresBackendCpuMsPerRenewal is { } b ? $", PostgreSQL backends {b:N2} ms" : "")}");
         }
 
         Directory.CreateDirectory(options.OutputDirectory);

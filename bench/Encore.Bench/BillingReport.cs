@@ -52,6 +52,11 @@ public sealed record BillingResult
 
     /// <summary>Bytes allocated by this process (all threads) per renewal.</summary>
     public double AllocatedKbPerRenewal { get; init; }
+    /// <summary>Wall time this process's threads stood still for the GC (GC.GetTotalPauseDuration), per renewal.</summary>
+    public double GcPauseMsPerRenewal { get; init; }
+    /// <summary>Methods the JIT compiled during the measured run (System.Runtime.JitInfo: tier-ups, dynamic methods) and the time it took.</summary>
+    public long MethodsJitted { get; init; }
+    public double JitSeconds { get; init; }
     public string Checks { get; init; } = "";
     public IReadOnlyList<StatementStats> Statements { get; init; } = [];
 
@@ -120,15 +125,15 @@ public sealed class BillingReport
         text.AppendLine("Per renewal, where the time goes (EF Core's own diagnostic events in the bench process; CPU from the OS):");
         text.AppendLine();
         text.AppendLine("| run | wall ms | in DB calls ms | CPU ms here (Encore, EF Core, Sandbox" + (postgres ? ")" : ", SQLite)") + (postgres ? " | PostgreSQL backends CPU ms" : "") +
-                        " | commands | commits | rollbacks | savepoints | round trips | EF write tx | " + (postgres ? "PG commits | rows written | " : "") + "KB allocated | gen0 GCs per 1,000 |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (postgres ? " ---: | ---: | ---: |" : ""));
+                        " | commands | commits | rollbacks | savepoints | round trips | EF write tx | " + (postgres ? "PG commits | rows written | " : "") + "KB allocated | gen0 GCs per 1,000 | GC pause ms |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" + (postgres ? " ---: | ---: | ---: |" : ""));
         foreach (var r in Results)
         {
             var backends = postgres ? $" | {F(r.PostgresBackendCpuMsPerRenewal, "N2")}" : "";
             var counters = postgres ? $"{F(r.PgCommitsPerRenewal, "N2")} | {F(r.PgRowsWrittenPerRenewal, "N2")} | " : "";
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"| {Name(r)} | {r.WallMsPerRenewal:N2} | {r.DatabaseCallMsPerRenewal:N2} | {r.ProcessCpuMsPerRenewal:N2}{backends} " +
-                $"| {r.EfCommandsPerRenewal:N2} | {r.EfCommitsPerRenewal:N2} | {r.EfRollbacksPerRenewal:N2} | {r.EfSavepointsPerRenewal:N2} | {r.RoundTripsPerRenewal:N2} | {r.EfWriteTransactionsPerRenewal:N2} | {counters}{r.AllocatedKbPerRenewal:N0} | {r.Gen0CollectionsPerThousand:N1} |");
+                $"| {r.EfCommandsPerRenewal:N2} | {r.EfCommitsPerRenewal:N2} | {r.EfRollbacksPerRenewal:N2} | {r.EfSavepointsPerRenewal:N2} | {r.RoundTripsPerRenewal:N2} | {r.EfWriteTransactionsPerRenewal:N2} | {counters}{r.AllocatedKbPerRenewal:N0} | {r.Gen0CollectionsPerThousand:N1} | {r.GcPauseMsPerRenewal:N2} |");
         }
         text.AppendLine();
         text.AppendLine("In DB calls: the sum over all connections of EF Core's command and commit durations (sent to answer read), so with several renewals in flight it can exceed the wall time. " +

@@ -121,7 +121,10 @@ public sealed partial class EfCounters : IObserver<DiagnosticListener>, IObserve
         var statements = commandText.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(statement => StatementPattern().Match(statement) is { Success: true } m
                 ? $"{m.Groups["verb"].Value.ToUpperInvariant()} {m.Groups["table"].Value}"
-                : statement.Split(' ', 2)[0].ToUpperInvariant());
+                // A statement with a data-modifying WITH (the Sandbox's charge of a saved card on PostgreSQL) writes.
+                : statement.StartsWith("WITH", StringComparison.OrdinalIgnoreCase) && ModifyingPattern().Match(statement) is { Success: true } w
+                    ? $"{w.Groups["verb"].Value.ToUpperInvariant()} {w.Groups["table"].Value} (in a WITH)"
+                    : statement.Split(' ', 2)[0].ToUpperInvariant());
         var runs = new List<(string Statement, int Count)>();
         foreach (var statement in statements)
             if (runs.Count > 0 && runs[^1].Statement == statement) runs[^1] = (statement, runs[^1].Count + 1);
@@ -131,6 +134,9 @@ public sealed partial class EfCounters : IObserver<DiagnosticListener>, IObserve
 
     [GeneratedRegex("""^\s*(?:(?<verb>UPDATE)\s+|(?<verb>INSERT)\s+INTO\s+|(?<verb>DELETE)\s+FROM\s+|(?<verb>SELECT)\b.*?\bFROM\s+)"?(?<table>[A-Za-z_][A-Za-z0-9_]*)""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex StatementPattern();
+
+    [GeneratedRegex("""\b(?:(?<verb>INSERT)\s+INTO|(?<verb>DELETE)\s+FROM|(?<verb>UPDATE))\s+"?(?<table>[A-Za-z_][A-Za-z0-9_]*)""", RegexOptions.IgnoreCase)]
+    private static partial Regex ModifyingPattern();
 
     void IObserver<DiagnosticListener>.OnCompleted() { }
     void IObserver<DiagnosticListener>.OnError(Exception error) { }
