@@ -21,20 +21,20 @@ public sealed class BillingRun(
     IServiceScopeFactory scopes, IConfiguration configuration, RenewalSettlement settlement)
 {
     /// <summary>
-    /// Renewals in flight at once within one run (<c>Encore:Billing:Parallelism</c>; default 4 on PostgreSQL, 1 on SQLite),
+    /// Renewals in flight at once within one run (<c>Encore:Billing:Parallelism</c>; default 6 on PostgreSQL, 1 on SQLite),
     /// each in its own scope and DbContext: a renewal spends most of its time waiting for the database and the gateway, so
     /// on PostgreSQL a run that charges one after another leaves both mostly idle; SQLite's single writer gains nothing
     /// (bench/README.md, "Billing run"). Exactly once does not depend on it: every renewal is claimed by its own
     /// conditional update.
     /// </summary>
-    public int Parallelism => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (db.Database.IsNpgsql() ? 4 : 1), 1, 32);
+    public int Parallelism => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:Parallelism") ?? (db.Database.IsNpgsql() ? 6 : 1), 1, 32);
 
     /// <summary>
-    /// Chunks of first attempts in flight at once (<c>Encore:Billing:ChunksInFlight</c>; default 2 when renewals run in
-    /// parallel, else 1): while one chunk is claimed or settled, another's gateway calls run. The renewals in flight stay
-    /// <see cref="Parallelism"/> in all, shared by the chunks (<see cref="CallsPerChunk"/> each).
+    /// Chunks of first attempts in flight at once (<c>Encore:Billing:ChunksInFlight</c>; default one per two renewals in
+    /// flight, at least 1: 3 on PostgreSQL): while one chunk is claimed or settled, others' gateway calls run. The
+    /// renewals in flight stay <see cref="Parallelism"/> in all, shared by the chunks (<see cref="CallsPerChunk"/> each).
     /// </summary>
-    public int ChunksInFlight => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:ChunksInFlight") ?? (Parallelism > 1 ? 2 : 1), 1, Parallelism);
+    public int ChunksInFlight => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:ChunksInFlight") ?? Math.Max(1, Parallelism / 2), 1, Parallelism);
 
     /// <summary>A chunk's gateway calls in flight at once.</summary>
     public int CallsPerChunk => Math.Max(1, Parallelism / ChunksInFlight);
