@@ -138,8 +138,8 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
                 SELECT method."Id", method."Brand", method."Last4", method."Status", method."DeclineCode" FROM method, intent
                 """,
                 Parameter("methods", decisions.Select(d => d.PaymentMethod).ToArray()),
-                Parameter("statuses", decisions.Select(d => d.Decision.Item1.ToString()).ToArray()),
-                Parameter("declines", decisions.Select(d => d.Decision.Item2).ToArray()),
+                Parameter("statuses", decisions.Select(d => d.Decision.Status.ToString()).ToArray()),
+                Parameter("declines", decisions.Select(d => d.Decision.DeclineCode).ToArray()),
                 Parameter("method", request.PaymentMethodId), Parameter("customer", request.CustomerId ?? ""),
                 Parameter("id", id), Parameter("key", request.IdempotencyKey), Parameter("fingerprint", fingerprint),
                 Parameter("amount", request.Amount), Parameter("currency", request.Currency), Parameter("offSession", request.OffSession),
@@ -290,7 +290,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
     }
 
     /// <summary>What the test card does to a charge (an amount of 0 is a card setup: it saves the card and moves no money).</summary>
-    private static (SandboxIntentStatus, string?) Decide(string testMethod, ChargeRequest request) => testMethod switch
+    private static (SandboxIntentStatus Status, string? DeclineCode) Decide(string testMethod, ChargeRequest request) => testMethod switch
     {
         SandboxTestCards.ChargeDeclined => (SandboxIntentStatus.RequiresPaymentMethod, "generic_decline"),
         SandboxTestCards.InsufficientFunds => (SandboxIntentStatus.RequiresPaymentMethod, "insufficient_funds"),
