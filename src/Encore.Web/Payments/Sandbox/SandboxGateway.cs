@@ -102,7 +102,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
                 .SingleAsync(i => i.IdempotencyKey == request.IdempotencyKey, cancellationToken);
             return await ReplayAsync(again, winner, fingerprint, cancellationToken);
         }
-        return ToResult(intent, method);
+        return ToResult(intent, Card(method));
     }
 
     /// <summary>
@@ -152,7 +152,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
             Currency = request.Currency, CustomerId = request.CustomerId ?? "", PaymentMethodId = row.Id, OffSession = request.OffSession,
             Status = Enum.Parse<SandboxIntentStatus>(row.Status), DeclineCode = row.DeclineCode, ReturnUrl = request.ReturnUrl, CreatedAt = now,
         };
-        return ToResult(intent, new SandboxPaymentMethod { Id = row.Id, CustomerId = intent.CustomerId, TestMethod = "", Brand = row.Brand, Last4 = row.Last4 });
+        return ToResult(intent, new SavedCard(row.Id, row.Brand, row.Last4));
     }
 
     /// <summary>What <see cref="ChargeSavedMethodAsync"/>'s statement answers: the method charged and the bank's decision.</summary>
@@ -336,10 +336,12 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
     private static async Task<PaymentResult> ResultWithMethodAsync(EncoreDbContext db, SandboxPaymentIntent intent, CancellationToken cancellationToken)
     {
         var method = await db.SandboxPaymentMethods.AsNoTracking().SingleAsync(m => m.Id == intent.PaymentMethodId, cancellationToken);
-        return ToResult(intent, method);
+        return ToResult(intent, Card(method));
     }
 
-    private static PaymentResult ToResult(SandboxPaymentIntent intent, SandboxPaymentMethod method) => new()
+    private static SavedCard Card(SandboxPaymentMethod method) => new(method.Id, method.Brand, method.Last4);
+
+    private static PaymentResult ToResult(SandboxPaymentIntent intent, SavedCard card) => new()
     {
         PaymentId = intent.Id,
         Status = intent.Status switch
@@ -353,7 +355,7 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
         DeclineCode = intent.Status is SandboxIntentStatus.RequiresPaymentMethod or SandboxIntentStatus.Canceled ? intent.DeclineCode : null,
         FailureMessage = intent.Status is SandboxIntentStatus.RequiresPaymentMethod ? DeclineMessages.For(intent.DeclineCode) : null,
         ActionUrl = intent.Status == SandboxIntentStatus.RequiresAction ? AuthenticationPath + intent.Id : null,
-        Card = new SavedCard(method.Id, method.Brand, method.Last4),
+        Card = card,
     };
 
     private static string Fingerprint(ChargeRequest request) =>
