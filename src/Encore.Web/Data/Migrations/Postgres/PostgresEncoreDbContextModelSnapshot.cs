@@ -269,7 +269,8 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("GatewayPaymentId");
+                    b.HasIndex("GatewayPaymentId")
+                        .HasFilter("\"GatewayPaymentId\" IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -277,9 +278,11 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasIndex("OrderId");
 
                     b.HasIndex("SessionId", "StepId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SessionId\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasFilter("\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
 
                     b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
                         .IsUnique();
@@ -1853,6 +1856,9 @@ namespace Encore.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("NextChargeAt")
+                        .HasFilter("\"NextChargeAt\" IS NOT NULL");
+
                     b.HasIndex("OrderId");
 
                     b.HasIndex("PaymentMethodId");
@@ -1860,8 +1866,6 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasIndex("SellerId", "CreatedAt");
 
                     b.HasIndex("SellerId", "Email");
-
-                    b.HasIndex("Status", "NextChargeAt");
 
                     b.ToTable("subscriptions", (string)null);
                 });

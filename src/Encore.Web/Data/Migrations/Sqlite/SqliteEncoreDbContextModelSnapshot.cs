@@ -262,7 +262,8 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("GatewayPaymentId");
+                    b.HasIndex("GatewayPaymentId")
+                        .HasFilter("\"GatewayPaymentId\" IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
@@ -270,9 +271,11 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasIndex("OrderId");
 
                     b.HasIndex("SessionId", "StepId")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"SessionId\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CreatedAt");
+                    b.HasIndex("Status", "CreatedAt")
+                        .HasFilter("\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
 
                     b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
                         .IsUnique();
@@ -1844,6 +1847,9 @@ namespace Encore.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("NextChargeAt")
+                        .HasFilter("\"NextChargeAt\" IS NOT NULL");
+
                     b.HasIndex("OrderId");
 
                     b.HasIndex("PaymentMethodId");
@@ -1851,8 +1857,6 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasIndex("SellerId", "CreatedAt");
 
                     b.HasIndex("SellerId", "Email");
-
-                    b.HasIndex("Status", "NextChargeAt");
 
                     b.ToTable("subscriptions", (string)null);
                 });
