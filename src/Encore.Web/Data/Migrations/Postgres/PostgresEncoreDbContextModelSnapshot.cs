@@ -281,8 +281,7 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsUnique()
                         .HasFilter("\"SessionId\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CreatedAt")
-                        .HasFilter("\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
                         .IsUnique();

@@ -274,8 +274,7 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("\"SessionId\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CreatedAt")
-                        .HasFilter("\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
                         .IsUnique();

@@ -22,10 +22,6 @@ namespace Encore.Web.Data.Migrations.Postgres
                 name: "IX_charges_SessionId_StepId",
                 table: "charges");
 
-            migrationBuilder.DropIndex(
-                name: "IX_charges_Status_CreatedAt",
-                table: "charges");
-
             migrationBuilder.CreateIndex(
                 name: "IX_subscriptions_NextChargeAt",
                 table: "subscriptions",
@@ -44,12 +40,6 @@ namespace Encore.Web.Data.Migrations.Postgres
                 columns: new[] { "SessionId", "StepId" },
                 unique: true,
                 filter: "\"SessionId\" IS NOT NULL");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_charges_Status_CreatedAt",
-                table: "charges",
-                columns: new[] { "Status", "CreatedAt" },
-                filter: "\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
         }
 
         /// <inheritdoc />
@@ -67,10 +57,6 @@ namespace Encore.Web.Data.Migrations.Postgres
                 name: "IX_charges_SessionId_StepId",
                 table: "charges");
 
-            migrationBuilder.DropIndex(
-                name: "IX_charges_Status_CreatedAt",
-                table: "charges");
-
             migrationBuilder.CreateIndex(
                 name: "IX_subscriptions_Status_NextChargeAt",
                 table: "subscriptions",
@@ -86,11 +72,6 @@ namespace Encore.Web.Data.Migrations.Postgres
                 table: "charges",
                 columns: new[] { "SessionId", "StepId" },
                 unique: true);
-
-            migrationBuilder.CreateIndex(
-                name: "IX_charges_Status_CreatedAt",
-                table: "charges",
-                columns: new[] { "Status", "CreatedAt" });
         }
     }
 }

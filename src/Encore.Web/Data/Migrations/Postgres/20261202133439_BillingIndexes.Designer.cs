@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Encore.Web.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresEncoreDbContext))]
-    [Migration("20261202124220_BillingIndexes")]
+    [Migration("20261202133439_BillingIndexes")]
     partial class BillingIndexes
     {
         /// <inheritdoc />
@@ -284,8 +284,7 @@ namespace Encore.Web.Data.Migrations.Postgres
                         .IsUnique()
                         .HasFilter("\"SessionId\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CreatedAt")
-                        .HasFilter("\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
                         .IsUnique();

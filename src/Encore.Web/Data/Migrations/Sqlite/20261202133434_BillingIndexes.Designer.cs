@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Encore.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteEncoreDbContext))]
-    [Migration("20261202124215_BillingIndexes")]
+    [Migration("20261202133434_BillingIndexes")]
     partial class BillingIndexes
     {
         /// <inheritdoc />
@@ -277,8 +277,7 @@ namespace Encore.Web.Data.Migrations.Sqlite
                         .IsUnique()
                         .HasFilter("\"SessionId\" IS NOT NULL");
 
-                    b.HasIndex("Status", "CreatedAt")
-                        .HasFilter("\"Status\" IN ('Pending', 'Unknown', 'RequiresAction')");
+                    b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("SubscriptionId", "PaymentIndex", "Attempt")
                         .IsUnique();
