@@ -2,6 +2,7 @@ using System.Net;
 using Encore.Web.Data.Entities;
 using Encore.Web.Features.Subscriptions;
 using Encore.Web.Payments;
+using Encore.Web.Payments.Sandbox;
 using Encore.Web.Tests.Infrastructure;
 using Encore.Web.Tests.Infrastructure.FakeStripe;
 using Microsoft.EntityFrameworkCore;
@@ -90,6 +91,58 @@ public abstract class CardReleaseTests<TApp>(TApp app) : IClassFixture<TApp> whe
     }
 
     [Fact]
+    public async Task A_card_saved_on_the_manage_page_is_forgotten_once_replaced_and_when_its_subscription_ends()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (4700, null),
+            (2900, new { interval = "month", intervalCount = 1, trialDays = 7 }, SubscriptionShop.MonthlyTrialTerms));
+        var buyer = new Buyer(app.CreateClient());
+        var checkout = await shop.CheckoutAsync(buyer.Client);
+        buyer.UseToken(checkout["sessionToken"]!.GetValue<string>());
+        var step = (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>();
+        Assert.Equal("accepted", (await buyer.AcceptCurrentAsync(step))["outcome"]!.GetValue<string>());
+        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        var subscription = await shop.SubscriptionOfAsync(orderId);
+        var checkoutCard = subscription.PaymentMethodId!;
+
+        // A first card on the manage page, clicked twice: one card, recorded once.
+        Assert.Equal(ManageOutcome.Done, (await UpdateCardAsync(subscription.Id, SandboxTestCards.Mastercard, "first")).Outcome);
+        Assert.Equal(ManageOutcome.Done, (await UpdateCardAsync(subscription.Id, SandboxTestCards.Mastercard, "first")).Outcome);
+        var first = (await shop.SubscriptionOfAsync(orderId)).PaymentMethodId!;
+        Assert.NotEqual(checkoutCard, first);
+        Assert.Equal([first], await app.QueryAsync(db => db.SubscriptionCards.Where(c => c.SubscriptionId == subscription.Id).Select(c => c.PaymentMethodId).ToListAsync()));
+
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await app.ReconcileAsync();
+        Assert.True(await IsAttachedAsync(first)); // the subscription charges it
+        Assert.False(await IsAttachedAsync(checkoutCard)); // replaced, the checkout's card is forgotten by its session
+        Assert.Null(await ForgottenAtAsync(subscription.Id, first));
+
+        // A second card replaces it: the first is forgotten, the second kept.
+        Assert.Equal(ManageOutcome.Done, (await UpdateCardAsync(subscription.Id, SandboxTestCards.Visa, "second")).Outcome);
+        var second = (await shop.SubscriptionOfAsync(orderId)).PaymentMethodId!;
+        await app.ReconcileAsync();
+        Assert.False(await IsAttachedAsync(first));
+        Assert.NotNull(await ForgottenAtAsync(subscription.Id, first));
+        Assert.True(await IsAttachedAsync(second));
+        Assert.Null(await ForgottenAtAsync(subscription.Id, second)); // within the grace, and charged by its subscription anyway
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        await app.ReconcileAsync();
+        Assert.True(await IsAttachedAsync(second));
+
+        // The subscription over, its card is forgotten once and can no longer be charged.
+        await using (var scope = app.Services.CreateAsyncScope())
+            Assert.True((await scope.ServiceProvider.GetRequiredService<SubscriptionManagement>()
+                .CancelAsync(subscription.Id, null, ManageActor.Buyer, atPeriodEnd: false, refundLastPayment: false, CancellationToken.None)).Succeeded);
+        await app.ReconcileAsync();
+        var forgotten = await ForgottenAtAsync(subscription.Id, second);
+        Assert.NotNull(forgotten);
+        Assert.False(await IsAttachedAsync(second));
+        await AssertCannotBeChargedAsync(subscription.GatewayCustomerId, second, "test:after-forgetting:" + subscription.Id);
+        await app.ReconcileAsync();
+        Assert.Equal(forgotten, await ForgottenAtAsync(subscription.Id, second));
+    }
+
+    [Fact]
     public async Task A_gateway_out_of_reach_leaves_the_card_to_the_next_pass()
     {
         if (app is StripeApp) return; // the fault is the Sandbox fixture's (the fake Stripe's faults are tested in its own suite)
@@ -116,6 +169,17 @@ public abstract class CardReleaseTests<TApp>(TApp app) : IClassFixture<TApp> whe
         Assert.False(await IsAttachedAsync(session.PaymentMethodId!));
     }
 
+    private async Task<ManageResult> UpdateCardAsync(Guid subscriptionId, string paymentMethod, string requestKey)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SubscriptionManagement>()
+            .UpdateCardAsync(subscriptionId, paymentMethod, requestKey, CancellationToken.None);
+    }
+
+    private Task<DateTimeOffset?> ForgottenAtAsync(Guid subscriptionId, string paymentMethodId) =>
+        app.QueryAsync(db => db.SubscriptionCards.Where(c => c.SubscriptionId == subscriptionId && c.PaymentMethodId == paymentMethodId)
+            .Select(c => c.ForgottenAt).SingleAsync());
+
     private Task<PostPurchaseSession> SessionAsync(Guid orderId) =>
         app.QueryAsync(db => db.PostPurchaseSessions.AsNoTracking().SingleAsync(s => s.OrderId == orderId));
 
@@ -124,14 +188,17 @@ public abstract class CardReleaseTests<TApp>(TApp app) : IClassFixture<TApp> whe
         : app.QueryAsync(db => db.SandboxPaymentMethods.AnyAsync(m => m.Id == paymentMethodId && m.CustomerId != ""));
 
     /// <summary>An off-session charge on the forgotten card, as a one-click offer would make it, is refused by the gateway.</summary>
-    private async Task AssertCannotBeChargedAsync(PostPurchaseSession session)
+    private Task AssertCannotBeChargedAsync(PostPurchaseSession session) =>
+        AssertCannotBeChargedAsync(session.GatewayCustomerId, session.PaymentMethodId!, "test:after-forgetting:" + session.Id);
+
+    private async Task AssertCannotBeChargedAsync(string? customerId, string paymentMethodId, string key)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var gateway = scope.ServiceProvider.GetRequiredService<IPaymentGateway>();
         var request = new ChargeRequest
         {
-            Amount = 100, Currency = "USD", CustomerId = session.GatewayCustomerId, PaymentMethodId = session.PaymentMethodId!,
-            IdempotencyKey = "test:after-forgetting:" + session.Id, OffSession = true,
+            Amount = 100, Currency = "USD", CustomerId = customerId, PaymentMethodId = paymentMethodId,
+            IdempotencyKey = key, OffSession = true,
         };
         try
         {

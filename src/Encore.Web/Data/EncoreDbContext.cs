@@ -26,6 +26,7 @@ public abstract class EncoreDbContext(DbContextOptions options)
     public DbSet<Charge> Charges => Set<Charge>();
     public DbSet<Refund> Refunds => Set<Refund>();
     public DbSet<Subscription> Subscriptions => Set<Subscription>();
+    public DbSet<SubscriptionCard> SubscriptionCards => Set<SubscriptionCard>();
     public DbSet<DunningSettings> DunningSettings => Set<DunningSettings>();
     public DbSet<Deliverable> Deliverables => Set<Deliverable>();
     public DbSet<StoredFile> StoredFiles => Set<StoredFile>();

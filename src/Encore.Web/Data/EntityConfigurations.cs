@@ -187,8 +187,20 @@ internal sealed class ChargeConfiguration : IEntityTypeConfiguration<Charge>
     }
 }
 
-internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subscription>, IEntityTypeConfiguration<DunningSettings>
+internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<Subscription>, IEntityTypeConfiguration<DunningSettings>,
+    IEntityTypeConfiguration<SubscriptionCard>
 {
+    public void Configure(EntityTypeBuilder<SubscriptionCard> builder)
+    {
+        builder.ToTable("subscription_cards");
+        // A double click's replay saves the same method again: recorded once.
+        builder.HasKey(c => new { c.SubscriptionId, c.PaymentMethodId });
+        builder.Property(c => c.PaymentMethodId).HasMaxLength(200);
+        builder.HasOne<Subscription>().WithMany().HasForeignKey(c => c.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        // CardRelease's look: the cards not forgotten yet, oldest first.
+        builder.HasIndex(c => c.SavedAt).HasFilter("\"ForgottenAt\" IS NULL");
+    }
+
     public void Configure(EntityTypeBuilder<Subscription> builder)
     {
         builder.ToTable("subscriptions");

@@ -153,3 +153,22 @@ public sealed class DunningSettings
         return days.Count is >= 1 and <= 10 ? days : null;
     }
 }
+
+/// <summary>
+/// A card the buyer saved for a subscription on its manage page. The checkout's and the offers' cards belong to their
+/// post-purchase session, which forgets them at the gateway once nothing charges them (<c>CardRelease</c>); a card saved
+/// here has no session, so it is recorded here and forgotten the same way once no live subscription charges it: when
+/// another card replaces it, or when the subscription is over.
+/// </summary>
+public sealed class SubscriptionCard
+{
+    public Guid SubscriptionId { get; set; }
+
+    /// <summary>The gateway's saved method (a token; Encore never sees the card number).</summary>
+    public required string PaymentMethodId { get; set; }
+
+    public DateTimeOffset SavedAt { get; set; }
+
+    /// <summary>When it was detached at the gateway; null while it may still be charged.</summary>
+    public DateTimeOffset? ForgottenAt { get; set; }
+}

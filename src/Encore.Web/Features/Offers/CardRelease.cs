@@ -11,13 +11,18 @@ namespace Encore.Web.Features.Offers;
 /// offer window closes. Once a session is over (completed, expired or void) with no charge of its order still open, its
 /// saved payment method is detached at the gateway (on Stripe, from the customer), so nothing can charge it again, and
 /// the session records when. A card that a subscription bought on it still charges (trialing, active, past due or
-/// paused) is kept until that subscription is canceled or ends, then forgotten the same way. Run by the reconciler's
+/// paused) is kept until that subscription is canceled or ends, then forgotten the same way. So is a card the buyer saved
+/// on a subscription's manage page (<see cref="SubscriptionCard"/>), which belongs to no session: it is forgotten once
+/// no live subscription charges it, replaced by another card or with its subscription over. Run by the reconciler's
 /// pass in every instance: the detach is idempotent and the record conditional, so two instances forget a card once.
 /// </summary>
 public sealed class CardRelease(EncoreDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<CardRelease> logger)
 {
-    /// <summary>Forgets the cards of sessions that are over; the number forgotten.</summary>
-    public async Task<int> ForgetAsync(CancellationToken cancellationToken, int batch = 50)
+    /// <summary>Forgets the cards of sessions that are over and the manage page's cards nothing charges; the number forgotten.</summary>
+    public async Task<int> ForgetAsync(CancellationToken cancellationToken, int batch = 50) =>
+        await ForgetSessionCardsAsync(cancellationToken, batch) + await ForgetSubscriptionCardsAsync(cancellationToken, batch);
+
+    private async Task<int> ForgetSessionCardsAsync(CancellationToken cancellationToken, int batch)
     {
         var held = await db.PostPurchaseSessions.AsNoTracking()
             .Where(s => s.PaymentMethodId != null && s.CardForgottenAt == null &&
@@ -43,6 +48,39 @@ public sealed class CardRelease(EncoreDbContext db, IPaymentGateway gateway, Tim
             var now = clock.GetUtcNow();
             forgotten += await db.PostPurchaseSessions.Where(s => s.Id == session.Id && s.CardForgottenAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.CardForgottenAt, now), cancellationToken);
+        }
+        return forgotten;
+    }
+
+    /// <summary>
+    /// The manage page's cards that no live subscription charges. One saved within the reconciler's grace is left alone:
+    /// its request may still be pointing its subscription at it.
+    /// </summary>
+    private async Task<int> ForgetSubscriptionCardsAsync(CancellationToken cancellationToken, int batch)
+    {
+        var cutoff = clock.GetUtcNow() - Reconciler.Grace;
+        var unused = await db.SubscriptionCards.AsNoTracking()
+            .Where(c => c.ForgottenAt == null && c.SavedAt < cutoff &&
+                        !db.Subscriptions.Any(s => s.PaymentMethodId == c.PaymentMethodId && SubscriptionManagement.Live.Contains(s.Status)))
+            .OrderBy(c => c.SavedAt)
+            .Take(batch)
+            .ToListAsync(cancellationToken);
+        var forgotten = 0;
+        foreach (var card in unused)
+        {
+            try
+            {
+                await gateway.DetachPaymentMethodAsync(card.PaymentMethodId, cancellationToken);
+            }
+            catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException)
+            {
+                logger.LogWarning(exception, "Could not detach card {PaymentMethodId} saved for subscription {SubscriptionId}; will try again", card.PaymentMethodId, card.SubscriptionId);
+                continue;
+            }
+            var now = clock.GetUtcNow();
+            forgotten += await db.SubscriptionCards
+                .Where(c => c.SubscriptionId == card.SubscriptionId && c.PaymentMethodId == card.PaymentMethodId && c.ForgottenAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ForgottenAt, now), cancellationToken);
         }
         return forgotten;
     }

@@ -182,6 +182,9 @@ public sealed class SubscriptionManagement(
             return new ManageResult(ManageOutcome.CardRefused, answer.IsUnknown
                 ? "The payment service did not answer. Nothing changed; please try again."
                 : "The bank refused this card. Nothing changed: try another card.", subscription);
+        // Recorded before the subscription points at it: whatever happens next, the card is forgotten at the gateway
+        // once no live subscription charges it (CardRelease), the subscription over meanwhile included.
+        await RecordCardAsync(subscription.Id, card.PaymentMethodId, cancellationToken);
         var id = subscription.Id;
         var changed = await db.Subscriptions.Where(s => s.Id == id && Live.Contains(s.Status))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.PaymentMethodId, card.PaymentMethodId)
@@ -194,6 +197,25 @@ public sealed class SubscriptionManagement(
         }
         var fresh = await db.Subscriptions.AsNoTracking().SingleAsync(s => s.Id == id, cancellationToken);
         return new ManageResult(ManageOutcome.Done, $"Your {CardBrands.DisplayName(card.Brand)} ending in {card.Last4} is saved; the next payment will be charged to it.", fresh);
+    }
+
+    /// <summary>A card saved on the manage page, recorded once (a double click's replay saves the same method).</summary>
+    private async Task RecordCardAsync(Guid subscriptionId, string paymentMethodId, CancellationToken cancellationToken)
+    {
+        if (await db.SubscriptionCards.AnyAsync(c => c.SubscriptionId == subscriptionId && c.PaymentMethodId == paymentMethodId, cancellationToken)) return;
+        db.SubscriptionCards.Add(new SubscriptionCard { SubscriptionId = subscriptionId, PaymentMethodId = paymentMethodId, SavedAt = clock.GetUtcNow() });
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException exception)
+        {
+            logger.LogInformation(exception, "Card {PaymentMethodId} of subscription {SubscriptionId} was recorded by a concurrent request", paymentMethodId, subscriptionId);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <returns>Null when the refund went through; otherwise what went wrong, in the seller's words.</returns>

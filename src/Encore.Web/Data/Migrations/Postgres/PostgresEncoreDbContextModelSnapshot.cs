@@ -1869,6 +1869,29 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.ToTable("subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.SubscriptionCard", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PaymentMethodId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ForgottenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SubscriptionId", "PaymentMethodId");
+
+                    b.HasIndex("SavedAt")
+                        .HasFilter("\"ForgottenAt\" IS NULL");
+
+                    b.ToTable("subscription_cards", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Web.Data.Entities.WebhookAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2370,6 +2393,15 @@ namespace Encore.Web.Data.Migrations.Postgres
                     b.HasOne("Encore.Web.Data.Entities.Order", null)
                         .WithMany("Refunds")
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.SubscriptionCard", b =>
+                {
+                    b.HasOne("Encore.Web.Data.Entities.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1860,6 +1860,29 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.ToTable("subscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("Encore.Web.Data.Entities.SubscriptionCard", b =>
+                {
+                    b.Property<Guid>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PaymentMethodId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ForgottenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SubscriptionId", "PaymentMethodId");
+
+                    b.HasIndex("SavedAt")
+                        .HasFilter("\"ForgottenAt\" IS NULL");
+
+                    b.ToTable("subscription_cards", (string)null);
+                });
+
             modelBuilder.Entity("Encore.Web.Data.Entities.WebhookAttempt", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2357,6 +2380,15 @@ namespace Encore.Web.Data.Migrations.Sqlite
                     b.HasOne("Encore.Web.Data.Entities.Order", null)
                         .WithMany("Refunds")
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Encore.Web.Data.Entities.SubscriptionCard", b =>
+                {
+                    b.HasOne("Encore.Web.Data.Entities.Subscription", null)
+                        .WithMany()
+                        .HasForeignKey("SubscriptionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
