@@ -64,14 +64,7 @@ public abstract class CardReleaseTests<TApp>(TApp app) : IClassFixture<TApp> whe
     [Fact]
     public async Task A_card_a_subscription_charges_is_kept_until_the_subscription_ends()
     {
-        var shop = await SubscriptionShop.PublishAsync(app, (4700, null),
-            (2900, new { interval = "month", intervalCount = 1, trialDays = 7 }, SubscriptionShop.MonthlyTrialTerms));
-        var buyer = new Buyer(app.CreateClient());
-        var checkout = await shop.CheckoutAsync(buyer.Client);
-        buyer.UseToken(checkout["sessionToken"]!.GetValue<string>());
-        var step = (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>();
-        Assert.Equal("accepted", (await buyer.AcceptCurrentAsync(step))["outcome"]!.GetValue<string>());
-        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        var (shop, orderId) = await TrialOfferTakenAsync();
 
         await app.ReconcileAsync();
         var session = await SessionAsync(orderId);
@@ -93,14 +86,7 @@ public abstract class CardReleaseTests<TApp>(TApp app) : IClassFixture<TApp> whe
     [Fact]
     public async Task A_card_saved_on_the_manage_page_is_forgotten_once_replaced_and_when_its_subscription_ends()
     {
-        var shop = await SubscriptionShop.PublishAsync(app, (4700, null),
-            (2900, new { interval = "month", intervalCount = 1, trialDays = 7 }, SubscriptionShop.MonthlyTrialTerms));
-        var buyer = new Buyer(app.CreateClient());
-        var checkout = await shop.CheckoutAsync(buyer.Client);
-        buyer.UseToken(checkout["sessionToken"]!.GetValue<string>());
-        var step = (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>();
-        Assert.Equal("accepted", (await buyer.AcceptCurrentAsync(step))["outcome"]!.GetValue<string>());
-        var orderId = checkout["orderId"]!.GetValue<Guid>();
+        var (shop, orderId) = await TrialOfferTakenAsync();
         var subscription = await shop.SubscriptionOfAsync(orderId);
         var checkoutCard = subscription.PaymentMethodId!;
 
@@ -167,6 +153,19 @@ public abstract class CardReleaseTests<TApp>(TApp app) : IClassFixture<TApp> whe
 
         Assert.NotNull((await SessionAsync(buyer.OrderId)).CardForgottenAt);
         Assert.False(await IsAttachedAsync(session.PaymentMethodId!));
+    }
+
+    /// <summary>A checkout whose one-click offer, a monthly price with a 7-day trial, is taken on the checkout's card.</summary>
+    private async Task<(SubscriptionShop Shop, Guid OrderId)> TrialOfferTakenAsync()
+    {
+        var shop = await SubscriptionShop.PublishAsync(app, (4700, null),
+            (2900, new { interval = "month", intervalCount = 1, trialDays = 7 }, SubscriptionShop.MonthlyTrialTerms));
+        var buyer = new Buyer(app.CreateClient());
+        var checkout = await shop.CheckoutAsync(buyer.Client);
+        buyer.UseToken(checkout["sessionToken"]!.GetValue<string>());
+        var step = (await buyer.GetOfferAsync())["step"]!["id"]!.GetValue<Guid>();
+        Assert.Equal("accepted", (await buyer.AcceptCurrentAsync(step))["outcome"]!.GetValue<string>());
+        return (shop, checkout["orderId"]!.GetValue<Guid>());
     }
 
     private async Task<ManageResult> UpdateCardAsync(Guid subscriptionId, string paymentMethod, string requestKey)
