@@ -12,7 +12,8 @@
 # ENCORE_BENCH_PEER (off: no Vendure peer on the postgres label), ENCORE_BENCH_PEER_INSTANCES (Vendure server
 # processes, default 1).
 # Billing: ENCORE_BENCH_SUBSCRIPTIONS (due at once in the measured run, default 10000), ENCORE_BENCH_BILLING_WARMUP
-# (billed first, not measured; default 5000); ENCORE_BENCH_SECONDS is the ceiling's time. Encore's own settings
+# (billed first, not measured; default 5000); ENCORE_BENCH_ANALYZE (off: no ANALYZE after seeding, so PostgreSQL plans
+# as on a fresh database; decision 0024); ENCORE_BENCH_SECONDS is the ceiling's time. Encore's own settings
 # (Encore__Billing__Parallelism, __ChunkSize, __ChunksInFlight) pass through the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
