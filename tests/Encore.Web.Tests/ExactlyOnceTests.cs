@@ -152,6 +152,34 @@ public abstract class ExactlyOnceTests<TApp>(TApp app) : IClassFixture<TApp> whe
         gate.SetResult();
         return (await Task.WhenAll(tasks)).ToList();
     }
+
+    [Fact]
+    public async Task The_database_refuses_a_second_charge_of_a_step_and_leaves_charges_without_a_session_alone()
+    {
+        var buyer = new Buyer(app.CreateClient());
+        await buyer.CheckoutAsync();
+        await buyer.AcceptCurrentAsync(Buyer.OfferStep);
+        var offer = await app.QueryAsync(db => db.Charges.AsNoTracking().SingleAsync(c => c.OrderId == buyer.OrderId && c.StepId == Buyer.OfferStep));
+        Charge Copy(Guid? sessionId, Guid? stepId, string key) => new()
+        {
+            Id = Guid.NewGuid(), OrderId = offer.OrderId, Kind = offer.Kind, SessionId = sessionId, StepId = stepId, Amount = offer.Amount,
+            Currency = offer.Currency, IdempotencyKey = key, Status = ChargeStatus.Failed, CreatedAt = offer.CreatedAt, // settled: no pass picks it up
+        };
+
+        // The unique (SessionId, StepId) index, now over charges with a session only, still refuses a second charge of the step.
+        await Assert.ThrowsAsync<DbUpdateException>(() => app.QueryAsync(async db =>
+        {
+            db.Charges.Add(Copy(offer.SessionId, offer.StepId, "test:step-again:" + offer.Id));
+            return await db.SaveChangesAsync();
+        }));
+        // Charges with no session (as renewals are) never meet in it.
+        Assert.Equal(2, await app.QueryAsync(async db =>
+        {
+            db.Charges.AddRange(Copy(null, null, "test:no-session-1:" + offer.Id), Copy(null, null, "test:no-session-2:" + offer.Id));
+            return await db.SaveChangesAsync();
+        }));
+        Assert.Equal(1, await app.QueryAsync(db => db.Charges.CountAsync(c => c.SessionId == offer.SessionId && c.StepId == Buyer.OfferStep)));
+    }
 }
 
 public sealed class ExactlyOnceTests_Sqlite(SqliteApp app) : ExactlyOnceTests<SqliteApp>(app);
