@@ -36,15 +36,7 @@ public sealed class CardRelease(EncoreDbContext db, IPaymentGateway gateway, Tim
         var forgotten = 0;
         foreach (var session in held)
         {
-            try
-            {
-                await gateway.DetachPaymentMethodAsync(session.PaymentMethodId!, cancellationToken);
-            }
-            catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException)
-            {
-                logger.LogWarning(exception, "Could not detach the saved card of post-purchase session {SessionId}; will try again", session.Id);
-                continue;
-            }
+            if (!await DetachAsync(session.PaymentMethodId!, $"post-purchase session {session.Id}", cancellationToken)) continue;
             var now = clock.GetUtcNow();
             forgotten += await db.PostPurchaseSessions.Where(s => s.Id == session.Id && s.CardForgottenAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.CardForgottenAt, now), cancellationToken);
@@ -68,20 +60,30 @@ public sealed class CardRelease(EncoreDbContext db, IPaymentGateway gateway, Tim
         var forgotten = 0;
         foreach (var card in unused)
         {
-            try
-            {
-                await gateway.DetachPaymentMethodAsync(card.PaymentMethodId, cancellationToken);
-            }
-            catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException)
-            {
-                logger.LogWarning(exception, "Could not detach card {PaymentMethodId} saved for subscription {SubscriptionId}; will try again", card.PaymentMethodId, card.SubscriptionId);
-                continue;
-            }
+            if (!await DetachAsync(card.PaymentMethodId, $"subscription {card.SubscriptionId}", cancellationToken)) continue;
             var now = clock.GetUtcNow();
             forgotten += await db.SubscriptionCards
                 .Where(c => c.SubscriptionId == card.SubscriptionId && c.PaymentMethodId == card.PaymentMethodId && c.ForgottenAt == null)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.ForgottenAt, now), cancellationToken);
         }
         return forgotten;
+    }
+
+    /// <summary>
+    /// Detaches a saved method at the gateway. False, logged, when the gateway is out of reach or refuses: the card stays
+    /// to the next pass, and nothing is recorded.
+    /// </summary>
+    private async Task<bool> DetachAsync(string paymentMethodId, string holder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await gateway.DetachPaymentMethodAsync(paymentMethodId, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is GatewayUnavailableException or GatewayRequestException)
+        {
+            logger.LogWarning(exception, "Could not detach saved card {PaymentMethodId} of {Holder}; will try again", paymentMethodId, holder);
+            return false;
+        }
     }
 }
