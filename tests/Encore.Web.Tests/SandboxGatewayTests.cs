@@ -1,7 +1,10 @@
+using Encore.Web.Data;
 using Encore.Web.Payments;
 using Encore.Web.Payments.Sandbox;
 using Encore.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Encore.Web.Tests;
@@ -14,7 +17,8 @@ namespace Encore.Web.Tests;
 /// </summary>
 public abstract class SandboxGatewayTests<TApp>(TApp app) : IClassFixture<TApp> where TApp : EncoreApp
 {
-    private readonly string _run = Guid.NewGuid().ToString("N");
+    protected TApp App => app;
+    protected readonly string _run = Guid.NewGuid().ToString("N");
 
     [Fact]
     public async Task A_saved_card_is_charged_once_per_key_as_its_test_card_decides()
@@ -75,11 +79,11 @@ public abstract class SandboxGatewayTests<TApp>(TApp app) : IClassFixture<TApp> 
         Assert.Equal(0, await app.QueryAsync(db => db.SandboxPaymentIntents.CountAsync(i => i.IdempotencyKey.StartsWith($"test:{_run}:off:"))));
     }
 
-    private async Task<string> CustomerAsync(IPaymentGateway gateway, string name) =>
+    protected async Task<string> CustomerAsync(IPaymentGateway gateway, string name) =>
         (await gateway.CreateCustomerAsync(new CreateCustomerRequest($"{name}-{_run}@example.com", name, $"test:{_run}:customer:{name}"), CancellationToken.None)).Id;
 
     /// <summary>A test card saved for off-session charges by a first, on-session payment, as at checkout.</summary>
-    private async Task<string> SaveAsync(IPaymentGateway gateway, string customer, string testCard)
+    protected async Task<string> SaveAsync(IPaymentGateway gateway, string customer, string testCard)
     {
         var result = await gateway.ChargeAsync(new ChargeRequest
         {
@@ -89,7 +93,7 @@ public abstract class SandboxGatewayTests<TApp>(TApp app) : IClassFixture<TApp> 
         return result.Card!.PaymentMethodId;
     }
 
-    private ChargeRequest OffSession(string customer, string method, string key, long amount = 2900) => new()
+    protected ChargeRequest OffSession(string customer, string method, string key, long amount = 2900) => new()
     {
         Amount = amount, Currency = "USD", CustomerId = customer, PaymentMethodId = method,
         IdempotencyKey = $"test:{_run}:off:{key}", OffSession = true, ReturnUrl = "/return",
@@ -98,4 +102,40 @@ public abstract class SandboxGatewayTests<TApp>(TApp app) : IClassFixture<TApp> 
 
 public sealed class SandboxGatewayTests_Sqlite(SqliteApp app) : SandboxGatewayTests<SqliteApp>(app);
 
-public sealed class SandboxGatewayTests_Postgres(PostgresApp app) : SandboxGatewayTests<PostgresApp>(app);
+public sealed class SandboxGatewayTests_Postgres(PostgresApp app) : SandboxGatewayTests<PostgresApp>(app)
+{
+    /// <summary>
+    /// On PostgreSQL the saved card's charge commits without waiting for its WAL flush (decision 0026), and only itself:
+    /// the pooled connection that ran it keeps no session setting (Encore's connections are not reset when they go back to
+    /// the pool), so Encore's own commits on it still wait for theirs. A gateway over a one-connection pool shows it.
+    /// </summary>
+    [Fact]
+    public async Task A_saved_cards_charge_leaves_its_connection_committing_durably()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var gateway = scope.ServiceProvider.GetRequiredService<IPaymentGateway>();
+        var customer = await CustomerAsync(gateway, "lazy");
+        var visa = await SaveAsync(gateway, customer, SandboxTestCards.Visa);
+
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(scope.ServiceProvider.GetRequiredService<IConfiguration>()["ENCORE_DATABASE"])
+        {
+            MaxPoolSize = 1, ApplicationName = $"encore-sandbox-lazy-{_run}",
+        };
+        var one = new PooledDbContextFactory<PostgresEncoreDbContext>(
+            new DbContextOptionsBuilder<PostgresEncoreDbContext>().UseNpgsql(DatabaseSetup.WithAutoPrepare(connection.ConnectionString)).Options);
+        var databases = new EncoreDbContextFactory<PostgresEncoreDbContext>(one);
+        async Task<(int Backend, string Setting)> SessionAsync()
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            return (await db.Database.SqlQueryRaw<int>("SELECT pg_backend_pid() AS \"Value\"").SingleAsync(),
+                await db.Database.SqlQueryRaw<string>("SELECT current_setting('synchronous_commit') AS \"Value\"").SingleAsync());
+        }
+        var before = await SessionAsync();
+
+        var paid = await new SandboxGateway(databases, TimeProvider.System).ChargeAsync(OffSession(customer, visa, "lazy"), CancellationToken.None);
+
+        Assert.Equal(PaymentStatus.Succeeded, paid.Status);
+        Assert.Equal(1, await App.QueryAsync(db => db.SandboxPaymentIntents.CountAsync(i => i.Id == paid.PaymentId && i.IdempotencyKey == $"test:{_run}:off:lazy")));
+        Assert.Equal((before.Backend, "on"), await SessionAsync());
+    }
+}

@@ -112,6 +112,11 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
     /// written nothing, when there is nothing to insert (no such method, not this customer's, or the key seen before):
     /// the general path then gives the error or replays the first answer. SQLite has no round trip to save and keeps
     /// that path.
+    /// The statement commits without waiting for its WAL flush (<c>synchronous_commit</c> off for its own transaction
+    /// only, decision 0026): the Sandbox stands in for a gateway whose ledger is not Encore's database, and Encore's next
+    /// commit that depends on this answer (the charge's settlement, or the reconciler's) flushes the WAL up to and past
+    /// it. Only a crash of PostgreSQL itself before then loses the payment, and with it every trace of the answer: the
+    /// charge stays open, and the reconciler, finding no payment under its key, settles it as never received.
     /// </summary>
     private async Task<PaymentResult?> ChargeSavedMethodAsync(EncoreDbContext db, ChargeRequest request, string fingerprint, CancellationToken cancellationToken)
     {
@@ -134,8 +139,9 @@ public sealed class SandboxGateway(IDbContextFactory<EncoreDbContext> databases,
                         @returnUrl, 0, @now, CASE WHEN method."Status" = @succeeded THEN @now END
                     FROM method
                     ON CONFLICT ("IdempotencyKey") DO NOTHING
-                    RETURNING 1)
-                SELECT method."Id", method."Brand", method."Last4", method."Status", method."DeclineCode" FROM method, intent
+                    RETURNING 1),
+                lazy AS (SELECT set_config('synchronous_commit', 'off', true))
+                SELECT method."Id", method."Brand", method."Last4", method."Status", method."DeclineCode" FROM method, intent, lazy
                 """,
                 Parameter("methods", decisions.Select(d => d.PaymentMethod).ToArray()),
                 Parameter("statuses", decisions.Select(d => d.Decision.Status.ToString()).ToArray()),
