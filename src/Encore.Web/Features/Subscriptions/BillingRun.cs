@@ -40,13 +40,21 @@ public sealed class BillingRun(
     public int CallsPerChunk => Math.Max(1, Parallelism / ChunksInFlight);
 
     /// <summary>
-    /// First attempts claimed, recorded and settled together (<c>Encore:Billing:ChunkSize</c>; default 8 rounds of the
-    /// chunk's calls, so 16 on PostgreSQL and 8 on SQLite by default): two transactions per chunk besides the gateway's
-    /// calls, whose time-out bounds the whole chunk's (<see cref="Charges.CallTogetherAsync"/>). A larger chunk writes
-    /// less per renewal (bench/README.md, "Renewals in chunks"), and leaves calls unmade (retried at once under their
-    /// next key) when the gateway takes more than the time-out over 8 calls, 2.5 s each on average.
+    /// First attempts claimed, recorded and settled together (<c>Encore:Billing:ChunkSize</c>; default
+    /// <see cref="RoundsPerChunk"/> rounds of the chunk's calls, so 32 on PostgreSQL and 16 on SQLite by default): two
+    /// transactions per chunk besides the gateway's calls, whose time-out bounds the whole chunk's
+    /// (<see cref="Charges.CallTogetherAsync"/>). A larger chunk writes less per renewal (bench/README.md, "Renewals in
+    /// chunks"), and leaves calls unmade (retried at once under their next key) when the gateway takes more than the
+    /// time-out over <see cref="RoundsPerChunk"/> calls, 1.25 s each on average (decision 0026).
     /// </summary>
-    public int ChunkSize => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:ChunkSize") ?? 8 * CallsPerChunk, 1, 200);
+    public int ChunkSize => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:ChunkSize") ?? RoundsPerChunk * CallsPerChunk, 1, 200);
+
+    /// <summary>
+    /// The gateway calls one lane of a chunk makes one after another: 16, so the chunk's time-out (20 s) leaves 1.25 s per
+    /// call on average. A gateway slower than that leaves the chunk's last calls unmade: marked unknown, settled by the
+    /// reconciler as never received, and attempted again under their next key. It was 8 until decision 0026.
+    /// </summary>
+    public const int RoundsPerChunk = 16;
 
     /// <summary>How long a billing run holds a subscription it is charging; past it, another run may take over.</summary>
     public static readonly TimeSpan Lease = GatewayCalls.Timeout + TimeSpan.FromSeconds(40);
