@@ -47,6 +47,7 @@ public sealed class SellerAccountSecurityJourneyTests(MailBrowserApp app) : ICla
         var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
         var app2 = new Totp(Base32Encoding.ToBytes(key));
         await page.GetByLabel("6-digit code").FillAsync(app2.ComputeTotp(DateTime.UtcNow));
+        await page.GetByLabel("Your password").FillAsync(newPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Check the code and turn on" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("recovery-codes").Locator("li")).ToHaveCountAsync(10);
         await Assertions.Expect(page.GetByTestId("two-factor-status")).ToContainTextAsync("is on");

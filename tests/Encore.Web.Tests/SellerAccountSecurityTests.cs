@@ -234,12 +234,23 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         var key = await StartSetupAsync(client, session);
         var setup = await session.PageAsync(client, "/seller/account/two-factor");
         Assert.Contains("data:image/png;base64,", setup.Html); // the QR code, drawn on the server
-        var wrong = await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", WrongCode(key)));
+        var wrong = await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", WrongCode(key)), ("Password", Password));
         Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        Assert.Contains("still off", await wrong.Content.ReadAsStringAsync());
+        Assert.Contains("That code is not right", await wrong.Content.ReadAsStringAsync());
         Assert.False(await TwoFactorOnAsync(email));
+        // A right code is not enough: whoever has the open session must know the password too (or could tie the account
+        // to their own app and lock its owner out). Refused before the code is even checked, nothing changed, nothing audited.
+        foreach (var password in new[] { "not the password", "" })
+        {
+            var unproven = await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", Code(key)), ("Password", password));
+            Assert.Equal(HttpStatusCode.BadRequest, unproven.StatusCode);
+            Assert.Contains("That is not your password. Two-factor is still off.", await unproven.Content.ReadAsStringAsync());
+            Assert.False(await TwoFactorOnAsync(email));
+        }
+        Assert.Empty(await AuditedAsync(email));
+        Assert.Equal(HttpStatusCode.OK, await HomeAsync(client, other)); // no session ended either
 
-        var on = await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", Code(key)));
+        var on = await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", Code(key)), ("Password", Password));
         Assert.Equal(HttpStatusCode.OK, on.StatusCode);
         var codes = RecoveryCodes(await on.Content.ReadAsStringAsync());
         Assert.Equal(SellerTwoFactor.RecoveryCodeCount, codes.Count);
@@ -293,7 +304,7 @@ public abstract partial class SellerAccountSecurityTests<TApp>(TApp app) : IClas
         await session.SignInAsync(client, email, Password);
         var key = await StartSetupAsync(client, session);
         var setup = await session.PageAsync(client, "/seller/account/two-factor");
-        var codes = RecoveryCodes(await (await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", Code(key)))).Content.ReadAsStringAsync());
+        var codes = RecoveryCodes(await (await session.PostAsync(client, setup, "/seller/account/two-factor?handler=enable", ("Code", Code(key)), ("Password", Password))).Content.ReadAsStringAsync());
 
         var phoneless = new CookieJar();
         await phoneless.SignInAsync(client, email, Password);

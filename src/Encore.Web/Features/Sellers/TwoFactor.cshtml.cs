@@ -8,13 +8,14 @@ using QRCoder;
 namespace Encore.Web.Features.Sellers;
 
 /// <summary>
-/// Turning two-factor sign-in on (a key shown as a QR code and as text, then a code from the app proves it is set up, then
-/// 10 recovery codes shown once) and off, and new recovery codes; turning off and new codes take the password or a
-/// current code. A refused attempt says why and changes nothing.
+/// Turning two-factor sign-in on (a key shown as a QR code and as text, then the password and a code from the app prove
+/// who is there and that the app is set up, then 10 recovery codes shown once) and off, and new recovery codes; turning
+/// off and new codes take the password or a current code. A refused attempt says why and changes nothing.
 /// </summary>
 public sealed class TwoFactorModel(UserManager<SellerUser> users, SellerTwoFactor twoFactor, SellerSignIns signIns) : PageModel
 {
     [BindProperty] public string? Code { get; set; }
+    [BindProperty] public string? Password { get; set; }
     [BindProperty] public string? Proof { get; set; }
     public bool Enabled { get; private set; }
     public string? Key { get; private set; }
@@ -45,6 +46,13 @@ public sealed class TwoFactorModel(UserManager<SellerUser> users, SellerTwoFacto
     {
         if (await users.GetUserAsync(User) is not { } user) return Challenge();
         if (user.TwoFactorEnabled) return Redirect("/seller/account/two-factor");
+        var password = await twoFactor.CheckPasswordAsync(user, Password, signIns, Client, cancellationToken);
+        Password = null;
+        if (Refused(password, "That is not your password. Two-factor is still off."))
+        {
+            Code = null;
+            return await ShowAsync(user);
+        }
         var (check, codes) = await twoFactor.EnableAsync(user, Code, Client, cancellationToken);
         Code = null;
         if (!Refused(check, "That code is not right: enter the 6 digits your app shows for Encore now (they change every 30 seconds). Two-factor is still off."))

@@ -124,13 +124,21 @@ public sealed class SellerTwoFactor(
     }
 
     /// <summary>The password, or a current code from the app, each through its own throttle.</summary>
-    private async Task<Check> ProveAsync(SellerUser user, string? proof, SellerSignIns signIns, string? client, CancellationToken cancellationToken)
+    private async Task<Check> ProveAsync(SellerUser user, string? proof, SellerSignIns signIns, string? client, CancellationToken cancellationToken) =>
+        AppCode(proof) is not null
+            ? await VerifyAsync(user, proof, allowRecoveryCode: false, client, cancellationToken)
+            : await CheckPasswordAsync(user, proof, signIns, client, cancellationToken);
+
+    /// <summary>
+    /// The account's password, through the password sign-in's throttle: asked again before two-factor is turned on, so a
+    /// session left open on someone else's screen cannot tie the account to their app and lock its owner out.
+    /// </summary>
+    public async Task<Check> CheckPasswordAsync(SellerUser user, string? password, SellerSignIns signIns, string? client, CancellationToken cancellationToken)
     {
-        if (AppCode(proof) is not null) return await VerifyAsync(user, proof, allowRecoveryCode: false, client, cancellationToken);
-        var password = await signIns.CheckAsync(user.Email!, proof ?? "", client, cancellationToken);
-        return password.Outcome switch
+        var check = await signIns.CheckAsync(user.Email!, password ?? "", client, cancellationToken);
+        return check.Outcome switch
         {
-            SellerSignIns.Outcome.Throttled => new Check(Outcome.Throttled, password.RetryAfter, password.ClientBlocked),
+            SellerSignIns.Outcome.Throttled => new Check(Outcome.Throttled, check.RetryAfter, check.ClientBlocked),
             SellerSignIns.Outcome.Wrong => new Check(Outcome.Wrong),
             _ => new Check(Outcome.Right),
         };

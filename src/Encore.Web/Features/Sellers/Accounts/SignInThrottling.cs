@@ -108,6 +108,9 @@ public sealed class SignInThrottling(EncoreDbContext db, TimeProvider clock)
                 try
                 {
                     await db.SaveChangesAsync(cancellationToken);
+                    // Nothing left tracked: every later move of the row is a conditional update or delete, and a second
+                    // check in the same request (the password, then the code) may add this key's row again.
+                    db.Entry(added).State = EntityState.Detached;
                     return (new Claim(key, 1, 0, null, null), null);
                 }
                 catch (DbUpdateException)
