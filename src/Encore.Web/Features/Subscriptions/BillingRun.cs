@@ -44,8 +44,7 @@ public sealed class BillingRun(
     /// <see cref="RoundsPerChunk"/> rounds of the chunk's calls, so 32 on PostgreSQL and 16 on SQLite by default): two
     /// transactions per chunk besides the gateway's calls, whose time-out bounds the whole chunk's
     /// (<see cref="Charges.CallTogetherAsync"/>). A larger chunk writes less per renewal (bench/README.md, "Renewals in
-    /// chunks"), and leaves calls unmade (retried at once under their next key) when the gateway takes more than the
-    /// time-out over <see cref="RoundsPerChunk"/> calls, 1.25 s each on average (decision 0026).
+    /// chunks"), and gives each call less of that time-out (<see cref="RoundsPerChunk"/>).
     /// </summary>
     public int ChunkSize => Math.Clamp(configuration.GetValue<int?>("Encore:Billing:ChunkSize") ?? RoundsPerChunk * CallsPerChunk, 1, 200);
 

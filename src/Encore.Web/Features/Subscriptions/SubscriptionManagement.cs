@@ -203,7 +203,7 @@ public sealed class SubscriptionManagement(
     private async Task RecordCardAsync(Guid subscriptionId, string paymentMethodId, CancellationToken cancellationToken)
     {
         if (await db.SubscriptionCards.AnyAsync(c => c.SubscriptionId == subscriptionId && c.PaymentMethodId == paymentMethodId, cancellationToken)) return;
-        db.SubscriptionCards.Add(new SubscriptionCard { SubscriptionId = subscriptionId, PaymentMethodId = paymentMethodId, SavedAt = clock.GetUtcNow() });
+        var record = db.SubscriptionCards.Add(new SubscriptionCard { SubscriptionId = subscriptionId, PaymentMethodId = paymentMethodId, SavedAt = clock.GetUtcNow() });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -214,7 +214,7 @@ public sealed class SubscriptionManagement(
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            record.State = EntityState.Detached; // saved or refused, nothing of it left for the caller's next save
         }
     }
 
